@@ -1,0 +1,127 @@
+"""The Python API: what `eval` and `grad` do, without a subprocess.
+
+    >>> import gradcli
+    >>> r = gradcli.grad("(x+y)*z", x=1, y=3, z=-3)
+    >>> r.value, r.gradient
+    (-12.0, {'x': -3.0, 'y': -3.0, 'z': 4.0})
+
+Compile once and evaluate many times with `gradcli.compile(text)`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from .bindings import bind
+from .errors import GradNameError
+from .graph import Graph
+from .passes import backward, forward, gradient_error, no_gc
+from .syntax import parse
+
+
+@dataclass
+class Result:
+    """One run of a program: its value, and its gradients when asked for."""
+
+    program: "Program"
+    inputs: dict[str, float]
+    values: list[float]                      # every node's value, by node id
+    grads: list[float] | None = None         # every node's ∂output/∂node, by node id
+    wrt: list[str] = field(default_factory=list)
+
+    @property
+    def expression(self) -> str:
+        return self.program.text
+
+    @property
+    def value(self) -> float:
+        return self.values[self.program.graph.output]
+
+    @property
+    def gradient(self) -> dict[str, float]:
+        """∂output/∂name for each name asked for (every input by default)."""
+        if self.grads is None:
+            raise ValueError("this result was evaluated without gradients: use grad()")
+        g = self.program.graph
+        return {name: self.grads[self.program.node_of(name)] for name in self.wrt}
+
+    def to_json(self) -> dict:
+        obj = {"expression": self.expression, "inputs": dict(self.inputs), "value": self.value}
+        if self.grads is not None:
+            obj["gradient"] = self.gradient
+        return obj
+
+
+class Program:
+    """A parsed program: its graph, its input variables and its output."""
+
+    def __init__(self, text: str):
+        self.text = text
+        with no_gc():
+            self.graph: Graph = parse(text)
+
+    @property
+    def inputs(self) -> list[str]:
+        """The input variables, in order of first use."""
+        return list(self.graph.inputs)
+
+    @property
+    def output_name(self) -> str | None:
+        return self.graph.names.get(self.graph.output)
+
+    def node_of(self, name: str) -> int:
+        g = self.graph
+        node = g.inputs.get(name, g.assigned.get(name))
+        if node is None:
+            raise GradNameError(f"the program has no variable or name '{name}'")
+        return node
+
+    def _bind(self, values: Mapping[str, object] | None, kw: Mapping[str, object]) -> dict[str, float]:
+        given = dict(values or {})
+        given.update(kw)
+        return bind(self.inputs, list(self.graph.assigned), given)
+
+    def evaluate(self, values: Mapping[str, object] | None = None, /, **kw) -> Result:
+        """The forward pass. Values are numbers or constant-expression strings ("pi/4")."""
+        inputs = self._bind(values, kw)
+        with no_gc():
+            return Result(self, inputs, forward(self.graph, inputs))
+
+    def grad(self, values: Mapping[str, object] | None = None, /, *,
+             wrt: Iterable[str] | None = None, **kw) -> Result:
+        """Forward and backward passes; gradients of the output for `wrt` (default: every input).
+
+        `wrt` may also name assigned intermediates. A non-finite gradient among
+        those asked for is a math error.
+        """
+        inputs = self._bind(values, kw)
+        names = self.inputs if wrt is None else list(wrt)
+        for name in names:
+            self.node_of(name)  # unknown names fail before any work
+        g = self.graph
+        with no_gc():
+            vals = forward(g, inputs)
+            grads = backward(g, vals)
+        for name in names:
+            node = self.node_of(name)
+            if not math.isfinite(grads[node]):
+                raise gradient_error(g, vals, grads, node)
+        return Result(self, inputs, vals, grads, names)
+
+
+def compile(text: str) -> Program:  # noqa: A001 - the natural name, as re.compile
+    """Parse a program once, to evaluate it many times."""
+    return Program(text)
+
+
+def evaluate(text: str, values: Mapping[str, object] | None = None, /, **kw) -> Result:
+    """gradcli eval: the value of a program at the given values."""
+    return Program(text).evaluate(values, **kw)
+
+
+def grad(text: str, values: Mapping[str, object] | None = None, /, *,
+         wrt: Iterable[str] | None = None, **kw) -> Result:
+    """gradcli grad: the value and the gradients of a program at the given values."""
+    return Program(text).grad(values, wrt=wrt, **kw)

@@ -1,0 +1,126 @@
+"""Values for input variables: `-x 1`, `--x 1`, `--x=1`, `x=1` (SPEC §2).
+
+A value is a number or any constant expression (`pi/4`, `2^0.5`, `-1e-3`);
+anything that is not a finite number is a value error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import GradNameError, GradUsageError, GradValueError
+from .numbers import fmt
+
+_NAME = re.compile(r"[^\W\d]\w*\Z")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\Z")
+
+
+def split_bindings(args: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Command-line words into {name: value text}, in the order given."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if word.startswith("-"):
+            body = word.lstrip("-")
+            if len(word) - len(body) > 2 or not body:
+                raise GradUsageError(f"unexpected argument '{word}'",
+                                     hint="bind variables as -x 1, --x 1, --x=1 or x=1")
+            if "=" in body:
+                name, value = body.split("=", 1)
+            else:
+                if i >= len(args):
+                    raise GradUsageError(f"'{word}' needs a value, as in {word} 1")
+                name, value = body, args[i]
+                i += 1
+        elif "=" in word:
+            name, value = word.split("=", 1)
+        else:
+            raise GradUsageError(
+                f"unexpected argument '{word}'",
+                hint="the expression comes first, then bindings such as -x 1, --x 1, --x=1 or x=1")
+        if not _NAME.match(name):
+            raise GradUsageError(f"'{name}' in '{word}' is not a variable name")
+        if name in found:
+            raise GradUsageError(f"'{name}' is given a value twice")
+        found[name] = value
+    return found
+
+
+def parse_value(text: str, name: str = "") -> float:
+    """A binding value: a plain number or a constant expression."""
+    what = f"the value of '{name}'" if name else "the value"
+    if _PLAIN_NUMBER.match(text.strip()):
+        value = float(text)
+    else:
+        from .errors import GradcliError
+        from .passes import forward
+        from .syntax import parse
+
+        try:
+            g = parse(text)
+        except GradcliError as exc:
+            raise GradValueError(f"{what}, '{text}', is not a number or a constant expression",
+                                 hint=exc.message) from None
+        if g.inputs:
+            raise GradValueError(
+                f"{what}, '{text}', is not a number or a constant expression: "
+                f"it names {', '.join(repr(n) for n in g.inputs)}")
+        try:
+            value = forward(g, {})[g.output]
+        except GradcliError as exc:
+            raise GradValueError(f"{what}, '{text}', cannot be computed: {exc.message}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise GradValueError(f"{what}, '{text}', is not a finite number ({fmt(value)})")
+    return value
+
+
+def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> dict[str, float]:
+    """Check the given values against a program's inputs; return {input: value}."""
+    from . import ops
+
+    for name in given:
+        if name in ops.CONSTANTS:
+            raise GradNameError(f"'{name}' is a constant ({fmt(ops.CONSTANTS[name])}) and cannot be given a value")
+        if name in assigned:
+            raise GradNameError(f"'{name}' is assigned by the program and cannot be given a value")
+    unknown = [n for n in given if n not in inputs]
+    if unknown:
+        import difflib
+
+        hints = []
+        for n in unknown:
+            close = difflib.get_close_matches(n, inputs, n=1, cutoff=0.5)
+            if close:
+                hints.append(f"did you mean '{close[0]}' for '{n}'?")
+        uses = ", ".join(inputs) if inputs else "no variables"
+        raise GradNameError(
+            f"the program does not use {_names(unknown)} (it uses {uses})",
+            hint=" ".join(hints) or None)
+    missing = [n for n in inputs if n not in given]
+    if missing:
+        example = " ".join(f"-{n} 1" if len(n) == 1 else f"--{n} 1" for n in missing)
+        raise GradNameError(f"no value for {_names(missing)}", hint=f"give one, e.g. {example}")
+    values = {}
+    for name in inputs:
+        v = given[name]
+        values[name] = parse_value(v, name) if isinstance(v, str) else _number(v, name)
+    return values
+
+
+def _number(v, name: str) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise GradValueError(f"the value of '{name}' is not a number: {v!r}") from None
+    if f != f or f in (float("inf"), float("-inf")):
+        raise GradValueError(f"the value of '{name}' is not a finite number ({f})")
+    return f
+
+
+def _names(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    if len(quoted) == 1:
+        return f"variable {quoted[0]}"
+    return "variables " + ", ".join(quoted[:-1]) + " and " + quoted[-1]

@@ -1,0 +1,125 @@
+"""Forward and backward passes over a graph's flat node list, on plain floats.
+
+Both are loops over node ids, never recursion. The forward pass fills every
+node's value and stops at the first non-finite one with a math error that
+names the node. The backward pass seeds the output with 1, walks the ids
+downwards and adds each node's upstream gradient times its local derivative
+into each of its inputs, so a node used several times gets the sum over its
+uses. Every call starts from fresh zero gradients.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from contextlib import contextmanager
+
+from . import kernels
+from .errors import GradMathError
+from .graph import Graph
+from .numbers import fmt
+from .ops import ALL_OPS
+from .rules import local_rules
+
+_FLOAT_KERNELS = {op: getattr(kernels, op.kernel) for op in ALL_OPS if op.kernel}
+
+
+@contextmanager
+def no_gc():
+    """Big graphs allocate millions of acyclic objects; collecting them only costs time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def forward(g: Graph, bindings: dict[str, float]) -> list[float]:
+    """Every node's value. bindings maps each input name to its value."""
+    n = len(g)
+    vals = [0.0] * n
+    for i, v in g.consts.items():
+        vals[i] = v
+    for name, i in g.inputs.items():
+        vals[i] = bindings[name]
+    ops, args, kern, isfinite = g.ops, g.args, _FLOAT_KERNELS, math.isfinite
+    for i in range(n):
+        ins = args[i]
+        if len(ins) == 2:
+            v = kern[ops[i]](vals[ins[0]], vals[ins[1]])
+        elif ins:
+            v = kern[ops[i]](vals[ins[0]])
+        else:
+            continue
+        if not isfinite(v):
+            raise forward_error(g, i, vals, v)
+        vals[i] = v
+    return vals
+
+
+def backward(g: Graph, vals: list[float]) -> list[float]:
+    """∂output/∂node for every node (0 for nodes the output does not depend on).
+
+    A zero upstream gradient is not propagated, so a dead branch's infinite
+    local derivative (sqrt at 0 inside max(sqrt(x), 5)) never becomes 0·∞.
+    """
+    grads = [0.0] * len(g)
+    out = g.output
+    grads[out] = 1.0
+    ops, args = g.ops, g.args
+    rules = {}
+    for i in range(out, -1, -1):
+        gi = grads[i]
+        ins = args[i]
+        if gi == 0 or not ins:
+            continue
+        op = ops[i]
+        locs = rules.get(op)
+        if locs is None:
+            locs = rules[op] = local_rules(op)
+        if len(ins) == 2:
+            a, b = vals[ins[0]], vals[ins[1]]
+            r = locs[0]
+            grads[ins[0]] += gi * r if r.__class__ is float else gi * r(a, b, vals[i])
+            r = locs[1]
+            grads[ins[1]] += gi * r if r.__class__ is float else gi * r(a, b, vals[i])
+        else:
+            r = locs[0]
+            grads[ins[0]] += gi * r if r.__class__ is float else gi * r(vals[ins[0]], None, vals[i])
+    return grads
+
+
+def _inputs_text(g: Graph, i: int, vals) -> str:
+    return ", ".join(f"{g.label(j)} = {fmt(vals[j])}" for j in g.args[i])
+
+
+def forward_error(g: Graph, i: int, vals, value: float) -> GradMathError:
+    op = g.ops[i]
+    result = f", giving {fmt(value)}" if value == value else ""
+    return GradMathError(f"'{g.label(i)}' cannot be computed: {op.domain} "
+                         f"(it got {_inputs_text(g, i, vals)}{result})")
+
+
+def gradient_error(g: Graph, vals: list[float], grads: list[float], target: int) -> GradMathError:
+    """Explain a non-finite gradient: find the edge where it first became non-finite."""
+    live = g.feeds_output()
+    for i in range(g.output, -1, -1):
+        gi = grads[i]
+        if not live[i] or gi == 0 or not math.isfinite(gi) or not g.args[i]:
+            continue
+        locs = local_rules(g.ops[i])
+        ins = g.args[i]
+        a = vals[ins[0]]
+        b = vals[ins[1]] if len(ins) == 2 else None
+        for k, j in enumerate(ins):
+            r = locs[k]
+            local = r if isinstance(r, float) else r(a, b, vals[i])
+            if not math.isfinite(gi * local):
+                return GradMathError(
+                    f"the gradient with respect to '{g.label(target)}' is not finite: the derivative "
+                    f"of '{g.label(i)}' with respect to '{g.label(j)}' is {fmt(local)} "
+                    f"where {_inputs_text(g, i, vals)}")
+    return GradMathError(f"the gradient with respect to '{g.label(target)}' is not finite "
+                         f"({fmt(grads[target])})")

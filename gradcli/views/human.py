@@ -1,0 +1,42 @@
+"""Human output with Rich: tables for people at a terminal.
+
+Rich decides colour by itself: none in a pipe or a file, none with NO_COLOR.
+Numbers are written short (see numbers.fmt); JSON carries full precision.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..numbers import fmt
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+def gradient_table(result) -> Table:
+    """The value's gradients: one row per variable asked for."""
+    out = result.program.output_name
+    head = f"∂{out}/∂v" if out else "∂/∂v"
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    table.add_column("v", style="bold")
+    table.add_column("value", justify="right")
+    table.add_column(head, justify="right", style="cyan")
+    grads = result.gradient
+    for name, g in grads.items():
+        value = result.inputs.get(name)
+        if value is None:  # an assigned intermediate asked for with --wrt
+            value = result.values[result.program.node_of(name)]
+        table.add_row(escape(name), fmt(value), fmt(g))
+    return table
+
+
+def print_grad(result) -> None:
+    c = console()
+    out = result.program.output_name
+    c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{fmt(result.value)}[/bold]")
+    if result.gradient:
+        c.print(gradient_table(result))
