@@ -38,8 +38,42 @@ def report(exc: GradcliError, as_json: bool) -> None:
     click.echo(prefix + exc.full_message(), err=True)
 
 
+# Each command lives in its own module under gradcli/commands and is imported
+# only when it runs (or when --help lists it): start-up pays for one command.
+COMMANDS = {
+    "eval": "gradcli.commands.core:eval_command",
+    "grad": "gradcli.commands.core:grad_command",
+    "trace": "gradcli.commands.trace:trace_command",
+    "train": "gradcli.commands.train:train_command",
+    "check": "gradcli.commands.check:check_command",
+    "exercise": "gradcli.commands.exercise:exercise_command",
+    "hessian": "gradcli.commands.hessian:hessian_command",
+}
+
+
 class GradcliGroup(click.Group):
-    """Turns every failure into a message and SPEC §4's exit code, never a traceback."""
+    """Loads commands lazily; turns every failure into a message and SPEC §4's exit code."""
+
+    def list_commands(self, ctx):
+        return [name for name in COMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx, name):
+        return self._load(name)
+
+    @staticmethod
+    def _load(name):
+        import importlib
+
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:  # a command not built yet
+                return None
+            raise
 
     def main(self, args=None, prog_name=None, **kwargs):
         as_json = _wants_json() if args is None else "--json" in args
@@ -63,6 +97,20 @@ class GradcliGroup(click.Group):
         except BrokenPipeError:  # `gradcli ... | head`: the reader left; not an error of ours
             sys.stderr.close()
             sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except MemoryError:
+            report(GradUsageError("out of memory: the program or the data is too large for this machine"),
+                   as_json)
+            sys.exit(2)
+        except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for debugging
+            if os.environ.get("GRADCLI_DEBUG"):
+                raise
+            click.echo(f"gradcli: internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in gradcli; run again with GRADCLI_DEBUG=1 for the traceback.",
+                       err=True)
+            sys.exit(70)
         if isinstance(rv, int):
             sys.exit(rv)
         sys.exit(0)
@@ -98,7 +146,7 @@ def split_args(args: tuple[str, ...]) -> tuple[str, dict[str, str]]:
     return read_program(first), split_bindings(args[1:])
 
 
-def _wrt_names(wrt: tuple[str, ...]) -> list[str] | None:
+def wrt_names(wrt: tuple[str, ...]) -> list[str] | None:
     if not wrt:
         return None
     names = [n.strip() for item in wrt for n in item.split(",") if n.strip()]
@@ -134,57 +182,6 @@ def main():
     expression (-x pi/4). The expression may be '-' (stdin) or @FILE.
     Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 the mathematics failed.
     """
-
-
-@main.command("eval", context_settings=BINDING_CONTEXT)
-@program_command
-def eval_command(args, as_json):
-    """The value of EXPR (the forward pass).
-
-    \b
-    Examples:
-      gradcli eval "(x+y)*z" -x 1 -y 3 -z -3
-      gradcli eval "sin(x)^2 + cos(x)^2" -x pi/7 --json
-    """
-    from .api import Program
-
-    text, given = split_args(args)
-    result = Program(text).evaluate(given)
-    if as_json:
-        from .views.json_view import dumps
-
-        click.echo(dumps(result.to_json()), nl=False)
-    else:
-        from .numbers import fmt
-
-        click.echo(fmt(result.value))
-
-
-@main.command("grad", context_settings=BINDING_CONTEXT)
-@program_command
-@click.option("--wrt", multiple=True, metavar="NAME[,NAME...]",
-              help="Report only these variables (or assigned names).")
-def grad_command(args, as_json, wrt):
-    """The value of EXPR and its gradient (forward and backward passes).
-
-    \b
-    Examples:
-      gradcli grad "(x+y)*z" -x 1 -y 3 -z -3
-      gradcli grad "y = x*w; L = (y - target)^2" -x 2 -w 3 --target 2 --wrt w
-      gradcli grad "(x+y)*z" -x 1 -y 3 -z -3 --json | jq .gradient.z
-    """
-    from .api import Program
-
-    text, given = split_args(args)
-    result = Program(text).grad(given, wrt=_wrt_names(wrt))
-    if as_json:
-        from .views.json_view import dumps
-
-        click.echo(dumps(result.to_json()), nl=False)
-    else:
-        from .views.human import print_grad
-
-        print_grad(result)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,1 @@
+"""One module per command; gradcli.cli.COMMANDS maps names to them."""
