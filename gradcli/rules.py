@@ -64,10 +64,13 @@ def compile_rule(text: str, backend: ModuleType = kernels):
     return rule
 
 
-def _guarded(rule, zero_where):
+def _guarded(rule, zero_where, backend):
     """Apply a convention: the local derivative is 0 where zero_where(a, b) holds."""
     if isinstance(rule, float):
         return rule
+    masked_zero = getattr(backend, "masked_zero", None)
+    if masked_zero is not None:  # arrays: decide element by element
+        return lambda a, b, out: masked_zero(zero_where(a, b), rule(a, b, out))
     return lambda a, b, out: 0.0 if zero_where(a, b) else rule(a, b, out)
 
 
@@ -78,6 +81,6 @@ def local_rules(op: Op, backend: ModuleType = kernels) -> tuple:
     for k, text in enumerate(op.grads):
         rule = compile_rule(text, backend)
         if k < len(op.zero_where) and op.zero_where[k] is not None:
-            rule = _guarded(rule, op.zero_where[k])
+            rule = _guarded(rule, op.zero_where[k], backend)
         compiled.append(rule)
     return tuple(compiled)
