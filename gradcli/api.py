@@ -59,8 +59,7 @@ class Program:
 
     def __init__(self, text: str):
         self.text = text
-        with no_gc():
-            self.graph: Graph = parse(text)
+        self.graph: Graph = parse(text)
 
     @property
     def inputs(self) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Op:
     name: str                      # the "op" of a node in JSON
     arity: int
@@ -34,6 +34,9 @@ class Op:
     zero_where: tuple = ()
     doc: str = ""
     aliases: tuple[str, ...] = field(default=())
+
+    def __repr__(self) -> str:
+        return f"Op({self.name}/{self.arity})"
 
 
 def _infix(name, symbol, prec, kernel, grads, **kw):
