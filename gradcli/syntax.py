@@ -11,7 +11,6 @@ grammar instead (~20 ms).
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
 import math
@@ -175,6 +174,8 @@ class Builder:
 
 
 def _suggest(name: str, known) -> str | None:
+    import difflib  # only on the error path
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 

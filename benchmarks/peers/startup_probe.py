@@ -1,0 +1,66 @@
+"""Where gradcli's start-up goes, seen from inside one fresh process.
+
+    python startup_probe.py phases        ->  JSON {step: seconds} for the grad path, step by step
+    python startup_probe.py modules ARGS  ->  JSON: which heavy packages `gradcli ARGS` loaded
+
+bench_core.py runs each mode in fresh processes and prints the medians.
+"""
+
+import contextlib
+import io
+import json
+import sys
+import time
+
+HEAVY = ("click", "lark", "rich", "numpy", "sympy", "torch", "regex")
+
+
+def phases() -> dict:
+    steps = {}
+    last = time.perf_counter()
+
+    def step(name):
+        nonlocal last
+        now = time.perf_counter()
+        steps[name] = now - last
+        last = now
+
+    import click  # noqa: F401
+    step("import click")
+    import gradcli.cli  # noqa: F401
+    step("import gradcli.cli (after click)")
+    import gradcli.api
+    step("import gradcli.api (ops, kernels, rules, passes, syntax)")
+    import lark  # noqa: F401
+    step("import lark")
+    from gradcli.syntax import Parser
+    Parser.get()
+    step("Parser.get(): the LALR tables")
+    result = gradcli.api.Program("(x+y)*z").grad({"x": "1", "y": "3", "z": "-3"})
+    step("parse + bind + forward + backward of (x+y)*z")
+    from gradcli.views.json_view import dumps
+    dumps(result.to_json())
+    step("JSON out (import json, dumps)")
+    from gradcli.views.human import print_grad
+    step("import Rich (gradcli.views.human)")
+    with contextlib.redirect_stdout(io.StringIO()):
+        print_grad(result)
+    step("Rich table out")
+    steps["tables"] = "shipped" if getattr(Parser.get(), "from_tables", False) else "built from the grammar"
+    return steps
+
+
+def modules(args: list[str]) -> dict:
+    from gradcli.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main(args=args, prog_name="gradcli")
+        except SystemExit:
+            pass
+    return {"loaded": [m for m in HEAVY if m in sys.modules], "modules": len(sys.modules)}
+
+
+if __name__ == "__main__":
+    mode, rest = sys.argv[1], sys.argv[2:]
+    print(json.dumps(phases() if mode == "phases" else modules(rest)))
