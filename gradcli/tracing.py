@@ -1,0 +1,231 @@
+"""The trace of a program: every node's value, gradient and local derivatives.
+
+It is computed once, from the forward and backward passes and the compiled
+local rules of the operation table, and every `trace` view (tree, table,
+steps, pictures, JSON) reads it and nothing else: the views only choose how
+to show these numbers, never how to compute them.
+
+A node that depends on no input (a constant subtree, such as the exponent 2
+in `x^2` at x = -3, whose ∂/∂b = log(a)·out is nan) may have an undefined
+gradient or local derivative: that is shown as "undefined" (JSON null), not
+as an error, because no input's gradient goes through it. A non-finite
+gradient on a node that depends on an input is a math error.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable, Mapping
+
+from .api import Program, Result
+from .graph import LABEL_LIMIT, Graph
+from .numbers import fmt
+from .ops import CONST, Op
+from .passes import gradient_error, no_gc
+from .rules import local_rules
+
+VANISHING = 1e-6      # |gradient| below this, on a node an input reaches: the gradient vanishes
+EXPLODING = 1e6       # |gradient| above this: the gradient explodes
+UNDEFINED = "undefined"
+
+
+def show(v: float | None, digits: int = 12) -> str:
+    """A number for people; a non-finite gradient or local derivative is 'undefined'."""
+    if v is None or not math.isfinite(v):
+        return UNDEFINED
+    return fmt(v, digits)
+
+
+def source_text(g: Graph, i: int) -> str:
+    """Node i's text in the program, one line, shortened in the middle as labels are."""
+    start, end = g.starts[i], g.ends[i]
+    if end - start <= LABEL_LIMIT:
+        return " ".join(g.text[start:end].split())
+    half = (LABEL_LIMIT - 1) // 2
+    return (" ".join(g.text[start:start + half].split()) + "…"
+            + " ".join(g.text[end - half:end].split()))
+
+
+@dataclass(slots=True)
+class NodeTrace:
+    """One node of the trace."""
+
+    id: int
+    op: Op
+    label: str                       # its name, or its text in the program
+    inputs: tuple[int, ...]          # input node ids, in argument order
+    value: float
+    grad: float                      # ∂output/∂node (nan or inf only where no input reaches)
+    local: tuple[float, ...]         # ∂node/∂input_k, one per input (may be non-finite)
+    live: bool                       # the output depends on it
+    depends: bool                    # it depends on some input variable
+    named: bool                      # its label is a name (input, constant, assigned), not text
+    kink: str = ""                   # the convention used, where it sits exactly at a kink
+    vanishing: bool = False          # see _health()
+    exploding: bool = False
+
+
+@dataclass
+class Trace:
+    """Every node's value, gradient and local derivatives, with the grad result they came from."""
+
+    result: Result
+    nodes: list[NodeTrace]
+
+    @property
+    def graph(self) -> Graph:
+        return self.result.program.graph
+
+    @property
+    def output(self) -> int:
+        return self.graph.output
+
+    @property
+    def out(self) -> NodeTrace:
+        return self.nodes[self.output]
+
+    @cached_property
+    def uses(self) -> list[list[tuple[int, int]]]:
+        """For each node, the (consumer, input position) pairs that read it, by consumer id."""
+        uses: list[list[tuple[int, int]]] = [[] for _ in self.nodes]
+        for node in self.nodes:
+            for k, j in enumerate(node.inputs):
+                uses[j].append((node.id, k))
+        return uses
+
+    def edge_grad(self, consumer: int, k: int) -> float:
+        """The gradient along one edge: upstream × local, and 0 where the upstream is 0.
+
+        The backward pass does not propagate a zero upstream gradient, so
+        0 · ∞ never appears (sqrt at 0 inside max(sqrt(x), 5)).
+        """
+        node = self.nodes[consumer]
+        if node.grad == 0:
+            return 0.0
+        return node.grad * node.local[k]
+
+    @cached_property
+    def handles(self) -> list[str]:
+        """Short names for the narration and pictures: the node's name, else '#id'.
+
+        The output is called by its name, or 'f' (as in the CS231n notes) when it
+        has none and no variable is called f, else 'out', else by its id.
+        """
+        g = self.graph
+        handles = [g.names.get(i) or f"#{i}" for i in range(len(self.nodes))]
+        if self.output not in g.names:
+            taken = set(g.names.values())
+            for candidate in ("f", "out"):
+                if candidate not in taken:
+                    handles[self.output] = candidate
+                    break
+        return handles
+
+    def term(self, i: int) -> str:
+        """How node i is written inside a formula: a constant by its text (2, pi), else its handle."""
+        node = self.nodes[i]
+        return node.label if node.op is CONST else self.handles[i]
+
+    @property
+    def output_handle(self) -> str:
+        return self.handles[self.output]
+
+    def to_json(self) -> dict:
+        """SPEC §3: the grad object plus the output id and every node, inputs first."""
+        obj = self.result.to_json()
+        obj["output"] = self.output
+        isfinite = math.isfinite
+        rows = []
+        add = rows.append
+        for n in self.nodes:   # written out flat: a 100,000-node trace is one of the use cases
+            grad, local = n.grad, n.local
+            add({"id": n.id, "op": n.op.name, "label": n.label, "inputs": list(n.inputs),
+                 "value": n.value, "grad": grad if isfinite(grad) else None,
+                 "local": [v if isfinite(v) else None for v in local] if local else []})
+        obj["nodes"] = rows
+        return obj
+
+
+def _kink_note(op: Op, ins: tuple[float, ...]) -> str:
+    if op.kink is None:
+        return ""
+    return op.kink_note if op.kink(*ins) else ""
+
+
+def trace(program: Program | str, values: Mapping[str, object] | None = None, /, *,
+          wrt: Iterable[str] | None = None, **kw) -> Trace:
+    """Forward and backward passes, kept for every node, with each edge's local derivative."""
+    if isinstance(program, str):
+        program = Program(program)
+    result = program.grad(values, wrt=wrt, **kw)   # binds, runs both passes, checks --wrt
+    g = program.graph
+    vals, grads = result.values, result.grads
+    with no_gc():
+        live = g.feeds_output()
+        depends = g.depends_on_input()
+        for i, gi in enumerate(grads):
+            if depends[i] and not math.isfinite(gi):
+                raise gradient_error(g, vals, grads, i)
+        locals_ = _local_derivatives(g, vals)
+        nodes = []
+        names = g.names
+        for i, op in enumerate(g.ops):
+            ins = g.args[i]
+            kink = _kink_note(op, tuple(vals[j] for j in ins)) if op.kink else ""
+            nodes.append(NodeTrace(i, op, g.label(i), ins, vals[i], grads[i], locals_[i],
+                                   live[i], depends[i], i in names, kink))
+        _health(nodes)
+    return Trace(result, nodes)
+
+
+def _local_derivatives(g: Graph, vals: list[float]) -> list[tuple[float, ...]]:
+    """∂node/∂input_k on every edge, from the operation table's compiled rules.
+
+    Written out by arity, as in passes.backward: it runs once per node of graphs
+    of 100,000 nodes. A rule is a float where it is constant (the 1 of +).
+    """
+    out: list[tuple[float, ...]] = []
+    add = out.append
+    rules: dict[Op, tuple] = {}
+    for i, op in enumerate(g.ops):
+        ins = g.args[i]
+        if not ins:
+            add(())
+            continue
+        locs = rules.get(op)
+        if locs is None:
+            locs = rules[op] = local_rules(op)
+        v = vals[i]
+        if len(ins) == 2:
+            a, b = vals[ins[0]], vals[ins[1]]
+            r, q = locs
+            add((r if r.__class__ is float else r(a, b, v),
+                 q if q.__class__ is float else q(a, b, v)))
+        else:
+            r = locs[0]
+            add((r if r.__class__ is float else r(vals[ins[0]], None, v),))
+    return out
+
+
+def _health(nodes: list[NodeTrace]) -> None:
+    """Mark vanishing and exploding gradients on nodes an input reaches and the output uses.
+
+    A gradient vanishes when it is tiny but not zero, or zero only because a
+    product of non-zero numbers underflowed (a saturated sigmoid at 1000).
+    A zero that the mathematics puts there (relu switched off, a product with
+    0, the losing side of a max) is trivially zero and is not marked.
+    """
+    underflow = [False] * len(nodes)
+    for n in reversed(nodes):
+        if not n.live:
+            continue
+        for j, local in zip(n.inputs, n.local):
+            if local != 0 and (underflow[n.id] or (n.grad != 0 and n.grad * local == 0)):
+                underflow[j] = True
+    for n in nodes:
+        if n.live and n.depends and math.isfinite(n.grad):
+            size = abs(n.grad)
+            n.vanishing = 0 < size < VANISHING or (size == 0 and underflow[n.id])
+            n.exploding = size > EXPLODING

@@ -1,0 +1,236 @@
+"""Where each node, wire and label of the SVG picture goes: a small layered layout.
+
+Sugiyama's method, kept short: columns by depth (inputs left, the output
+alone on the right, a constant just left of its first use), a dummy point in
+every column that a long wire crosses, a few barycentre sweeps against
+crossings, then heights by least squares under "no overlap" constraints
+(pool-adjacent-violators), alternating left-to-right and right-to-left so
+that wires run straight where they can.
+
+No wire crosses a label, by construction: a column is [label strip][nodes];
+wires bend only in the gaps between columns; in a label strip every wire runs
+straight at its own height, and a wire's value and gradient are written
+there, above and below it, inside the band its node or dummy owns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import GradUsageError
+from ..ops import CONST
+from .picture import captions, wires
+
+MAX_NODES = 1500       # more would not be readable on any page
+MAX_ITEMS = 20000      # nodes and dummy points; bounds the layout's time
+FONT = 13              # wire labels
+PORT = 24              # a binary node's inputs enter this far above and below its centre
+LABEL_EXT = 18         # a label reaches this far from its wire
+PAD = 8                # between bands
+DUMMY_HALF = 9
+GAP = 56               # room for the curves between columns
+MARGIN = 24
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A generous estimate (DejaVu Sans digits are 0.64 em): real text fits inside."""
+    return len(text) * size * (0.68 if bold else 0.63)
+
+
+@dataclass
+class Item:
+    layer: int
+    node: int = -1                    # -1 for a dummy point
+    half: float = DUMMY_HALF          # half the height of its band
+    width: float = 0.0
+    height: float = 0.0
+    ports: tuple[float, ...] = (0.0,)  # where its inputs enter, from its centre
+    ins: list = field(default_factory=list)    # (item, port offset here)
+    outs: list = field(default_factory=list)   # (item, port offset there)
+    key: float = 0.0
+    y: float = 0.0
+
+
+@dataclass
+class Chain:
+    """One wire: its items from the source node to the consumer (or the picture's edge)."""
+
+    wire: object
+    items: list[int]
+    port: float
+
+
+def layers(trace) -> list[int]:
+    nodes, uses = trace.nodes, trace.uses
+    layer = [0] * len(nodes)
+    for n in nodes:
+        if n.inputs:
+            layer[n.id] = 1 + max(layer[j] for j in n.inputs)
+    for n in nodes:
+        if n.op is CONST and uses[n.id]:
+            layer[n.id] = min(layer[c] for c, _ in uses[n.id]) - 1
+    out = trace.output
+    if any(layer[i] >= layer[out] for i in range(len(nodes)) if i != out):
+        layer[out] = max(layer) + 1
+    return layer
+
+
+def node_size(c, arity: int) -> tuple[float, float]:
+    lines = [text_width(c.title, 15 if c.kind == "op" else 14, bold=True)]
+    lines += [text_width(c.name, 12)] if c.name else []
+    lines += [text_width(c.total, 11)] if c.total else []
+    if c.kind == "op":
+        h = max(40 + 14 * (len(lines) - 1), 64 if arity == 2 else 0)
+        return max(max(lines) + 28, 46, h), h
+    return max(max(lines) + 20, 36), 30 + 13 * (len(lines) - 1)
+
+
+def build(trace, digits):
+    """The items (nodes and dummies) and the wires' chains through them."""
+    nodes = trace.nodes
+    if len(nodes) > MAX_NODES:
+        raise GradUsageError(
+            f"the graph has {len(nodes)} nodes: too many to draw legibly (at most {MAX_NODES})",
+            hint="use --format dot with Graphviz, or --json")
+    caps = captions(trace, digits)
+    layer = layers(trace)
+    g = trace.graph
+    items = []
+    for n in nodes:
+        w, h = node_size(caps[n.id], len(n.inputs))
+        ports = (-PORT, PORT) if len(n.inputs) == 2 else (0.0,)
+        reach = PORT + LABEL_EXT if len(n.inputs) == 2 else LABEL_EXT
+        items.append(Item(layer[n.id], n.id, max(h / 2, reach) + PAD, w, h, ports,
+                          key=g.starts[n.id]))
+    chains = []
+    for wire in wires(trace, digits):
+        src, dst = wire.src, wire.dst
+        end_layer = layer[dst] if dst >= 0 else layer[src] + 1
+        # A dummy sorts by where its use sits in the program: a first argument at the
+        # consumer's start, a second one at its end (w2 in w0*x0+w1*x1+w2 comes last).
+        key = (g.starts[dst] if wire.position == 0 else g.ends[dst]) if dst >= 0 else 0
+        path = [src]
+        for L in range(layer[src] + 1, end_layer):
+            items.append(Item(L, key=key))
+            path.append(len(items) - 1)
+            if len(items) > MAX_ITEMS:
+                raise GradUsageError("the graph's wires are too long to draw legibly",
+                                     hint="use --format dot with Graphviz, or --json")
+        port = items[dst].ports[wire.position] if dst >= 0 else 0.0
+        if dst >= 0:
+            path.append(dst)
+        for a, b in zip(path, path[1:]):
+            off = port if b == dst else 0.0
+            items[b].ins.append((a, off))
+            items[a].outs.append((b, off))
+        chains.append(Chain(wire, path, port))
+    return caps, items, chains
+
+
+# -- order within each column ------------------------------------------------
+
+def _crossings(order, items, L) -> int:
+    pos = {it: k for k, it in enumerate(order[L + 1])}
+    segs = [(a_pos, pos[b] + off / 1000) for a_pos, a in enumerate(order[L])
+            for b, off in items[a].outs]
+    return sum(1 for s in range(len(segs)) for t in range(s)
+               if (segs[s][0] - segs[t][0]) * (segs[s][1] - segs[t][1]) < 0)
+
+
+def order_columns(items) -> list[list[int]]:
+    depth = max(it.layer for it in items) + 1
+    order = [[] for _ in range(depth)]
+    for k, it in enumerate(items):
+        order[it.layer].append(k)
+    for col in order:
+        col.sort(key=lambda k: items[k].key)
+    if len(items) > 600:   # sweeps cost O(wires²) a column; big pictures keep source order
+        return order
+
+    def total(o):
+        return sum(_crossings(o, items, L) for L in range(depth - 1))
+
+    best, best_count = [c[:] for c in order], total(order)
+    for sweep in range(8):
+        down = sweep % 2 == 0
+        for L in (range(1, depth) if down else range(depth - 2, -1, -1)):
+            near = order[L - 1] if down else order[L + 1]
+            pos = {it: k for k, it in enumerate(near)}
+            here = {it: k for k, it in enumerate(order[L])}
+
+            def barycentre(k):
+                links = items[k].ins if down else items[k].outs
+                if not links:
+                    return here[k]
+                return sum(pos[o] + off / 100 for o, off in links) / len(links)
+
+            order[L].sort(key=barycentre)
+        count = total(order)
+        if count < best_count:
+            best, best_count = [c[:] for c in order], count
+    return best
+
+
+# -- heights -------------------------------------------------------------------
+
+def _pava(wanted: list[float], gaps: list[float]) -> list[float]:
+    """Closest heights (least squares) to wanted, in order, each gap apart at least."""
+    offsets = [0.0]
+    for gap in gaps:
+        offsets.append(offsets[-1] + gap)
+    blocks: list[list[float]] = []   # [mean, count]
+    for w, o in zip(wanted, offsets):
+        blocks.append([w - o, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, c2 = blocks.pop()
+            m1, c1 = blocks.pop()
+            blocks.append([(m1 * c1 + m2 * c2) / (c1 + c2), c1 + c2])
+    out = []
+    for mean, count in blocks:
+        out += [mean] * count
+    return [z + o for z, o in zip(out, offsets)]
+
+
+def place_heights(items, order, rounds: int = 12) -> None:
+    for col in order:
+        y = 0.0
+        for k, it in enumerate(col):
+            if k:
+                y += items[col[k - 1]].half + items[it].half
+            items[it].y = y
+    depth = len(order)
+    for r in range(rounds):
+        down = r % 2 == 0
+        for L in (range(1, depth) if down else range(depth - 2, -1, -1)):
+            col = order[L]
+            wanted = []
+            for k in col:
+                it = items[k]
+                if down:
+                    links = [items[o].y - off for o, off in it.ins]
+                else:
+                    links = [items[o].y + off for o, off in it.outs]
+                wanted.append(sum(links) / len(links) if links else it.y)
+            gaps = [items[a].half + items[b].half for a, b in zip(col, col[1:])]
+            for k, y in zip(col, _pava(wanted, gaps)):
+                items[k].y = y
+
+
+def columns(items, order, chains) -> list[tuple[float, float, float]]:
+    """(label strip left, nodes left, nodes right) of every column."""
+    strip = [0.0] * len(order)
+    for ch in chains:
+        last = ch.items[-1] if ch.wire.dst >= 0 else None
+        if last is not None:
+            width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT)) + 16
+            L = items[last].layer
+            strip[L] = max(strip[L], width, 40)
+    out, x = [], float(MARGIN)
+    for L, col in enumerate(order):
+        if L:
+            x += GAP
+        left = x + strip[L]
+        right = left + max((items[k].width for k in col), default=0.0)
+        out.append((x, left, right))
+        x = right
+    return out

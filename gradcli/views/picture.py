@@ -1,0 +1,92 @@
+"""What every picture of a trace says, whatever draws it (DOT, Mermaid, SVG).
+
+A node is captioned with its operation (and its name where it has one); each
+wire carries the forward value of the node it leaves and the gradient that
+flows back along it, ∂out/∂consumer · ∂consumer/∂node, in two colours as in
+the CS231n circuit diagrams. Where a node feeds several others its wires carry
+their shares, and the node itself shows their sum, its gradient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ops import ALIAS, CONST, INPUT
+from ..tracing import Trace, show
+
+DIGITS = 4                 # significant digits on a picture (JSON has them all)
+VALUE_COLOUR = "#2e7d32"   # green: the forward value
+GRAD_COLOUR = "#c62828"    # red: the gradient
+LEGEND_VALUE = "value (forward pass)"
+
+
+def legend_grad(trace: Trace) -> str:
+    return f"gradient ∂{trace.output_handle}/∂· (backward pass)"
+
+
+@dataclass
+class Caption:
+    kind: str          # "input" | "const" | "op"
+    title: str         # the operation's symbol, or the input's name, or the number
+    name: str = ""     # an assigned name, shown under the operation
+    total: str = ""    # Σ of the wires' gradients, where the node feeds several others
+    live: bool = True  # the output depends on it
+    kink: str = ""
+
+
+@dataclass
+class Wire:
+    src: int
+    dst: int           # the consumer; trace.output's extra wire out of the picture has dst -1
+    position: int      # which input of dst (0: top, 1: bottom)
+    value: str
+    grad: str
+    live: bool
+
+
+def _title(node) -> str:
+    op = node.op
+    if op is INPUT or op is CONST:
+        return node.label
+    if op is ALIAS:
+        return "="
+    if op.form == "prefix":
+        return op.name        # "neg": a lone "-" reads like subtraction
+    return op.symbol or op.name
+
+
+def captions(trace: Trace, digits: int | None = None) -> list[Caption]:
+    digits = digits or DIGITS
+    uses = trace.uses
+    out = []
+    for n in trace.nodes:
+        kind = "input" if n.op is INPUT else "const" if n.op is CONST else "op"
+        name = n.label if kind == "op" and n.named else ""
+        total = f"Σ {show(n.grad, digits)}" if len(uses[n.id]) > 1 else ""
+        out.append(Caption(kind, _title(n), name, total, n.live, n.kink))
+    return out
+
+
+def wires(trace: Trace, digits: int | None = None) -> list[Wire]:
+    """Every edge, by consumer then argument; then the output's own wire (gradient 1)."""
+    digits = digits or DIGITS
+    nodes = trace.nodes
+    out = []
+    for n in nodes:
+        for k, j in enumerate(n.inputs):
+            out.append(Wire(j, n.id, k, show(nodes[j].value, digits),
+                            show(trace.edge_grad(n.id, k), digits), n.live))
+    o = trace.out
+    out.append(Wire(o.id, -1, 0, show(o.value, digits), show(o.grad, digits), True))
+    return out
+
+
+def title(trace: Trace, digits: int | None = None, limit: int = 100) -> str:
+    """The program and its bindings, on one line."""
+    text = " ".join(trace.result.expression.split())
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    values = ", ".join(f"{k} = {show(v, digits or 12)}" for k, v in trace.result.inputs.items())
+    if len(values) > limit:
+        values = values[:limit - 1] + "…"
+    return f"{text} — at {values}" if values else text

@@ -1,0 +1,51 @@
+"""The trace in the terminal: the value, the tree, the table and the gradient; or --steps.
+
+Rich on stdout (colour only at a terminal). Past a few hundred nodes, or a
+tree deeper than Rich can indent at 100 columns, the parts print as plain
+text instead; `plain_parts` says which, so the command can say so on stderr.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.text import Text
+
+from ..tracing import Trace, show
+from .steps import narrate, render_text
+from .trace_table import PLAIN_ROWS, print_table
+from .tree import fits_rich, print_tree
+
+
+def plain_parts(trace: Trace) -> tuple[bool, bool]:
+    """(the tree, the table) printed as plain text?"""
+    return not fits_rich(trace), len(trace.nodes) > PLAIN_ROWS
+
+
+def print_trace(console, trace: Trace, digits: int = 12) -> None:
+    plain_tree, plain_table = plain_parts(trace)
+    out = trace.output_handle
+    console.print(f"[bold]{escape(out)}[/bold] = [green]{show(trace.out.value, digits)}[/green]")
+    console.print()
+    print_tree(console, trace, digits, plain=plain_tree)
+    console.print()
+    print_table(console, trace, digits, plain=plain_table)
+    gradient = trace.result.gradient
+    if not gradient:
+        return
+    console.print()
+    lines = [(f"∂{out}/∂{name}", show(g, digits)) for name, g in gradient.items()]
+    if plain_table:
+        console.file.write("".join(f"{d} = {v}\n" for d, v in lines))
+    else:
+        for d, v in lines:
+            console.print(f"{escape(d)} = [red]{v}[/red]")
+
+
+def print_steps(console, trace: Trace, digits: int = 12) -> None:
+    lines = render_text(narrate(trace), digits)
+    if len(trace.nodes) > PLAIN_ROWS:
+        console.file.write("\n".join(lines) + "\n")
+        return
+    for line in lines:
+        heading = bool(line) and not line.startswith(" ")
+        console.print(Text(line, style="bold" if heading else ""), soft_wrap=True)
