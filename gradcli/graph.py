@@ -48,8 +48,10 @@ class Graph:
     def label(self, i: int, limit: int = LABEL_LIMIT) -> str:
         """Its name where it has one, else its text in the program (shortened)."""
         name = self.names.get(i)
-        if name is not None:
-            return name
+        return name if name is not None else self.short_source(i, limit)
+
+    def short_source(self, i: int, limit: int = LABEL_LIMIT) -> str:
+        """Node i's text in the program on one line, shortened in the middle past limit."""
         start, end = self.starts[i], self.ends[i]
         if end - start <= limit:
             return " ".join(self.text[start:end].split())

@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Iterable, Mapping
 
 from .api import Program, Result
-from .graph import LABEL_LIMIT, Graph
+from .graph import Graph
 from .numbers import fmt
 from .ops import CONST, Op
 from .passes import gradient_error, no_gc
@@ -40,12 +40,7 @@ def show(v: float | None, digits: int = 12) -> str:
 
 def source_text(g: Graph, i: int) -> str:
     """Node i's text in the program, one line, shortened in the middle as labels are."""
-    start, end = g.starts[i], g.ends[i]
-    if end - start <= LABEL_LIMIT:
-        return " ".join(g.text[start:end].split())
-    half = (LABEL_LIMIT - 1) // 2
-    return (" ".join(g.text[start:start + half].split()) + "…"
-            + " ".join(g.text[end - half:end].split()))
+    return g.short_source(i)
 
 
 @dataclass(slots=True)
