@@ -112,7 +112,7 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
 def _number(v, name: str) -> float:
     try:
         f = float(v)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # float(10**400) overflows
         raise GradValueError(f"the value of '{name}' is not a number: {v!r}") from None
     if f != f or f in (float("inf"), float("-inf")):
         raise GradValueError(f"the value of '{name}' is not a finite number ({f})")

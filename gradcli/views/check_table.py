@@ -1,0 +1,53 @@
+"""`grad --check` for people: analytic beside numeric, per name, with a verdict."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.table import Table
+
+from ..numbers import fmt
+from .human import console
+
+MARKS = {"ok": "[green]✓[/green]", "wrong": "[red]✗[/red]", "kink": "[yellow]kink[/yellow]",
+         "skipped": "[yellow]n/a[/yellow]"}
+
+
+def _err(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2e}"
+
+
+def check_table(rep) -> Table:
+    out = rep.result.program.output_name
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    table.add_column("v", style="bold")
+    table.add_column(f"∂{out}/∂v" if out else "analytic", justify="right", style="cyan")
+    table.add_column("numeric", justify="right")
+    table.add_column("abs error", justify="right")
+    table.add_column("rel error", justify="right")
+    table.add_column("", justify="center")
+    for row in rep.rows:
+        numeric = "—" if row.numeric is None else fmt(row.numeric)
+        table.add_row(escape(row.name), fmt(row.analytic), numeric, _err(row.abs_error),
+                      _err(row.rel_error), MARKS[row.status])
+    return table
+
+
+def print_check(rep) -> None:
+    c = console()
+    out = rep.result.program.output_name
+    c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{fmt(rep.result.value)}[/bold]")
+    c.print(check_table(rep))
+    c.print(f"central differences with eps {rep.eps:g}; a gradient passes when "
+            f"|analytic - numeric| <= {rep.atol:g} + {rep.rtol:g}·|numeric|")
+    for row in rep.rows:
+        if row.status == "skipped":
+            c.print(f"[yellow]note:[/yellow] {escape(row.name)}: {escape(row.note)}")
+    for note in rep.notes:
+        c.print(f"[yellow]note:[/yellow] {escape(note)}")
+    wrong = sum(row.status == "wrong" for row in rep.rows)
+    if wrong:
+        c.print(f"[red bold]{wrong} of {len(rep.rows)} gradients disagree[/red bold]")
+    else:
+        c.print(f"[green]all {len(rep.rows)} gradients agree[/green]"
+                + (" (where finite differences mean something)" if any(
+                    r.status in ("kink", "skipped") for r in rep.rows) else ""))

@@ -1,0 +1,70 @@
+"""JSON Lines out for `--batch`: the objects `json_view.dumps` would write, but fast.
+
+Every result line of a batch has the same shape: fixed pieces of text (the
+keys and the expression, encoded once with `json_view`'s settings) between
+numbers. A number is written with `repr`, which is how `json.dumps` writes a
+float (a batch only ever writes finite floats), and the lines are assembled by
+one `str.join` over the interleaved pieces. A line comes out byte for byte as
+`json_view.dumps(result.to_json())` of the one-point command would write it;
+tests/test_batch.py holds it to that. (Writing floats is most of a batch's
+time: `json.dumps` per line costs about twice as much.)
+"""
+
+from __future__ import annotations
+
+from .json_view import dumps
+
+
+def _key(name: str) -> str:
+    return dumps(name)[:-1]  # a JSON string
+
+
+def result_pieces(expression: str, inputs: list[str], fixed: dict[str, float],
+                  gradient: list[str] | None) -> list[str]:
+    """The fixed text of one result line, around its varying numbers.
+
+    The numbers that vary are, in order: the inputs not in `fixed` (those have
+    one value for every point, written into the text), the value, then the
+    gradient of each name in `gradient` (None: no gradient, as for eval).
+    """
+    pieces = [f'{{"expression":{_key(expression)},"inputs":{{']
+    for k, name in enumerate(inputs):
+        pieces[-1] += ("," if k else "") + _key(name) + ":"
+        if name in fixed:
+            pieces[-1] += repr(fixed[name])
+        else:
+            pieces.append("")
+    pieces[-1] += '},"value":'
+    pieces.append("")
+    if gradient is not None:
+        pieces[-1] += ',"gradient":{'
+        for k, name in enumerate(gradient):
+            pieces[-1] += ("," if k else "") + _key(name) + ":"
+            pieces.append("")
+        pieces[-1] += "}"
+    pieces[-1] += "}\n"
+    return pieces
+
+
+def numbers(values: list[float]) -> list[str]:
+    """Floats as JSON numbers (finite ones only)."""
+    return list(map(float.__repr__, values))
+
+
+def error_line(exc, line: int) -> str:
+    """`{"error": {"kind", "message", "line"}}` for a point that failed."""
+    obj = exc.to_json()
+    obj["error"]["line"] = line
+    return dumps(obj)
+
+
+def write_lines(pieces: list[str], columns: list[list[str]], errors: dict[int, str], n: int) -> str:
+    """n lines: pieces around the columns' numbers, or an error line where given (by point)."""
+    width = 2 * len(columns) + 1
+    parts = [pieces[0]] * (n * width)  # row i is parts[i*width:(i+1)*width]
+    for k, col in enumerate(columns):
+        parts[2 * k + 1::width] = col
+        parts[2 * k + 2::width] = [pieces[k + 1]] * n
+    for i, text in errors.items():
+        parts[i * width:(i + 1) * width] = [text] + [""] * (width - 1)
+    return "".join(parts)
