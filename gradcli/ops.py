@@ -73,8 +73,9 @@ POW = _infix(
 FUNCTIONS_LIST = [
     _fn("exp", 1, "exp", ("out",), domain="exp overflows a double above 709.78"),
     _fn("log", 1, "log", ("1 / a",), domain="log needs a positive number", aliases=("ln",)),
-    _fn("log2", 1, "log2", ("1 / (a * log(2))",), domain="log2 needs a positive number"),
-    _fn("log10", 1, "log10", ("1 / (a * log(10))",), domain="log10 needs a positive number"),
+    # 1/a/log(2), not 1/(a*log(2)): the product would overflow near 1e308.
+    _fn("log2", 1, "log2", ("1 / a / log(2)",), domain="log2 needs a positive number"),
+    _fn("log10", 1, "log10", ("1 / a / log(10)",), domain="log10 needs a positive number"),
     _fn("sqrt", 1, "sqrt", ("0.5 / out",), domain="sqrt needs a non-negative number"),
     _fn("sin", 1, "sin", ("cos(a)",)),
     _fn("cos", 1, "cos", ("-sin(a)",)),
