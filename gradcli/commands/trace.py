@@ -57,9 +57,15 @@ def _write_svg(trace, path: str, digits: int | None) -> None:
     _note(f"wrote {path} ({len(trace.nodes)} nodes)")
 
 
-def _print_text(trace, steps: bool, digits: int) -> None:
+def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
     from ..views.trace_text import plain_parts, print_steps, print_trace
 
+    if latex:   # a solution sheet to paste: plain text, no Rich styling or wrapping
+        from ..views.steps import narrate
+        from ..views.steps_latex import render_latex
+
+        click.echo("\n".join(render_latex(narrate(trace), digits)))
+        return
     console = _console()
     if steps:
         print_steps(console, trace, digits)
@@ -85,7 +91,9 @@ def _print_text(trace, steps: bool, digits: int) -> None:
               help="Also write a picture of the graph to FILE (drawn by gradcli, no Graphviz).")
 @click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",
               help="Significant digits shown (default 12 in text, 4 in pictures); JSON has them all.")
-def trace_command(args, as_json, wrt, steps, form, svg_file, digits):
+@click.option("--latex", is_flag=True,
+              help="With --steps: the narration as LaTeX (an align* environment, needs amsmath).")
+def trace_command(args, as_json, wrt, steps, form, svg_file, digits, latex):
     """Every node of EXPR: its value, its gradient and the local derivatives.
 
     The graph is printed as a tree (output first) and a table (inputs first);
@@ -96,6 +104,7 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, digits):
     Examples:
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --steps
+      gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --steps --latex
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --svg graph.svg
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format dot | dot -Tpng > graph.png
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format mermaid
@@ -105,6 +114,9 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, digits):
     from ..tracing import trace
 
     _check_options(as_json, steps, form)
+    if latex and not steps:
+        raise GradUsageError("--latex goes with --steps (it writes the narration as LaTeX)",
+                             hint="for formulas in LaTeX: gradcli grad EXPR --latex")
     text, given = split_args(args)
     t = trace(Program(text), given, wrt=wrt_names(wrt))
     if svg_file:
@@ -116,4 +128,4 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, digits):
     elif form != "text":
         click.echo(_picture(t, form, digits), nl=False)
     else:
-        _print_text(t, steps, digits or 12)
+        _print_text(t, steps, digits or 12, latex)

@@ -1,0 +1,102 @@
+"""`gradcli grad --symbolic / --latex / --exact`: formulas and exact answers.
+
+Called by `grad` in commands/core.py when one of these flags is given.
+Without values, --symbolic prints the formulas alone; with values it prints
+the numbers too (from the numeric passes, or exactly with --exact).
+
+JSON adds to the `grad` object (which is left out when no values were given):
+
+    "formulas": {name: text},  "definitions": {name: text}  (shared parts, when any)
+    "latex": {name: LaTeX},    "latex_definitions": {...}    (with --latex)
+    "notes": [text]            (the conventions the formulas follow, when any)
+    "exact": {"inputs", "value", "gradient"}                 (with --exact: fractions as strings)
+"""
+
+from __future__ import annotations
+
+import click
+
+from ..cli import split_args
+from ..errors import GradUsageError
+
+
+def formula_grad_command(args, as_json: bool, wrt, *, symbolic: bool, latex: bool, exact: bool,
+                         conflicts: tuple = ()):
+    from ..api import Program
+
+    clash = [c for c in conflicts if c]
+    if clash:
+        raise GradUsageError(f"--symbolic, --latex and --exact do not combine with {' or '.join(clash)}")
+    symbolic = symbolic or latex
+    text, given = split_args(args)
+    program = Program(text)
+    result = None
+    if exact:
+        from ..exact import exact_grad
+
+        result = exact_grad(program, given, wrt=wrt)
+    elif given or not program.inputs:
+        result = program.grad(given, wrt=wrt)
+    formulas = None
+    if symbolic:
+        from ..formulas import gradient_formulas
+
+        formulas = gradient_formulas(program, wrt)
+    if as_json:
+        _print_json(program, result, formulas, latex)
+    else:
+        _print_human(program, result, formulas, latex)
+
+
+def _print_json(program, result, formulas, latex: bool) -> None:
+    from ..views.json_view import dumps
+
+    obj = result.to_json() if result is not None else {"expression": program.text}
+    if formulas is not None:
+        obj["formulas"] = formulas.text
+        if formulas.definitions:
+            obj["definitions"] = formulas.definitions
+        if latex:
+            obj["latex"] = formulas.latex
+            if formulas.latex_definitions:
+                obj["latex_definitions"] = formulas.latex_definitions
+        if formulas.notes:
+            obj["notes"] = formulas.notes
+    if "exact" in obj:            # the fractions last, after everything else
+        obj["exact"] = obj.pop("exact")
+    click.echo(dumps(obj), nl=False)
+
+
+def _print_human(program, result, formulas, latex: bool) -> None:
+    from ..latex import output_symbol, partial as latex_partial
+    from ..views import formula_view as view
+
+    c = view.console()
+    output = program.output_name
+    if result is not None:
+        view.print_value(c, output, result.value)
+        grads = result.gradient
+        if grads:
+            rows = []
+            for name, g in grads.items():
+                value = result.inputs.get(name)
+                if value is None:                   # an assigned name asked for with --wrt
+                    value = _intermediate(program, result, name)
+                rows.append((name, value, g))
+            c.print(view.gradient_table(output, rows))
+    if formulas is not None:
+        if latex:
+            labels = {name: latex_partial(output_symbol(program), name) for name in formulas.text}
+        else:
+            labels = {name: view.partial(output, name) for name in formulas.text}
+        view.print_formulas(c, labels, formulas, latex)
+        view.print_notes(formulas.notes)
+
+
+def _intermediate(program, result, name):
+    node = program.node_of(name)
+    if hasattr(result, "values"):
+        return result.values[node]
+    from ..exact import exact_values
+
+    return exact_values(program, result.inputs)[node]

@@ -1,0 +1,194 @@
+"""The step-by-step narration (`trace --steps --latex`) as a LaTeX solution sheet.
+
+It renders the same step records as the text renderer (`steps.narrate`),
+one `align*` row per node:
+
+    p &= x + y = 1 + 3 = 4 \\\\
+    \\frac{\\partial g}{\\partial p} &= \\frac{\\partial g}{\\partial g} \\cdot \\frac{\\partial g}{\\partial p}
+        = 1 \\cdot \\left(-3\\right) = -3 && \\frac{\\partial g}{\\partial p} = z \\\\
+
+Operations and local derivatives are built as small expression graphs
+(`exprgraph.Expr`) and printed by `latex.LatexStyle`: a local derivative is
+the operation table's rule with the nodes put in and simplified (the rule
+`b * a^(b - 1)` of x^2 reads 2 \\cdot x). Numbers are written as the text
+renderer writes them. Needs amsmath (align*, \\text).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .. import ops as O
+from ..exprgraph import Expr
+from ..latex import LatexStyle, latex_name
+from ..printing import plan, render
+from ..simplify import simplify
+from ..tracing import show
+from .steps import BackwardStep, ForwardStep, Narration
+
+_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)(e([+-]?\d+))?\Z")
+_ORDINAL = ["1st", "2nd"]
+
+
+class StepStyle(LatexStyle):
+    """LaTeX where a leaf may be a handle (#2), a name, or a number already formatted."""
+
+    def name(self, name: str) -> str:
+        if name.startswith("#"):
+            return r"\#" + name[1:]
+        m = _NUMBER.match(name)
+        if m:
+            mantissa = name[:m.start(2)] if m.group(2) else name
+            return mantissa + (rf" \times 10^{{{int(m.group(3))}}}" if m.group(2) else "")
+        if name == "undefined" or not name.replace("_", "a").isalnum():
+            return r"\text{" + text(name) + "}"
+        return latex_name(name)
+
+    def prec(self, e: Expr, i: int) -> int:
+        if e.ops[i] is O.INPUT and e.names[i].startswith("-"):
+            return O.NEG.prec          # a negative number: 4 \cdot \left(-3\right)
+        return super().prec(e, i)
+
+
+STYLE = StepStyle()
+
+
+def text(words: str) -> str:
+    """Plain words for \\text{}: TeX's specials escaped, ∂ as math."""
+    for ch, tex in (("\\", r"\textbackslash{}"), ("{", r"\{"), ("}", r"\}"), ("#", r"\#"),
+                    ("$", r"\$"), ("%", r"\%"), ("&", r"\&"), ("_", r"\_"), ("^", r"\^{}"),
+                    ("~", r"\~{}"), ("∂", r"$\partial$"), ("≥", r"$\geq$"), ("·", r"$\cdot$")):
+        words = words.replace(ch, tex)
+    return "".join(ch if ord(ch) < 128 else "?" for ch in words)
+
+
+def _leaf(e: Expr, term: str) -> int:
+    """A handle, a name, or a constant's text (2, 0.5, pi) as a leaf of e."""
+    if term in O.CONSTANTS:
+        return e.named_const(term, O.CONSTANTS[term])
+    if _NUMBER.match(term) and not term.startswith("-"):
+        return e.const(float(term))
+    return e.input(term)
+
+
+def _show(e: Expr, root: int, readable: bool = False) -> str:
+    if readable:
+        e, roots = simplify(e, {0: root})
+        root = roots[0]
+    return render(plan(e, {0: root}, set()), STYLE, root)
+
+
+def operation(op: O.Op, parts: list[str], numbers: bool = False) -> str:
+    """op applied to parts (handles, or formatted numbers), unsimplified: 4 \\cdot \\left(-3\\right)."""
+    e = Expr()
+    leaves = tuple(e.input(p) if numbers else _leaf(e, p) for p in parts)
+    if op.form == "alias":
+        return _show(e, leaves[0])
+    return _show(e, e.raw(op, leaves))
+
+
+@lru_cache(maxsize=256)
+def _rule(rule: str):
+    from ..syntax import parse
+
+    return parse(rule)
+
+
+def local(rule: str, names: dict) -> str:
+    """A local derivative: the table's rule over a, b, out with the nodes put in, simplified."""
+    t = _rule(rule)
+    e = Expr()
+    built: list[int] = []
+    for i, op in enumerate(t.ops):
+        if op is O.INPUT:
+            built.append(_leaf(e, names[t.names[i]]))
+        elif op is O.CONST:
+            name = t.names.get(i)
+            built.append(e.named_const(name, t.consts[i]) if name else e.const(t.consts[i]))
+        else:
+            built.append(e.apply(op, tuple(built[j] for j in t.args[i])))
+    return _show(e, built[t.output], readable=True)
+
+
+def source(program_text: str) -> str | None:
+    """A node's text in the program, in LaTeX; None where it does not parse (shortened text)."""
+    from ..errors import GradcliError
+    from ..syntax import parse
+
+    try:
+        g = parse(program_text)
+    except GradcliError:
+        return None
+    e = Expr()
+    built: list[int] = []
+    for i, op in enumerate(g.ops):
+        if op is O.INPUT:
+            built.append(e.input(g.names[i]))
+        elif op is O.CONST:
+            built.append(_leaf(e, g.names.get(i) or g.source(i)))
+        else:
+            built.append(e.raw(op, tuple(built[j] for j in g.args[i])))
+    return _show(e, built[g.output])
+
+
+def partial(top: str, bottom: str) -> str:
+    return rf"\frac{{\partial {STYLE.name(top)}}}{{\partial {STYLE.name(bottom)}}}"
+
+
+def forward_row(s: ForwardStep, digits: int) -> str:
+    parts: list[str] = []
+    candidates = [source(s.text) if s.kind == "op" else None]
+    if s.operands:
+        candidates.append(operation(s.op, s.operands))
+        candidates.append(operation(s.op, [show(v, digits) for v in s.operand_values], numbers=True))
+    candidates.append(STYLE.name(show(s.value, digits)))
+    for part in candidates:
+        if part and part not in parts and part != STYLE.name(s.handle):
+            parts.append(part)
+    row = f"{STYLE.name(s.handle)} &= " + " = ".join(parts)
+    if s.kink:
+        row += rf" && \text{{at a kink: {text(s.kink)}}}"
+    return row
+
+
+def backward_row(s: BackwardStep, out: str, digits: int) -> str:
+    total = partial(out, s.handle)
+    grad = STYLE.name(show(s.grad, digits))
+    if not s.terms:
+        return f"{total} &= {grad}" + (r" && \text{the output}" if s.handle == out else "")
+    symbolic, numeric, locals_ = [], [], []
+    for t in s.terms:
+        d = partial(t.consumer_handle, s.handle)
+        if t.repeated:
+            d += rf"\,\text{{({_ORDINAL[t.position]})}}"
+        symbolic.append(rf"{partial(out, t.consumer_handle)} \cdot {d}")
+        if t.upstream == 0:
+            numeric.append("0")
+        else:
+            numbers = [show(t.upstream, digits), show(t.local, digits)]
+            numeric.append(operation(O.MUL, numbers, numbers=True))
+        locals_.append(f"{d} = {local(t.rule, t.rule_names)}")
+    parts = [" + ".join(symbolic)]
+    if len(s.terms) > 1 or numeric[0] != grad:
+        parts.append(" + ".join(numeric))
+    parts.append(grad)
+    row = f"{total} &= " + " = ".join(parts) + " && " + r",\ ".join(locals_)
+    if show(s.grad, digits) == "undefined" and not s.depends:
+        row += rf" \quad \text{{({text(s.handle)} depends on no input)}}"
+    return row
+
+
+def render_latex(story: Narration, digits: int = 12) -> list[str]:
+    """The narration as the lines of an align* environment."""
+    lines = [r"\begin{align*}", r"&\text{Forward pass: each node from its inputs} \\"]
+    lines += [forward_row(s, digits) + r" \\" for s in story.forward]
+    lines.append(rf"&\text{{Backward pass: $\partial {STYLE.name(story.output)}/\partial$node, "
+                 r"upstream times local, from the output down} \\")
+    lines += [backward_row(s, story.output, digits) + r" \\" for s in story.backward]
+    if story.unused:
+        ids = ", ".join(rf"\#{i}" for i in story.unused)
+        lines.append(rf"&\text{{not used by the output, gradient 0: {ids}}} \\")
+    lines[-1] = lines[-1].removesuffix(r" \\")
+    lines.append(r"\end{align*}")
+    return lines
