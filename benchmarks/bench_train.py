@@ -1,0 +1,174 @@
+"""Training speed: gradcli against hand-written NumPy and PyTorch autograd, one table.
+
+    python3 benchmarks/bench_train.py           # 10^3 .. 10^6 rows (about two minutes)
+    python3 benchmarks/bench_train.py --quick   # a smoke run
+
+100 full-batch steps of plain gradient descent on two losses:
+
+    linear    (w*x + b - y)^2                                   w, b
+    logistic  -(y*log(sigmoid(z)) + (1-y)*log(1 - sigmoid(z))),  z = w1*x1 + w2*x2 + b
+
+- gradcli: the Python API, `gradcli.train.train(...)`, in this process (no
+  subprocess): compiling the plan, 100 steps and the final loss, each step's
+  loss recorded.
+- numpy: the same training written by hand, gradients derived by hand
+  (2·mean(r·x); mean((p - y)·x)), the way one writes it in a notebook.
+- torch: PyTorch eager autograd on CPU tensors (float64), torch.optim.SGD.
+
+All in float64, one thread (the thread variables below are set before NumPy
+and PyTorch load). Times are medians of several runs; the machine may be
+shared, so expect noise. The last column checks that the three runs end at
+the same parameters.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from gradcli.api import Program  # noqa: E402
+from gradcli.data import Dataset  # noqa: E402
+from gradcli.train import train  # noqa: E402
+
+LINEAR = "(w*x + b - y)^2"
+LOGISTIC = "-(y*log(sigmoid(w1*x1 + w2*x2 + b)) + (1-y)*log(1 - sigmoid(w1*x1 + w2*x2 + b)))"
+LR = {"linear": 0.05, "logistic": 0.5}
+
+
+def make_data(kind: str, n: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(n)
+    if kind == "linear":
+        x = rng.normal(size=n)
+        return {"x": x, "y": 3 * x + 1 + 0.1 * rng.normal(size=n)}
+    x1, x2 = rng.normal(size=n), rng.normal(size=n)
+    return {"x1": x1, "x2": x2, "y": (x1 + 0.5 * x2 + 0.3 * rng.normal(size=n) > 0).astype(float)}
+
+
+# -- gradcli ----------------------------------------------------------------------
+
+def run_gradcli(kind, data, steps):
+    program = Program(LINEAR if kind == "linear" else LOGISTIC)
+    params = {"w": 0.0, "b": 0.0} if kind == "linear" else {"w1": 0.0, "w2": 0.0, "b": 0.0}
+    dataset = Dataset.from_columns(data)   # checked once, outside the timing
+
+    def go():
+        return list(train(program, params, data=dataset, lr=LR[kind], steps=steps).params.values())
+    return go
+
+
+# -- NumPy by hand -----------------------------------------------------------------
+
+def run_numpy(kind, data, steps):
+    lr = LR[kind]
+    if kind == "linear":
+        x, y = data["x"], data["y"]
+
+        def go():
+            w = b = 0.0
+            losses = []
+            for _ in range(steps):
+                r = w * x + b - y
+                losses.append(float(np.mean(r * r)))
+                gw, gb = 2 * np.mean(r * x), 2 * np.mean(r)
+                w, b = w - lr * gw, b - lr * gb
+            return [w, b]
+        return go
+    x1, x2, y = data["x1"], data["x2"], data["y"]
+
+    def go():
+        w1 = w2 = b = 0.0
+        losses = []
+        for _ in range(steps):
+            p = 1 / (1 + np.exp(-(w1 * x1 + w2 * x2 + b)))
+            losses.append(float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))))
+            d = p - y
+            g1, g2, gb = np.mean(d * x1), np.mean(d * x2), np.mean(d)
+            w1, w2, b = w1 - lr * g1, w2 - lr * g2, b - lr * gb
+        return [w1, w2, b]
+    return go
+
+
+# -- PyTorch eager autograd ----------------------------------------------------------
+
+def run_torch(kind, data, steps):
+    import torch
+
+    t = {k: torch.from_numpy(v) for k, v in data.items()}
+    names = ["w", "b"] if kind == "linear" else ["w1", "w2", "b"]
+
+    def go():
+        p = {n: torch.zeros((), dtype=torch.float64, requires_grad=True) for n in names}
+        opt = torch.optim.SGD(list(p.values()), lr=LR[kind])
+        losses = []
+        for _ in range(steps):
+            if kind == "linear":
+                loss = ((p["w"] * t["x"] + p["b"] - t["y"]) ** 2).mean()
+            else:
+                z = p["w1"] * t["x1"] + p["w2"] * t["x2"] + p["b"]
+                s = torch.sigmoid(z)
+                loss = (-(t["y"] * torch.log(s) + (1 - t["y"]) * torch.log(1 - s))).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        return [v.item() for v in p.values()]
+    return go
+
+
+def median_ms(fn, repeats: int):
+    result, times = fn(), []  # one run to warm up (imports, caches, first allocations)
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, 10 steps")
+    args = parser.parse_args()
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+        torch_version = torch.__version__
+    except ImportError:
+        torch = None
+        torch_version = "not installed"
+    sizes = [10 ** 3, 10 ** 4] if args.quick else [10 ** 3, 10 ** 4, 10 ** 5, 10 ** 6]
+    steps = 10 if args.quick else 100
+    print(f"{steps} full-batch steps of gradient descent, float64, one thread; median ms of "
+          f"several runs. numpy {np.__version__}, torch {torch_version}; gradcli through its Python API "
+          f"(gradcli.train.train, in process).")
+    head = (f"{'loss':9} {'rows':>9} {'gradcli':>10} {'numpy':>10} {'torch':>10} "
+            f"{'gradcli/numpy':>14} {'torch/numpy':>12} {'gradcli/torch':>14}  same result")
+    print(head)
+    print("-" * len(head))
+    for kind in ("linear", "logistic"):
+        for n in sizes:
+            data = make_data(kind, n)
+            repeats = 3 if args.quick else (3 if n >= 10 ** 6 else 7)
+            ours, p_ours = median_ms(run_gradcli(kind, data, steps), repeats)
+            hand, p_hand = median_ms(run_numpy(kind, data, steps), repeats)
+            if torch is not None:
+                eager, p_torch = median_ms(run_torch(kind, data, steps), repeats)
+            else:
+                eager, p_torch = float("nan"), p_hand
+            same = np.allclose(p_ours, p_hand, rtol=1e-9, atol=1e-12) and \
+                np.allclose(p_torch, p_hand, rtol=1e-9, atol=1e-12)
+            print(f"{kind:9} {n:>9,} {ours:>10.2f} {hand:>10.2f} {eager:>10.2f} "
+                  f"{ours / hand:>13.2f}× {eager / hand:>11.2f}× {ours / eager:>13.2f}×  "
+                  f"{'yes' if same else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()

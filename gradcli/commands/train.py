@@ -1,0 +1,106 @@
+"""`gradcli train`: gradient descent on a loss expression, over data or at one point."""
+
+from __future__ import annotations
+
+import click
+
+from .. import optimizers as opt
+from ..cli import BINDING_CONTEXT, program_command, split_args
+from ..errors import GradUsageError
+
+
+def _params(items: tuple[str, ...]) -> dict[str, str]:
+    """--param NAME=INIT, repeatable, in the order given."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, init = item.partition("=")
+        name = name.strip()
+        if not sep or not name or not init.strip():
+            raise GradUsageError(f"--param '{item}': write NAME=INIT, e.g. --param w=0")
+        if name in out:
+            raise GradUsageError(f"--param '{name}' is given twice")
+        out[name] = init.strip()
+    return out
+
+
+@click.command("train", context_settings=BINDING_CONTEXT)
+@program_command
+@click.option("--param", "params", multiple=True, metavar="NAME=INIT",
+              help="A parameter to learn and its initial value (repeatable).")
+@click.option("--data", metavar="FILE",
+              help="Rows of data: CSV with a header, or JSON Lines; '-' reads stdin. "
+                   "Columns feed the inputs of the same name; the loss is the mean over rows.")
+@click.option("--lr", type=float, default=opt.DEFAULT_LR, show_default=True, help="Learning rate.")
+@click.option("--steps", type=int, help="Number of updates (default 100, or --epochs).")
+@click.option("--epochs", type=int, help="Passes over the data (each ⌈rows / batch size⌉ steps).")
+@click.option("--batch-size", type=int, help="Rows per step, shuffled each epoch (default: all rows).")
+@click.option("--optimizer", type=click.Choice(opt.NAMES), default="sgd",
+              show_default=True, help="Update rule, as torch.optim's.")
+@click.option("--momentum", type=float, default=opt.DEFAULT_MOMENTUM, show_default=True,
+              help="Momentum factor of --optimizer momentum.")
+@click.option("--beta1", type=float, default=opt.DEFAULT_BETAS[0], show_default=True, help="Adam's β1.")
+@click.option("--beta2", type=float, default=opt.DEFAULT_BETAS[1], show_default=True, help="Adam's β2.")
+@click.option("--eps", type=float, default=opt.DEFAULT_EPS, show_default=True, help="Adam's ε.")
+@click.option("--clip", type=float, help="Clip the norm of all gradients together to this.")
+@click.option("--tol", type=float, help="Stop when the loss changes by less than this between steps.")
+@click.option("--seed", type=int, help="Seed for the shuffling of batches (reproducible runs).")
+@click.option("--history", "history_file", metavar="FILE",
+              help="Write every step (loss, parameters, gradients, gradient norm) to a .csv or .jsonl file.")
+def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, optimizer,
+                  momentum, beta1, beta2, eps, clip, tol, seed, history_file):
+    """Gradient descent on the loss EXPR: learn the --param values that lower it.
+
+    Inputs that are not parameters are bound as in `grad` (-x 2) or read
+    from the columns of --data, whose loss is the mean over the rows.
+
+    \b
+    Examples:
+      gradcli train "(x*w - target)^2" -x 2 --target 2 --param w=3 --lr 0.1 --steps 1
+      gradcli train "(w*x + b - y)^2" --data points.csv --param w=0 --param b=0 --lr 0.05 --epochs 200
+      gradcli train "(w - 3)^2" --param w=0 --lr 0.1 --steps 1000 --tol 1e-12 --json
+    """
+    from ..api import Program
+    from ..train import TrainingDiverged, resolve_inputs, train
+    from ..views.progress import training_progress
+
+    if data == "-" and args and args[0] == "-":
+        raise GradUsageError("the expression and --data cannot both come from standard input",
+                             hint="pass one of them as a file (the expression as @FILE)")
+    text, given = split_args(args)
+    program = Program(text)
+    initial = _params(params)
+    if history_file:
+        from ..views.history_file import history_format
+
+        history_format(history_file)  # a bad name fails before training, not after
+    dataset = None
+    if data is not None:
+        from ..data import load
+
+        _, _, needed = resolve_inputs(program, initial, given, [])
+        dataset = load(data, needed)
+    try:
+        with training_progress() as on_step:
+            result = train(program, initial, given, dataset, lr=lr, steps=steps, epochs=epochs,
+                           batch_size=batch_size, optimizer=optimizer, clip=clip, tol=tol,
+                           seed=seed, momentum=momentum, betas=(beta1, beta2), eps=eps,
+                           on_step=on_step)
+    except TrainingDiverged as exc:
+        if history_file and len(exc.history):
+            from ..views.history_file import write_history
+
+            write_history(history_file, exc.history)
+            exc.hint += f"; the steps before are in {history_file}"
+        raise
+    if history_file:
+        from ..views.history_file import write_history
+
+        write_history(history_file, result.history)
+    if as_json:
+        from ..views.json_view import dumps
+
+        click.echo(dumps(result.to_json()), nl=False)
+    else:
+        from ..views.train_view import print_summary
+
+        print_summary(result)

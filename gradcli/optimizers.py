@@ -1,0 +1,117 @@
+"""Optimizers and gradient clipping, with PyTorch's update rules and defaults.
+
+Parameters are a handful of plain floats, so each update is written out in
+Python, operation for operation as `torch.optim` does it on one tensor (the
+single-tensor path PyTorch takes on a CPU), so that a run can be checked
+against PyTorch step by step:
+
+- `sgd`      torch.optim.SGD(lr):                 p -= lr * g
+- `momentum` torch.optim.SGD(lr, momentum=μ):     b = g at the first step, then b = μ·b + g; p -= lr * b
+- `adam`     torch.optim.Adam(lr, betas, eps):    bias-corrected first and second moments
+
+PyTorch's defaults: lr 0.001; Adam's betas (0.9, 0.999) and eps 1e-8. PyTorch's
+SGD has momentum 0 by default, which is plain sgd; `momentum` uses 0.9,
+the usual choice, unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+
+DEFAULT_LR = 1e-3
+DEFAULT_MOMENTUM = 0.9
+DEFAULT_BETAS = (0.9, 0.999)
+DEFAULT_EPS = 1e-8
+NAMES = ("sgd", "momentum", "adam")
+
+
+class SGD:
+    """torch.optim.SGD without momentum."""
+
+    def __init__(self, lr: float = DEFAULT_LR):
+        self.lr = lr
+
+    def step(self, params: list[float], grads: list[float]) -> list[float]:
+        lr = self.lr
+        return [p + (-lr) * g for p, g in zip(params, grads)]  # param.add_(grad, alpha=-lr)
+
+
+class Momentum:
+    """torch.optim.SGD with momentum (no dampening, no Nesterov)."""
+
+    def __init__(self, lr: float = DEFAULT_LR, momentum: float = DEFAULT_MOMENTUM):
+        self.lr, self.momentum = lr, momentum
+        self.buffers: list[float] | None = None
+
+    def step(self, params: list[float], grads: list[float]) -> list[float]:
+        if self.buffers is None:
+            self.buffers = list(grads)  # the first step: buf = grad.clone()
+        else:
+            mu = self.momentum
+            self.buffers = [b * mu + g for b, g in zip(self.buffers, grads)]  # buf.mul_(μ).add_(grad)
+        lr = self.lr
+        return [p + (-lr) * b for p, b in zip(params, self.buffers)]
+
+
+class Adam:
+    """torch.optim.Adam (no weight decay, no amsgrad)."""
+
+    def __init__(self, lr: float = DEFAULT_LR, betas: tuple[float, float] = DEFAULT_BETAS,
+                 eps: float = DEFAULT_EPS):
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.t = 0
+        self.m: list[float] | None = None
+        self.v: list[float] | None = None
+
+    def step(self, params: list[float], grads: list[float]) -> list[float]:
+        beta1, beta2 = self.betas
+        if self.m is None:
+            self.m = [0.0] * len(params)
+            self.v = [0.0] * len(params)
+        self.t += 1
+        # exp_avg.lerp_(grad, 1 - β1); exp_avg_sq.mul_(β2).addcmul_(grad, grad, value=1 - β2)
+        self.m = [_lerp(m, g, 1 - beta1) for m, g in zip(self.m, grads)]
+        self.v = [v * beta2 + (1 - beta2) * g * g for v, g in zip(self.v, grads)]
+        bias_correction1 = 1 - beta1 ** self.t
+        bias_correction2 = 1 - beta2 ** self.t
+        step_size = self.lr / bias_correction1
+        bias_correction2_sqrt = bias_correction2 ** 0.5
+        out = []
+        for p, m, v in zip(params, self.m, self.v):
+            denom = math.sqrt(v) / bias_correction2_sqrt + self.eps
+            out.append(p + (-step_size) * m / denom)  # param.addcdiv_(exp_avg, denom, value=-step_size)
+        return out
+
+
+def _lerp(start: float, end: float, weight: float) -> float:
+    """torch.lerp on a CPU: start + weight·(end − start), from the nearer end."""
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)
+
+
+def make(name: str, lr: float = DEFAULT_LR, momentum: float = DEFAULT_MOMENTUM,
+         betas: tuple[float, float] = DEFAULT_BETAS, eps: float = DEFAULT_EPS):
+    """An optimizer by its command-line name."""
+    if name == "sgd":
+        return SGD(lr)
+    if name == "momentum":
+        return Momentum(lr, momentum)
+    if name == "adam":
+        return Adam(lr, betas, eps)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(NAMES)}")
+
+
+def grad_norm(grads: list[float]) -> float:
+    """The Euclidean norm of all the gradients together."""
+    return math.hypot(*grads)
+
+
+def clip_grad_norm(grads: list[float], max_norm: float, total_norm: float) -> list[float]:
+    """torch.nn.utils.clip_grad_norm_: scale the gradients so their norm is at most max_norm.
+
+    As PyTorch: the factor is max_norm / (norm + 1e-6), capped at 1, and it
+    is applied even when it is 1.
+    """
+    coef = min(max_norm / (total_norm + 1e-6), 1.0)
+    return [g * coef for g in grads]

@@ -1,0 +1,231 @@
+"""Gradient descent on a loss written as an expression (`gradcli train`).
+
+    >>> from gradcli.train import train
+    >>> r = train("(x*w - target)^2", {"w": 3}, {"x": 2, "target": 2}, lr=0.1, steps=1)
+    >>> r.params, r.history.loss
+    ({'w': 1.4}, [16.0])
+
+Each step: the loss and its gradient at the current parameters (forward
+and backward passes: engines.py), the gradient's norm, clipping, then the
+optimizer's update (optimizers.py). With data the loss is the mean of the
+expression over a batch of rows. A loss or gradient that is not finite
+stops training with a math error that says at which step.
+
+`history` records every step: the loss *before* that step's update, the
+parameters at which it was computed, the gradient and its norm (before
+clipping). `loss` is the loss at the returned parameters, over all rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from . import optimizers
+from .errors import GradcliError, GradMathError, GradNameError, GradUsageError
+from .numbers import fmt
+
+DEFAULT_STEPS = 100
+
+
+@dataclass
+class History:
+    """Every step: loss (before the update), parameters, gradient, gradient norm."""
+
+    names: list[str]
+    loss: list[float] = field(default_factory=list)
+    params: list[tuple] = field(default_factory=list)
+    grads: list[tuple] = field(default_factory=list)
+    norm: list[float] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.loss)
+
+    def rows(self):
+        """One list per step: step, loss, each parameter, each gradient, the norm."""
+        for k in range(len(self.loss)):
+            yield [k + 1, self.loss[k], *self.params[k], *self.grads[k], self.norm[k]]
+
+
+@dataclass
+class TrainResult:
+    expression: str
+    initial: dict[str, float]
+    params: dict[str, float]
+    loss: float                       # at the returned parameters, over all rows
+    steps: int                        # updates made
+    history: History
+    stopped: str = "steps"            # "steps", or "tol": the loss changed by less than tol
+    rows: int | None = None           # rows of data (None: no data)
+    source: str | None = None         # where the data came from
+    config: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """SPEC §3: expression, params, loss, steps, history of {step, loss}."""
+        return {"expression": self.expression, "params": dict(self.params), "loss": self.loss,
+                "steps": self.steps,
+                "history": [{"step": k + 1, "loss": v} for k, v in enumerate(self.history.loss)]}
+
+
+class TrainingDiverged(GradMathError):
+    """A non-finite loss or gradient during training (exit 3); history holds the steps done."""
+
+    def __init__(self, message: str, hint: str, history: History):
+        super().__init__(message, hint)
+        self.history = history
+
+
+def resolve_inputs(program, params: Mapping[str, object], values: Mapping[str, object] | None,
+                   data_columns: list[str] | None):
+    """Split the program's inputs into parameters, bound values and data columns.
+
+    Returns (initial parameter values, {bound name: value}, [column names]).
+    """
+    from .bindings import bind
+
+    inputs, assigned = program.inputs, list(program.graph.assigned)
+    values = dict(values or {})
+    if not params:
+        raise GradUsageError("nothing to train: mark at least one parameter with --param NAME=INIT",
+                             hint=f"e.g. --param {inputs[0] if inputs else 'w'}=0")
+    both = [n for n in params if n in values]
+    if both:
+        raise GradUsageError(f"'{both[0]}' is both a --param and given a value; it can be only one")
+    # bind() checks names (unknown, constants, assigned) and parses values; inputs
+    # that will come from the data get a placeholder here.
+    rest = {n: 0.0 for n in inputs if n not in params and n not in values}
+    checked = bind(inputs, assigned, {**rest, **params, **values})
+    initial = {n: checked[n] for n in params}
+    scalars = {n: checked[n] for n in values}
+    if rest and data_columns is None:
+        names = ", ".join(f"'{n}'" for n in rest)
+        example = " ".join(f"-{n} 1" if len(n) == 1 else f"--{n} 1" for n in rest)
+        raise GradNameError(f"no value for {names}",
+                            hint=f"give a value ({example}), make it a parameter "
+                                 f"(--param {next(iter(rest))}=0), or read it from --data FILE")
+    return initial, scalars, list(rest)
+
+
+def train(program, params: Mapping[str, object], values: Mapping[str, object] | None = None,
+          data=None, *, lr: float = optimizers.DEFAULT_LR, steps: int | None = None,
+          epochs: int | None = None, batch_size: int | None = None, optimizer: str = "sgd",
+          clip: float | None = None, tol: float | None = None, seed: int | None = None,
+          momentum: float = optimizers.DEFAULT_MOMENTUM,
+          betas: tuple[float, float] = optimizers.DEFAULT_BETAS, eps: float = optimizers.DEFAULT_EPS,
+          on_step: Callable[[int, int, float], None] | None = None) -> TrainResult:
+    """Train `params` ({name: initial value}) to lower the program's output.
+
+    program: a Program or its text. values: bound inputs {name: number or text}.
+    data: a data.Dataset, or {column: sequence of numbers}; the loss is then the
+    mean over a batch of rows. Give steps, or epochs with data (default: 100 steps).
+    on_step(step, total steps, loss) is called after every update.
+    """
+    from .api import Program
+
+    program = program if isinstance(program, Program) else Program(program)
+    if data is not None:
+        from .data import Dataset  # NumPy: only with data
+
+        if not isinstance(data, Dataset):
+            data = Dataset.from_columns(data)
+    _check_options(lr, steps, epochs, batch_size, optimizer, clip, tol, momentum, betas, eps, data)
+    columns = None if data is None else list(data.columns)
+    initial, scalars, needed = resolve_inputs(program, params, values, columns)
+    names = list(initial)
+    if data is None:
+        from .engines import PointEngine
+
+        engine = PointEngine(program.graph, names, scalars)
+        total = steps if steps is not None else DEFAULT_STEPS
+    else:
+        from .data import missing_columns
+        from .engines import ColumnEngine
+
+        missing = [n for n in needed if n not in data.columns]
+        if missing:
+            raise missing_columns(data.source, missing, list(data.columns))
+        engine = ColumnEngine(program.graph, names, scalars, data, batch_size)
+        total = steps if steps is not None else (
+            epochs * engine.steps_per_epoch if epochs is not None else DEFAULT_STEPS)
+    opt = optimizers.make(optimizer, lr, momentum, betas, eps)
+    history = History(names)
+    theta = [initial[n] for n in names]
+    config = dict(lr=lr, optimizer=optimizer, clip=clip, tol=tol, batch_size=batch_size,
+                  epochs=epochs, steps=total, seed=seed, data=data is not None)
+    stopped, last = "steps", None
+    batches = engine.batches(seed)
+    for step in range(1, total + 1):
+        engine.use(next(batches))
+        try:
+            loss, grads = engine.evaluate(theta)
+        except GradMathError as exc:
+            raise _diverged(step, exc, config, history) from None
+        if tol is not None and history.loss and abs(loss - history.loss[-1]) < tol:
+            stopped, last = "tol", (loss if engine.full_batch else None)  # the loss at theta
+            break
+        norm = optimizers.grad_norm(grads)
+        history.loss.append(loss)
+        history.params.append(tuple(theta))
+        history.grads.append(tuple(grads))
+        history.norm.append(norm)
+        if clip is not None:
+            grads = optimizers.clip_grad_norm(grads, clip, norm)
+        theta = opt.step(theta, grads)
+        if on_step is not None:
+            on_step(step, total, loss)
+    if last is None:
+        try:
+            last, _ = engine.evaluate(theta, full=True)
+        except GradMathError as exc:
+            raise _diverged(len(history) + 1, exc, config, history, after=True) from None
+    return TrainResult(program.text, initial, dict(zip(names, theta)), last, len(history),
+                       history, stopped, engine.rows,
+                       None if data is None else data.source, config)
+
+
+def _check_options(lr, steps, epochs, batch_size, optimizer, clip, tol, momentum, betas, eps, data):
+    def finite(name, v, low=0.0, strict=False):
+        if not math.isfinite(v) or v < low or (strict and v == low):
+            bound = f"more than {fmt(low)}" if strict else f"at least {fmt(low)}"
+            raise GradUsageError(f"{name} must be a finite number {bound} (got {fmt(v)})")
+
+    finite("--lr", lr)
+    if clip is not None:
+        finite("--clip", clip, strict=True)
+    if tol is not None:
+        finite("--tol", tol)
+    finite("--momentum", momentum)
+    finite("--eps", eps)
+    for name, beta in zip(("--beta1", "--beta2"), betas):
+        if not 0 <= beta < 1:
+            raise GradUsageError(f"{name} must be in [0, 1) (got {fmt(beta)})")
+    if optimizer not in optimizers.NAMES:
+        raise GradUsageError(f"unknown optimizer '{optimizer}'; choose one of {', '.join(optimizers.NAMES)}")
+    if steps is not None and epochs is not None:
+        raise GradUsageError("give --steps or --epochs, not both")
+    if steps is not None and steps < 0:
+        raise GradUsageError(f"--steps must be 0 or more (got {steps})")
+    if epochs is not None and epochs < 1:
+        raise GradUsageError(f"--epochs must be 1 or more (got {epochs})")
+    if epochs is not None and data is None:
+        raise GradUsageError("--epochs counts passes over --data; without data use --steps")
+    if batch_size is not None and batch_size < 1:
+        raise GradUsageError(f"--batch-size must be 1 or more (got {batch_size})")
+    if batch_size is not None and data is None:
+        raise GradUsageError("--batch-size needs --data")
+
+
+def _diverged(step: int, exc: GradcliError, config: dict, history: History,
+              after: bool = False) -> TrainingDiverged:
+    """The math error of a step, said as where training stopped, with what to try."""
+    if step == 1:
+        return TrainingDiverged(
+            f"the loss cannot be computed at the initial parameters: {exc.message}",
+            "check the initial values (--param)" + (" and the data" if config["data"] else ""),
+            history)
+    where = f"after step {step - 1}" if after else f"at step {step}"
+    hint = (f"training diverged: try a smaller --lr (it was {fmt(config['lr'])})"
+            + (", or clip the gradient with --clip, e.g. --clip 1" if config["clip"] is None
+               else f", or a smaller --clip (it was {fmt(config['clip'])})"))
+    return TrainingDiverged(f"training diverged {where}: {exc.message}", hint, history)
