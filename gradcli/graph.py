@@ -50,6 +50,14 @@ class Graph:
         name = self.names.get(i)
         return name if name is not None else self.short_source(i, limit)
 
+    def describe(self, i: int) -> str:
+        """For messages: 'q' (3 / p) for a named node, '3 / p' for an unnamed one."""
+        text = self.short_source(i)
+        name = self.names.get(i)
+        if name is None or name == text:
+            return f"'{text}'"
+        return f"'{name}' ({text})"
+
     def short_source(self, i: int, limit: int = LABEL_LIMIT) -> str:
         """Node i's text in the program on one line, shortened in the middle past limit."""
         start, end = self.starts[i], self.ends[i]

@@ -82,6 +82,8 @@ FUNCTIONS_LIST = [
     _fn("tan", 1, "tan", ("1 + out^2",)),
     _fn("asin", 1, "asin", ("1 / sqrt(1 - a^2)",), domain="asin needs a number in [-1, 1]"),
     _fn("acos", 1, "acos", ("-1 / sqrt(1 - a^2)",), domain="acos needs a number in [-1, 1]"),
+    # Exact in the ordinary range; beyond |a| = 1.3e154 a^2 overflows and the (subnormal)
+    # derivative flushes to 0 (see the README's limits).
     _fn("atan", 1, "atan", ("1 / (1 + a^2)",)),
     _fn("sinh", 1, "sinh", ("cosh(a)",), domain="sinh overflows a double beyond ±710.47"),
     _fn("cosh", 1, "cosh", ("sinh(a)",), domain="cosh overflows a double beyond ±710.47"),
@@ -95,7 +97,8 @@ FUNCTIONS_LIST = [
         kink_note="relu'(0) = 0 (PyTorch)"),
     _fn("leaky_relu", 1, "leaky_relu", ("0.01 + 0.99 * step(a)",), kink=lambda a: a == 0,
         kink_note="leaky_relu'(0) = 0.01, the slope (PyTorch)"),
-    _fn("leaky_relu", 2, "leaky_relu", ("b + (1 - b) * step(a)", "min(a, 0)"),
+    # step(a) + b*(1 - step(a)), not b + (1 - b)*step(a): exact in both branches for any slope.
+    _fn("leaky_relu", 2, "leaky_relu", ("step(a) + b * (1 - step(a))", "min(a, 0)"),
         kink=lambda a, b: a == 0, kink_note="leaky_relu'(0) = a, the slope (PyTorch)"),
     _fn("abs", 1, "absolute", ("sign(a)",), kink=lambda a: a == 0,
         kink_note="abs'(0) = 0 (PyTorch)"),

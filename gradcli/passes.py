@@ -98,7 +98,7 @@ def _inputs_text(g: Graph, i: int, vals) -> str:
 def forward_error(g: Graph, i: int, vals, value: float) -> GradMathError:
     op = g.ops[i]
     result = f", giving {fmt(value)}" if value == value else ""
-    return GradMathError(f"'{g.label(i)}' cannot be computed: {op.domain} "
+    return GradMathError(f"{g.describe(i)} cannot be computed: {op.domain} "
                          f"(it got {_inputs_text(g, i, vals)}{result})")
 
 
@@ -119,7 +119,7 @@ def gradient_error(g: Graph, vals: list[float], grads: list[float], target: int)
             if not math.isfinite(gi * local):
                 return GradMathError(
                     f"the gradient with respect to '{g.label(target)}' is not finite: the derivative "
-                    f"of '{g.label(i)}' with respect to '{g.label(j)}' is {fmt(local)} "
+                    f"of {g.describe(i)} with respect to '{g.label(j)}' is {fmt(local)} "
                     f"where {_inputs_text(g, i, vals)}")
     return GradMathError(f"the gradient with respect to '{g.label(target)}' is not finite "
                          f"({fmt(grads[target])})")

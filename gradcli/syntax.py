@@ -163,7 +163,7 @@ class Builder:
                                 hint="assign a name before the statements that use it")
         node = value[0]
         if node in g.names:  # an input, a constant or an already named node: give it an alias node
-            node = g.add(O.ALIAS, (node,), tok.start_pos, value[2])
+            node = g.add(O.ALIAS, (node,), value[1], value[2])
         g.names[node] = name
         g.assigned[name] = node
         return node, tok.start_pos, value[2]

@@ -58,7 +58,9 @@ def _caret(text: str, pos: int) -> tuple[int, int, str]:
         column_shown = column - offset + (1 if offset else 0)
     else:
         column_shown = column
-    return line_no, column, f"  {line}\n  {' ' * (column_shown - 1)}^"
+    # Keep the line's tabs in the padding, so the caret lines up however tabs are shown.
+    pad = "".join("\t" if ch == "\t" else " " for ch in line[:column_shown - 1])
+    return line_no, column, f"  {line}\n  {pad}^"
 
 
 def _previous_token(text: str, pos: int, lark):
