@@ -38,6 +38,9 @@ def report(exc: GradcliError, as_json: bool) -> None:
     click.echo(prefix + exc.full_message(), err=True)
 
 
+# click >= 8.2 raises this for a group called without a command.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
 # Each command lives in its own module under gradcli/commands and is imported
 # only when it runs (or when --help lists it): start-up pays for one command.
 COMMANDS = {
@@ -82,6 +85,9 @@ class GradcliGroup(click.Group):
         except GradcliError as exc:
             report(exc, as_json)
             sys.exit(exc.exit_code)
+        except _NO_ARGS_IS_HELP as exc:  # bare `gradcli`: the help, as asked for
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         except click.exceptions.UsageError as exc:
             hint = None
             if exc.ctx is not None:

@@ -14,3 +14,10 @@ def test_grad_headline(cli):
 def test_syntax_error_has_caret(cli):
     r = cli("grad", "(x+y*z", "-x", "1", "-y", "3", "-z", "-3")
     assert_clean_error(r, 2, "^", "')'")
+
+
+def test_bare_gradcli_shows_the_help(cli):
+    r = cli()
+    assert r.exit_code == 0
+    assert r.stdout.startswith("Usage: gradcli") and "grad" in r.stdout
+    assert "error" not in r.stderr
