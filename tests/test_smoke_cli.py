@@ -19,5 +19,5 @@ def test_syntax_error_has_caret(cli):
 def test_bare_gradcli_shows_the_help(cli):
     r = cli()
     assert r.exit_code == 0
-    assert r.stdout.startswith("Usage: gradcli") and "grad" in r.stdout
+    assert r.stdout.startswith("Usage: ") and "Commands:" in r.stdout and "grad" in r.stdout
     assert "error" not in r.stderr
