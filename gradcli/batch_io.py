@@ -16,16 +16,15 @@ import csv
 import io
 import itertools
 import json
-import os
 import sys
 from typing import Iterator, Mapping
 
+from . import formats
 from .errors import GradcliError, GradUsageError, GradValueError
 
 # Rows per chunk: memory stays flat however long the input (about 60 MB at this size);
 # 16,384 measured as fast as 65,536, at half the memory.
 CHUNK_ROWS = 16384
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
 class Chunk:
@@ -84,7 +83,7 @@ def open_points(path: str):
         stream = open(path, encoding="utf-8-sig", newline=None)
     except OSError as exc:
         raise GradUsageError(f"cannot read the batch file '{path}': {exc.strerror or exc}") from None
-    return stream, FORMATS.get(os.path.splitext(path)[1].lower())
+    return stream, formats.by_extension(path)
 
 
 def read_chunks(stream, fmt: str | None, size: int | None = None) -> Iterator[Chunk]:
@@ -99,7 +98,7 @@ def read_chunks(stream, fmt: str | None, size: int | None = None) -> Iterator[Ch
                 break
         if head:
             head[0] = head[0].lstrip("\ufeff")  # a byte-order mark on stdin
-        fmt = "jsonl" if head and head[-1].lstrip(" \t").startswith(("{", "[")) else "csv"
+        fmt = formats.by_first_line(head[-1]) if head else "csv"
         lines = itertools.chain(head, lines)
     try:
         if fmt == "csv":

@@ -23,6 +23,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
+from . import formats
 from .errors import GradUsageError, GradValueError
 
 
@@ -84,13 +85,10 @@ def _read_text(path: str) -> str:
 
 
 def _format(path: str, text: str) -> str:
-    lower = path.lower()
-    if lower.endswith(".csv"):
-        return "csv"
-    if lower.endswith((".jsonl", ".ndjson")):
-        return "jsonl"
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return "jsonl" if first.startswith("{") else "csv"
+    known = formats.by_extension(path)
+    if known is not None:
+        return known
+    return formats.by_first_line(next((line for line in text.splitlines() if line.strip()), ""))
 
 
 def missing_columns(source: str, missing: list[str], have: list[str]) -> GradValueError:
