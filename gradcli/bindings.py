@@ -63,6 +63,8 @@ def parse_value(text: str, name: str = "") -> float:
         except GradcliError as exc:
             raise GradValueError(f"{what}, '{text}', is not a number or a constant expression",
                                  hint=exc.message) from None
+        if g.assigned or not all(g.feeds_output()):
+            raise GradValueError(f"{what}, '{text}', is not one constant expression")
         if g.inputs:
             raise GradValueError(
                 f"{what}, '{text}', is not a number or a constant expression: "
@@ -100,7 +102,9 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
             hint=" ".join(hints) or None)
     missing = [n for n in inputs if n not in given]
     if missing:
-        example = " ".join(f"-{n} 1" if len(n) == 1 else f"--{n} 1" for n in missing)
+        # -x 1 for one letter; NAME=1 otherwise, which works even where a long option
+        # of the same name (--json, --lr) would win.
+        example = " ".join(f"-{n} 1" if len(n) == 1 else f"{n}=1" for n in missing)
         raise GradNameError(f"no value for {_names(missing)}", hint=f"give one, e.g. {example}")
     values = {}
     for name in inputs:

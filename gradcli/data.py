@@ -102,6 +102,12 @@ def missing_columns(source: str, missing: list[str], have: list[str]) -> GradVal
 
 def _numbers(source: str, name: str, cells: list[str], where) -> np.ndarray:
     """One column's cells as float64; the first bad cell is named."""
+    # float() also takes '1_0' and non-ASCII digits ('１'), which nothing else in gradcli
+    # reads as numbers; one scan of the joined text keeps the common case fast.
+    joined = "".join(cells)
+    if "_" in joined or not joined.isascii():
+        k = next(k for k, cell in enumerate(cells) if "_" in cell or not cell.isascii())
+        raise GradValueError(f"{where(k)}, column '{name}': '{cells[k].strip()}' is not a number")
     try:
         array = np.fromiter(map(float, cells), np.float64, len(cells))
     except ValueError:

@@ -18,7 +18,7 @@ from . import kernels
 from .errors import GradMathError
 from .graph import Graph
 from .numbers import fmt
-from .ops import ALL_OPS
+from .ops import ALL_OPS, CONST
 from .rules import local_rules
 
 _FLOAT_KERNELS = {op: getattr(kernels, op.kernel) for op in ALL_OPS if op.kernel}
@@ -92,7 +92,8 @@ def backward(g: Graph, vals: list[float]) -> list[float]:
 
 
 def _inputs_text(g: Graph, i: int, vals) -> str:
-    return ", ".join(f"{g.label(j)} = {fmt(vals[j])}" for j in g.args[i])
+    return ", ".join(fmt(vals[j]) if g.ops[j] is CONST and j not in g.names
+                     else f"{g.label(j)} = {fmt(vals[j])}" for j in g.args[i])
 
 
 def forward_error(g: Graph, i: int, vals, value: float) -> GradMathError:

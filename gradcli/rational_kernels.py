@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-MAX_BITS = 100_000       # a whole power beyond this many bits is refused, not computed
+# A result beyond this many bits is refused, not computed: Python will not even write
+# an integer of more than 4,300 digits (about 14,000 bits) as text.
+MAX_BITS = 12_000
 
 ZERO, ONE, HALF = Fraction(0), Fraction(1), Fraction(1, 2)
 
@@ -61,16 +63,22 @@ def _root(a: Fraction, k: int) -> Fraction | None:
     return Fraction(num, den)
 
 
+def _fit(r: Fraction) -> Fraction:
+    if max(r.numerator.bit_length(), r.denominator.bit_length()) > MAX_BITS:
+        raise TooLarge(f"an exact result would have more than {MAX_BITS} bits")
+    return r
+
+
 def add(a, b):
-    return a + b
+    return _fit(a + b)
 
 
 def sub(a, b):
-    return a - b
+    return _fit(a - b)
 
 
 def mul(a, b):
-    return a * b
+    return _fit(a * b)
 
 
 def neg(a):
@@ -80,7 +88,7 @@ def neg(a):
 def div(a, b):
     if b == 0:
         raise Undefined("division by zero")
-    return a / b
+    return _fit(a / b)
 
 
 def _whole_power(a: Fraction, n: int) -> Fraction:
@@ -88,8 +96,8 @@ def _whole_power(a: Fraction, n: int) -> Fraction:
         raise Undefined("0 to a negative power")
     bits = max(a.numerator.bit_length(), a.denominator.bit_length())
     if bits > 1 and abs(n) * bits > MAX_BITS:
-        raise TooLarge(f"{a}^{n} has more than {MAX_BITS} bits")
-    return a ** n
+        raise TooLarge(f"a power has more than {MAX_BITS} bits")
+    return _fit(a ** n)
 
 
 def power(a, b):

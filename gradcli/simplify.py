@@ -25,12 +25,17 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import ops as O
-from .exprgraph import CHAIN, GUARD, Expr
+from .exprgraph import CHAIN, FOLD_LIMIT, GUARD, Expr
 from .printing import is_decimal
 
 _SUM = (O.ADD, O.SUB)
 _PRODUCT = (O.MUL, CHAIN, O.DIV)
 
+
+
+def _small(v: Fraction) -> bool:
+    """A coefficient small enough to fold, as the expression graph folds constants."""
+    return abs(v.numerator) <= FOLD_LIMIT and v.denominator <= FOLD_LIMIT
 
 def _role(op) -> str | None:
     if op in _SUM:
@@ -234,14 +239,19 @@ def _gather_product(e: Expr, i: int, flat, done, b: _Builder) -> int:
         j, sign = stack.pop()
         if j != i and not flat[j]:
             c, rest = b.split(done[j])
+            folded = coef * c ** sign if (c != 0 or sign > 0) else None
+            if folded is not None and not _small(folded):
+                folded = None                          # a huge coefficient stays a factor
             if rest is None:
-                if c != 0 or sign > 0:
-                    coef *= c ** sign
+                if folded is not None:
+                    coef = folded
                     continue
                 pieces = [(done[j], Fraction(1))]      # x/0 stays in sight
-            else:
-                coef *= c ** sign
+            elif folded is not None:
+                coef = folded
                 pieces = b.factors_of(rest)
+            else:
+                pieces = [(done[j], Fraction(1))]
             for base, k in pieces:
                 base, k = _as_power(out, base, k)
                 k *= sign

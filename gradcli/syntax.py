@@ -140,10 +140,14 @@ class Builder:
                                 hint=_suggest(name, O.FUNCTIONS))
         op = by_arity.get(len(args))
         if op is None:
+            from .syntax_errors import caret_picture
+
             wanted = " or ".join(str(k) for k in sorted(by_arity))
             raise GradSyntaxError(
-                f"{name}() takes {wanted} argument{'s' if wanted != '1' else ''}, "
-                f"but {len(args)} {'were' if len(args) != 1 else 'was'} given at column {tok.column}")
+                f"line {tok.line}, column {tok.column}: {name}() takes {wanted} "
+                f"argument{'s' if wanted != '1' else ''}, but {len(args)} "
+                f"{'were' if len(args) != 1 else 'was'} given\n{caret_picture(self.g.text, tok.start_pos)}\n"
+                f"expected {wanted} argument{'s' if wanted != '1' else ''} there")
         i = self.g.add(op, tuple(a[0] for a in args), tok.start_pos, rpar.end_pos)
         return i, tok.start_pos, rpar.end_pos
 
@@ -176,6 +180,9 @@ class Builder:
 def _suggest(name: str, known) -> str | None:
     import difflib  # only on the error path
 
+    by_lower = {k.lower(): k for k in known}
+    if name.lower() in by_lower:  # ReLU, SIN
+        return f"did you mean '{by_lower[name.lower()]}'?"
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 

@@ -63,6 +63,11 @@ def _caret(text: str, pos: int) -> tuple[int, int, str]:
     return line_no, column, f"  {line}\n  {pad}^"
 
 
+def caret_picture(text: str, pos: int) -> str:
+    """The line of the program at pos, with a caret under pos."""
+    return _caret(text, pos)[2]
+
+
 def _previous_token(text: str, pos: int, lark):
     """The token just before position pos (the error path only: it lexes again)."""
     prev = None
@@ -97,13 +102,23 @@ def _accepted(exc: UnexpectedToken) -> set[str]:
     return set(exc.expected)
 
 
+def _accepted_after(prefix: str, lark) -> set[str]:
+    """The terminals the parser would take after prefix (the lexer alone cannot tell)."""
+    try:
+        parser = lark.parse_interactive(prefix)
+        parser.exhaust_lexer()
+        return set(parser.accepts())
+    except Exception:  # the prefix itself is broken, or the builder objects: say nothing
+        return set()
+
+
 def describe(exc: UnexpectedInput, text: str, lark) -> GradSyntaxError:
     hint = None
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream
         char = text[pos] if pos < len(text) else ""
         what = f"unexpected character {char!r}"
-        expected = ""
+        expected = _expected_words(_accepted_after(text[:pos], lark))
         if char in "'\"":
             hint = "strings are not part of the language: it has numbers, names and functions only"
         elif char in "[{":
@@ -150,6 +165,8 @@ def _hint(text, pos, tok, expected, lark) -> str | None:
             return "this ')' has no '(' to close"
         return None
     if tok.type == "RPAR" and "RPAR" not in expected:
+        if prev.type == "COMMA":
+            return "a ',' must be followed by another argument"
         if prev.type in _OPERATORS or prev.type == "LPAR":
             return None
         return "this ')' has no '(' to close"

@@ -13,14 +13,16 @@ def training_progress(enabled: bool | None = None):
     Rich is updated at most 20 times a second, so a fast step is not slowed
     down by drawing.
     """
+    import sys
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:  # decided before Rich is imported: --json and pipes never load it
+        yield None
+        return
     from rich.console import Console
 
     err = Console(stderr=True)
-    if enabled is None:
-        enabled = err.is_terminal
-    if not enabled:
-        yield None
-        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..numbers import fmt
