@@ -29,16 +29,6 @@ _GREEK_MACROS = {w for w in _GREEK_WORDS if w != "omicron"} | {"Gamma", "Delta",
                                                                "Xi", "Pi", "Sigma", "Upsilon", "Phi",
                                                                "Psi", "Omega", "varsigma"}
 
-# How calls look; an operation missing here prints as \operatorname{name}.
-CALLS = {
-    "log": r"\ln", "log2": r"\log_{2}", "log10": r"\log_{10}",
-    "sin": r"\sin", "cos": r"\cos", "tan": r"\tan",
-    "asin": r"\arcsin", "acos": r"\arccos", "atan": r"\arctan",
-    "sinh": r"\sinh", "cosh": r"\cosh", "tanh": r"\tanh",
-    "sigmoid": r"\sigma", "max": r"\max", "min": r"\min",
-}
-
-
 def _word(w: str) -> str:
     if w in _GREEK:
         return "o" if _GREEK[w] == "omicron" else "\\" + _GREEK[w]
@@ -65,7 +55,7 @@ def latex_name(name: str) -> str:
 
 
 def operator_name(op: O.Op) -> str:
-    return CALLS.get(op.name, r"\operatorname{" + op.name.replace("_", r"\_") + "}")
+    return op.latex or r"\operatorname{" + op.name.replace("_", r"\_") + "}"
 
 
 class LatexStyle:

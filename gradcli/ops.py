@@ -30,10 +30,13 @@ class Op:
     kink: Callable | None = None   # inputs -> True at the kink
     kink_note: str = ""
     # Local derivatives that are 0 by convention where the rule would give nan
-    # (PyTorch's masks for pow); one predicate or None per input.
+    # (PyTorch's masks for pow); one predicate or None per input, and the same
+    # condition in words over {a} and {b}, for formulas that cannot show it.
     zero_where: tuple = ()
+    zero_where_text: tuple[str, ...] = ()
     doc: str = ""
     aliases: tuple[str, ...] = field(default=())
+    latex: str = ""                # a function's LaTeX name (default: \operatorname{name})
 
     def __repr__(self) -> str:
         return f"Op({self.name}/{self.arity})"
@@ -66,32 +69,40 @@ POW = _infix(
             "a non-zero base when it is negative, and a result that fits a double"),
     # PyTorch: ∂/∂a is 0 where b = 0; ∂/∂b is 0 where a = 0 and b >= 0.
     zero_where=(lambda a, b: b == 0, lambda a, b: (a == 0) & (b >= 0)),
+    zero_where_text=("{b} = 0", "{a} = 0 and {b} ≥ 0"),
     kink=lambda a, b: a == 0,
     kink_note="at base 0, ∂/∂exponent is taken as 0 (PyTorch)",
 )
 
 FUNCTIONS_LIST = [
     _fn("exp", 1, "exp", ("out",), domain="exp overflows a double above 709.78"),
-    _fn("log", 1, "log", ("1 / a",), domain="log needs a positive number", aliases=("ln",)),
+    _fn("log", 1, "log", ("1 / a",), domain="log needs a positive number", aliases=("ln",),
+        latex=r"\ln"),
     # 1/a/log(2), not 1/(a*log(2)): the product would overflow near 1e308.
-    _fn("log2", 1, "log2", ("1 / a / log(2)",), domain="log2 needs a positive number"),
-    _fn("log10", 1, "log10", ("1 / a / log(10)",), domain="log10 needs a positive number"),
+    _fn("log2", 1, "log2", ("1 / a / log(2)",), domain="log2 needs a positive number",
+        latex=r"\log_{2}"),
+    _fn("log10", 1, "log10", ("1 / a / log(10)",), domain="log10 needs a positive number",
+        latex=r"\log_{10}"),
     _fn("sqrt", 1, "sqrt", ("0.5 / out",), domain="sqrt needs a non-negative number"),
-    _fn("sin", 1, "sin", ("cos(a)",)),
-    _fn("cos", 1, "cos", ("-sin(a)",)),
-    _fn("tan", 1, "tan", ("1 + out^2",)),
-    _fn("asin", 1, "asin", ("1 / sqrt(1 - a^2)",), domain="asin needs a number in [-1, 1]"),
-    _fn("acos", 1, "acos", ("-1 / sqrt(1 - a^2)",), domain="acos needs a number in [-1, 1]"),
+    _fn("sin", 1, "sin", ("cos(a)",), latex=r"\sin"),
+    _fn("cos", 1, "cos", ("-sin(a)",), latex=r"\cos"),
+    _fn("tan", 1, "tan", ("1 + out^2",), latex=r"\tan"),
+    _fn("asin", 1, "asin", ("1 / sqrt(1 - a^2)",), domain="asin needs a number in [-1, 1]",
+        latex=r"\arcsin"),
+    _fn("acos", 1, "acos", ("-1 / sqrt(1 - a^2)",), domain="acos needs a number in [-1, 1]",
+        latex=r"\arccos"),
     # Exact in the ordinary range; beyond |a| = 1.3e154 a^2 overflows and the (subnormal)
     # derivative flushes to 0 (see the README's limits).
-    _fn("atan", 1, "atan", ("1 / (1 + a^2)",)),
-    _fn("sinh", 1, "sinh", ("cosh(a)",), domain="sinh overflows a double beyond ±710.47"),
-    _fn("cosh", 1, "cosh", ("sinh(a)",), domain="cosh overflows a double beyond ±710.47"),
+    _fn("atan", 1, "atan", ("1 / (1 + a^2)",), latex=r"\arctan"),
+    _fn("sinh", 1, "sinh", ("cosh(a)",), domain="sinh overflows a double beyond ±710.47",
+        latex=r"\sinh"),
+    _fn("cosh", 1, "cosh", ("sinh(a)",), domain="cosh overflows a double beyond ±710.47",
+        latex=r"\cosh"),
     # sech(a)^2, not 1 - tanh(a)^2: exact where tanh(a) rounds to ±1.
-    _fn("tanh", 1, "tanh", ("sech(a)^2",)),
+    _fn("tanh", 1, "tanh", ("sech(a)^2",), latex=r"\tanh"),
     _fn("sech", 1, "sech", ("-out * tanh(a)",), doc="1/cosh(a), never overflows"),
     # σ(a)·σ(-a), not σ(1-σ): exact where σ(a) rounds to 1.
-    _fn("sigmoid", 1, "sigmoid", ("out * sigmoid(-a)",), doc="1/(1+e^-a)"),
+    _fn("sigmoid", 1, "sigmoid", ("out * sigmoid(-a)",), doc="1/(1+e^-a)", latex=r"\sigma"),
     _fn("softplus", 1, "softplus", ("sigmoid(a)",), doc="log(1+e^a), without overflow"),
     _fn("relu", 1, "relu", ("step(a)",), kink=lambda a: a == 0,
         kink_note="relu'(0) = 0 (PyTorch)"),
@@ -107,9 +118,11 @@ FUNCTIONS_LIST = [
     _fn("step", 1, "step", ("0",), kink=lambda a: a == 0,
         kink_note="step'(0) is taken as 0", doc="1 where a > 0, else 0 (relu's derivative)"),
     _fn("max", 2, "maximum", ("(1 + sign(a - b)) / 2", "(1 - sign(a - b)) / 2"),
-        kink=lambda a, b: a == b, kink_note="a tie splits the gradient evenly (PyTorch)"),
+        kink=lambda a, b: a == b, kink_note="a tie splits the gradient evenly (PyTorch)",
+        latex=r"\max"),
     _fn("min", 2, "minimum", ("(1 - sign(a - b)) / 2", "(1 + sign(a - b)) / 2"),
-        kink=lambda a, b: a == b, kink_note="a tie splits the gradient evenly (PyTorch)"),
+        kink=lambda a, b: a == b, kink_note="a tie splits the gradient evenly (PyTorch)",
+        latex=r"\min"),
 ]
 
 BINARY = {"+": ADD, "-": SUB, "*": MUL, "/": DIV, "^": POW, "**": POW}

@@ -29,9 +29,6 @@ SHARE_LIMIT = 24         # a shared node longer than this (in characters, about)
 ATOM = 9
 
 # What each mask of `zero_where` means, to tell the reader (see ops.POW).
-MASK_TEXT = {("pow", 0): "{b} = 0", ("pow", 1): "{a} = 0 and {b} ≥ 0"}
-
-
 def shown(e: Expr, i: int) -> int:
     """The node printed for i: guards and aliases print as their value."""
     while e.ops[i] is GUARD or e.ops[i] is O.ALIAS:
@@ -222,7 +219,7 @@ def mask_notes(p: Plan, style) -> list[str]:
         value, *on = e.args[g]
         words = {"a": shorten(render(p, style, on[0])),
                  "b": shorten(render(p, style, on[1])) if len(on) > 1 else ""}
-        where = MASK_TEXT.get((op.name, k), "its mask holds").format(**words)
+        where = op.zero_where_text[k].format(**words)
         notes.append(f"{shorten(render(p, style, value))} is taken as 0 where {where} "
                      f"(PyTorch's convention for {op.name})")
     return notes
