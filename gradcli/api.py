@@ -44,7 +44,6 @@ class Result:
         """∂output/∂name for each name asked for (every input by default)."""
         if self.grads is None:
             raise ValueError("this result was evaluated without gradients: use grad()")
-        g = self.program.graph
         return {name: self.grads[self.program.node_of(name)] for name in self.wrt}
 
     def to_json(self) -> dict:

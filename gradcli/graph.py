@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .ops import CONST, INPUT, Op
+from .ops import INPUT, Op
 
 # Labels longer than this are shortened in the middle: the label of the root of a
 # 100,000-node chain would otherwise repeat the whole program in every node.
@@ -67,9 +67,6 @@ class Graph:
         head = " ".join(self.text[start:start + half].split())
         tail = " ".join(self.text[end - half:end].split())
         return f"{head}…{tail}"
-
-    def is_leaf(self, i: int) -> bool:
-        return self.ops[i] is INPUT or self.ops[i] is CONST
 
     def feeds_output(self) -> list[bool]:
         """For each node, whether the output depends on it (one reverse sweep)."""

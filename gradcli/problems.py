@@ -43,7 +43,6 @@ from .errors import GradcliError, GradUsageError, GradValueError
 
 TOLERANCE = 1e-6
 _ID = re.compile(r"[A-Za-z0-9_-]+\Z")
-KINDS = ("value", "values", "grad")
 
 
 @dataclass

@@ -38,11 +38,6 @@ def show(v: float | None, digits: int = 12) -> str:
     return fmt(v, digits)
 
 
-def source_text(g: Graph, i: int) -> str:
-    """Node i's text in the program, one line, shortened in the middle as labels are."""
-    return g.short_source(i)
-
-
 @dataclass(slots=True)
 class NodeTrace:
     """One node of the trace."""

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..ops import ALIAS, CONST, INPUT, Op
-from ..tracing import Trace, show, source_text
+from ..tracing import Trace, show
 
 _RULE_NAMES = re.compile(r"\b(a|b|out)\b")
 _ORDINAL = ["1st", "2nd"]
@@ -99,7 +99,7 @@ def narrate(trace: Trace) -> Narration:
                 else "alias" if n.op is ALIAS else "op")
         operands = [trace.term(j) for j in n.inputs]
         # an operation is its text in the program; a leaf its name or number; `q = p` is p
-        text = source_text(trace.graph, n.id) if kind == "op" else (
+        text = trace.graph.short_source(n.id) if kind == "op" else (
             operands[0] if operands else n.label)
         forward.append(ForwardStep(n.id, handles[n.id], text, kind, n.op, operands,
                                    [nodes[j].value for j in n.inputs], n.value, n.kink))
