@@ -27,21 +27,13 @@ when one is not finite, asks the reference pass (arrays.py) for the error
 
 from __future__ import annotations
 
-import functools
-
 from . import kernels_np
 from .graph import Graph
 from .ops import ALIAS, CONST, INPUT
 from .plan_ir import AT_COMPILE, IR, PER_BATCH, PER_STEP, REDUCTIONS, reads
+from .rules import rule_graph
 
 LEAVES = ("const", "column", "param", "rows")
-
-
-@functools.lru_cache(maxsize=None)
-def _rule_graph(text: str) -> Graph:
-    from .syntax import parse
-
-    return parse(text)
 
 
 def _instantiate(ir: IR, rule: Graph, leaves: dict[str, int]) -> int:
@@ -60,7 +52,7 @@ def _instantiate(ir: IR, rule: Graph, leaves: dict[str, int]) -> int:
 
 def _local(ir: IR, op, k: int, a: int, b: int | None, out: int) -> int | None:
     """∂out/∂input_k of one operation as an IR node; None where it is the constant 0."""
-    local = _instantiate(ir, _rule_graph(op.grads[k]), {"a": a, "b": b, "out": out})
+    local = _instantiate(ir, rule_graph(op.grads[k]), {"a": a, "b": b, "out": out})
     predicate = op.zero_where[k] if k < len(op.zero_where) else None
     if predicate is not None:
         args = {"a": a, "b": b}

@@ -14,6 +14,7 @@ from functools import lru_cache
 from types import ModuleType
 
 from . import kernels
+from .graph import Graph
 from .ops import CONST, INPUT, Op
 
 _LEAVES = {
@@ -41,14 +42,25 @@ def _closure(kernel, parts):
     return lambda a, b, out: kernel(p(a, b, out), q(a, b, out))
 
 
-def compile_rule(text: str, backend: ModuleType = kernels):
-    """A rule as a float (when constant) or a function f(a, b, out)."""
+@lru_cache(maxsize=None)
+def rule_graph(text: str) -> Graph:
+    """A derivative rule of ops.py parsed once into a graph over the leaves a, b and out.
+
+    Every user of the rules (the closures here, the training plan, derivative
+    graphs, the LaTeX steps) instantiates this graph with its own kind of values.
+    """
     from .syntax import parse
 
     g = parse(text)
     unknown = set(g.inputs) - set(_LEAVES)
     if unknown:  # a mistake in the table, not in user input
         raise ValueError(f"derivative rule {text!r} uses unknown names {sorted(unknown)}")
+    return g
+
+
+def compile_rule(text: str, backend: ModuleType = kernels):
+    """A rule as a float (when constant) or a function f(a, b, out)."""
+    g = rule_graph(text)
     built: list = []
     for i, op in enumerate(g.ops):
         if op is CONST:

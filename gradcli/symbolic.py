@@ -27,14 +27,13 @@ from functools import lru_cache
 from . import ops as O
 from .exprgraph import CHAIN, GUARD, Expr, from_graph
 from .graph import Graph
+from .rules import rule_graph
 
 
 @lru_cache(maxsize=None)
 def template(op: O.Op, k: int) -> Graph:
     """The rule ∂out/∂input_k of op, parsed once into a graph over a, b and out."""
-    from .syntax import parse
-
-    return parse(op.grads[k])
+    return rule_graph(op.grads[k])
 
 
 class _Maybe:

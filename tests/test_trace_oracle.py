@@ -11,6 +11,7 @@ with respect to its k-th argument alone.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import sympy as sp
@@ -158,7 +159,9 @@ def programs(draw):
             rhs = f"{a} {op} (1.5 + {b}*{b})" if op == "/" else f"{a} {op} {b}"
         names.append(f"n{k}")
         lines.append(f"n{k} = {rhs}")
-    if not any("x" in line for line in lines) or not any("y" in line for line in lines):
+    # Whole words: the x in "exp(y)" is not the variable x.
+    used = set(re.findall(r"\b[xy]\b", " ".join(lines)))
+    if used != {"x", "y"}:
         lines.append(f"n{len(lines)} = x * y + {names[-1]}")
     values = {"x": draw(st.sampled_from([-1.5, -0.5, 0.25, 0.75, 2.0])),
               "y": draw(st.sampled_from([-1.25, -0.3, 0.4, 1.1]))}

@@ -17,12 +17,12 @@ renderer writes them. Needs amsmath (align*, \\text).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .. import ops as O
 from ..exprgraph import Expr
 from ..latex import LatexStyle, latex_name
 from ..printing import plan, render
+from ..rules import rule_graph
 from ..simplify import simplify
 from ..tracing import show
 from .steps import BackwardStep, ForwardStep, Narration
@@ -88,16 +88,9 @@ def operation(op: O.Op, parts: list[str], numbers: bool = False) -> str:
     return _show(e, e.raw(op, leaves))
 
 
-@lru_cache(maxsize=256)
-def _rule(rule: str):
-    from ..syntax import parse
-
-    return parse(rule)
-
-
 def local(rule: str, names: dict) -> str:
     """A local derivative: the table's rule over a, b, out with the nodes put in, simplified."""
-    t = _rule(rule)
+    t = rule_graph(rule)
     e = Expr()
     built: list[int] = []
     for i, op in enumerate(t.ops):
