@@ -29,9 +29,9 @@ import numpy as np
 from . import batch_io
 from .api import Program
 from .arrays import backward_arrays, forward_arrays
-from .batch_io import Chunk, CsvChunk, open_points, read_chunks
+from .batch_io import Chunk, CsvChunk, read_chunks
 from .bindings import bind
-from .errors import GradcliError, GradMathError, GradNameError, GradUsageError, GradValueError
+from .errors import GradcliError, GradMathError, GradNameError, GradValueError
 from .views.json_lines import error_line, numbers, result_pieces, write_lines
 
 # Below this many points, evaluating them one by one costs less than another halving.
@@ -333,34 +333,3 @@ def run(batch: Batch, stream, fmt: str | None, write) -> tuple[int, int, tuple |
                 i = min(res.errors)
                 first = (chunk.lines[i], res.errors[i])
     return total, failures, first
-
-
-def batch_command(args, source: str, *, wrt, gradients: bool, as_json: bool) -> int:
-    """`eval/grad EXPR [shared bindings] --batch FILE`; returns the exit code."""
-    import click
-
-    from .cli import split_args
-    from .views.json_view import dumps
-
-    try:
-        if args and args[0] == "-" and source == "-":
-            raise GradUsageError("the program and the batch cannot both come from stdin",
-                                 hint="pass the program as text or as @FILE")
-        text, given = split_args(args)
-        batch = Batch(text, given, wrt, gradients)
-        stream, fmt = open_points(source)
-        try:
-            total, failures, first = run(batch, stream, fmt, lambda s: click.echo(s, nl=False))
-        finally:
-            if source != "-":
-                stream.close()
-    except GradcliError as exc:
-        if not as_json:  # batch output is JSON: a script reading stdout hears of it too
-            click.echo(dumps(exc.to_json()), nl=False)
-        raise
-    if first is None:
-        return 0
-    line, exc = first
-    click.echo(f"gradcli: {failures} of {total} points failed; the first at line {line}: "
-               f"{exc.kind} error: {exc.message}", err=True)
-    return exc.exit_code

@@ -172,38 +172,3 @@ def _kinks(p: Program, result: Result) -> list[tuple[str, set[str]]]:
             out.append((f"'{g.label(i)}' is at a kink ({got}): {op.kink_note}; finite differences "
                         f"across it mean nothing for {', '.join(sorted(hit))}", hit))
     return out
-
-
-def check_options(check: bool, batch, eps, atol, rtol) -> None:
-    """grad's options that only make sense together."""
-    if check and batch is not None:
-        raise GradUsageError("--check works on one point and cannot be combined with --batch")
-    given = [name for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)) if v is not None]
-    if given and not check:
-        raise GradUsageError(
-            f"{', '.join('--' + n for n in given)} only appl{'y' if len(given) > 1 else 'ies'} to --check",
-            hint=f"to give a variable named {given[0]} a value, write {given[0]}=VALUE or -{given[0]} VALUE")
-
-
-def check_command(args, as_json: bool, wrt, eps, atol, rtol) -> int:
-    """`grad EXPR ... --check`: print the report; the exit code (1 when a gradient disagrees)."""
-    import click
-
-    from .cli import report, split_args
-
-    text, given = split_args(args)
-    rep = check_gradient(text, given, wrt=wrt, eps=EPS if eps is None else eps,
-                         atol=ATOL if atol is None else atol, rtol=RTOL if rtol is None else rtol)
-    if as_json:
-        from .views.json_view import dumps
-
-        click.echo(dumps(rep.to_json()), nl=False)
-    else:
-        from .views.check_table import print_check
-
-        print_check(rep)
-    failure = rep.failure()
-    if failure is None:
-        return 0
-    report(failure, as_json=False)  # the message on stderr; stdout already holds the report
-    return failure.exit_code

@@ -23,7 +23,7 @@ def eval_command(args, as_json, batch):
       gradcli eval "(x+y)*z" --batch points.jsonl
     """
     if batch is not None:
-        from ..batch import batch_command
+        from .modes import batch_command
 
         return batch_command(args, batch, wrt=None, gradients=False, as_json=as_json)
     from ..api import Program
@@ -78,15 +78,15 @@ def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, la
                                     exact=exact, conflicts=(batch is not None and "--batch",
                                                             check and "--check"))
     if check or eps is not None or atol is not None or rtol is not None:
-        from ..gradcheck import check_options
+        from .modes import check_options
 
         check_options(check, batch, eps, atol, rtol)
     if batch is not None:
-        from ..batch import batch_command
+        from .modes import batch_command
 
         return batch_command(args, batch, wrt=wrt_names(wrt), gradients=True, as_json=as_json)
     if check:
-        from ..gradcheck import check_command
+        from .modes import check_command
 
         return check_command(args, as_json, wrt_names(wrt), eps, atol, rtol)
     from ..api import Program
