@@ -94,5 +94,6 @@ def backward_arrays(g: Graph, vals: list, seed=1.0) -> list:
 
 def row_error(g: Graph, i: int, vals: list, value, row: int) -> GradMathError:
     got = ", ".join(f"{g.label(j)} = {fmt(_at(vals[j], row))}" for j in g.args[i])
-    return GradMathError(f"{g.describe(i)} cannot be computed at row {row + 1}: {g.ops[i].domain} "
+    why = g.ops[i].reason(tuple(_at(vals[j], row) for j in g.args[i]), _at(value, row))
+    return GradMathError(f"{g.describe(i)} cannot be computed at row {row + 1}: {why} "
                          f"(it got {got})")

@@ -126,10 +126,13 @@ def read_program(arg: str) -> str:
     """The expression argument: literal text, `-` for stdin, `@FILE` for a file."""
     if arg == "-":
         return sys.stdin.read()
-    if arg.startswith("@") and len(arg) > 1:
+    if arg == "@":
+        raise GradUsageError("'@' needs a file name, as in @program.txt")
+    if arg.startswith("@"):
         path = arg[1:]
         try:
-            with open(path, encoding="utf-8") as f:
+            # newline="": the text exactly as in the file ("expression" in JSON), CRLF too
+            with open(path, encoding="utf-8", newline="") as f:
                 return f.read()
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from .errors import GradMathError, GradUsageError
+from .errors import GradMathError, GradNameError
 from .evaluation import Failed, evaluate, needed_for
 from .exprgraph import Expr
 from .ops import INPUT
@@ -49,7 +49,7 @@ def hessian_graph(program, wrt: Iterable[str] | None = None) -> HessianGraph:
     g = program.graph
     for name in names:
         if g.ops[program.node_of(name)] is not INPUT:
-            raise GradUsageError(f"'{name}' is assigned by the program: second derivatives are "
+            raise GradNameError(f"'{name}' is assigned by the program: second derivatives are "
                                  "taken with respect to input variables",
                                  hint=f"the inputs are {', '.join(program.inputs) or 'none'}")
     with no_gc():

@@ -37,6 +37,14 @@ class Op:
     doc: str = ""
     aliases: tuple[str, ...] = field(default=())
     latex: str = ""                # a function's LaTeX name (default: \operatorname{name})
+    # Where one domain sentence would list every cause: the cause, from the inputs.
+    explain: Callable | None = None
+
+    def reason(self, inputs: tuple, value: float) -> str:
+        """Why the value is not finite, for a math error."""
+        if self.explain is not None:
+            return self.explain(*inputs, value)
+        return self.domain
 
     def __repr__(self) -> str:
         return f"Op({self.name}/{self.arity})"
@@ -61,7 +69,8 @@ ADD = _infix("add", "+", 1, "add", ("1", "1"), domain=OVERFLOW)
 SUB = _infix("sub", "-", 1, "sub", ("1", "-1"), domain=OVERFLOW)
 MUL = _infix("mul", "*", 2, "mul", ("b", "a"), domain=OVERFLOW)
 DIV = _infix("div", "/", 2, "div", ("1 / b", "-out / b"),
-             domain="division by zero, or a quotient that overflows a double")
+             domain="division by zero, or a quotient that overflows a double",
+             explain=lambda a, b, v: "division by zero" if b == 0 else OVERFLOW)
 NEG = Op("neg", 1, "neg", ("-1",), "-", "prefix", 3)
 POW = _infix(
     "pow", "^", 4, "power", ("b * a^(b - 1)", "log(a) * out"),
@@ -72,6 +81,9 @@ POW = _infix(
     zero_where_text=("{b} = 0", "{a} = 0 and {b} ≥ 0"),
     kink=lambda a, b: a == 0,
     kink_note="at base 0, ∂/∂exponent is taken as 0 (PyTorch)",
+    explain=lambda a, b, v: ("0 to a negative power is infinite" if a == 0 else
+                             "a negative number to a power that is not a whole number is not real"
+                             if v != v else OVERFLOW),
 )
 
 FUNCTIONS_LIST = [

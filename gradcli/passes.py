@@ -18,7 +18,7 @@ from . import kernels
 from .errors import GradMathError
 from .graph import Graph
 from .numbers import fmt
-from .ops import ALL_OPS, CONST
+from .ops import ALL_OPS
 from .rules import local_rules
 
 _FLOAT_KERNELS = {op: getattr(kernels, op.kernel) for op in ALL_OPS if op.kernel}
@@ -92,14 +92,19 @@ def backward(g: Graph, vals: list[float]) -> list[float]:
 
 
 def _inputs_text(g: Graph, i: int, vals) -> str:
-    return ", ".join(fmt(vals[j]) if g.ops[j] is CONST and j not in g.names
-                     else f"{g.label(j)} = {fmt(vals[j])}" for j in g.args[i])
+    """x = -1, 2: an input whose text is its value (a constant, -1) is shown once."""
+    shown = []
+    for j in g.args[i]:
+        label, value = g.label(j), fmt(vals[j])
+        shown.append(value if label == value else f"{label} = {value}")
+    return ", ".join(shown)
 
 
 def forward_error(g: Graph, i: int, vals, value: float) -> GradMathError:
     op = g.ops[i]
     result = f", giving {fmt(value)}" if value == value else ""
-    return GradMathError(f"{g.describe(i)} cannot be computed: {op.domain} "
+    why = op.reason(tuple(vals[j] for j in g.args[i]), value)
+    return GradMathError(f"{g.describe(i)} cannot be computed: {why} "
                          f"(it got {_inputs_text(g, i, vals)}{result})")
 
 

@@ -119,7 +119,7 @@ def test_symbolic_hessian(cli):
 
 
 @pytest.mark.parametrize("args, code, kind, fragments", [
-    (("p = x*y; p^2", "-x", "1", "-y", "2", "--wrt", "p"), 2, "usage", ["'p' is assigned"]),
+    (("p = x*y; p^2", "-x", "1", "-y", "2", "--wrt", "p"), 2, "name", ["'p' is assigned"]),
     (("x*y", "-x", "1", "-y", "2", "--wrt", "w"), 2, "name", ["'w'"]),
     (("x*y", "-x", "1"), 2, "name", ["no value for variable 'y'"]),
     (("sqrt(x)", "-x", "0"), 3, "math", ["∂²/∂x²", "not finite"]),

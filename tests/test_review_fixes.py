@@ -79,3 +79,24 @@ def test_train_json_never_imports_rich():
              "print('rich' in sys.modules, 'numpy' in sys.modules, file=sys.stderr)")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert run.stderr.strip().splitlines()[-1] == "False False", run.stderr
+
+
+def test_a_power_error_names_its_one_cause(cli):
+    assert_clean_error(cli("eval", "x^2", "-x", "1e200"), 3, "the result overflows a double")
+    assert_clean_error(cli("eval", "x^0.5", "-x", "-2"), 3, "not real")
+    assert_clean_error(cli("eval", "x^-1", "-x", "0"), 3, "0 to a negative power", "(it got x = 0, -1,")
+    assert_clean_error(cli("eval", "1/x", "-x", "0"), 3, "division by zero")
+
+
+def test_bare_at_sign_is_a_usage_error(cli):
+    r = cli("eval", "@", "--json")
+    assert_clean_error(r, 2, "needs a file name")
+    assert r.json["error"]["kind"] == "usage"
+
+
+def test_expression_keeps_the_file_text_exactly(cli, tmp_path):
+    program = tmp_path / "crlf.txt"
+    program.write_bytes(b"p = x + 1\r\np * 2\r\n")
+    r = cli("eval", f"@{program}", "-x", "1", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json["expression"] == "p = x + 1\r\np * 2\r\n" and r.json["value"] == 4
