@@ -17,7 +17,7 @@ from typing import Iterable, Mapping
 from .bindings import bind
 from .errors import GradNameError
 from .graph import Graph
-from .passes import backward, forward, gradient_error, no_gc
+from .passes import backward, backward_careful, forward, gradient_error, no_gc
 from .syntax import parse
 
 
@@ -102,6 +102,8 @@ class Program:
         with no_gc():
             vals = forward(g, inputs)
             grads = backward(g, vals)
+        if not all(math.isfinite(grads[self.node_of(name)]) for name in names):
+            grads = backward_careful(g, vals)  # a local derivative may have overflowed
         for name in names:
             node = self.node_of(name)
             if not math.isfinite(grads[node]):

@@ -91,6 +91,50 @@ def backward(g: Graph, vals: list[float]) -> list[float]:
     return grads
 
 
+def backward_careful(g: Graph, vals: list[float]) -> list[float]:
+    """The backward pass again, for when the fast one met a non-finite gradient.
+
+    A local derivative can overflow where its product with the upstream
+    gradient is finite: ∂(1/x)/∂x = -1/x^2 is -1e320 at x = 1e-160, but the
+    upstream gradient in x*(1/x) is x itself. Such an edge's product is then
+    taken exactly, in rationals, with the same rule on the exact kernels. Slow,
+    so only called when the fast pass (`backward`) gave something non-finite.
+    """
+    grads = [0.0] * len(g)
+    grads[g.output] = 1.0
+    for i in range(g.output, -1, -1):
+        gi = grads[i]
+        ins = g.args[i]
+        if gi == 0 or not ins:
+            continue
+        op = g.ops[i]
+        locs = local_rules(op)
+        a = vals[ins[0]]
+        b = vals[ins[1]] if len(ins) == 2 else None
+        for k, j in enumerate(ins):
+            r = locs[k]
+            product = gi * (r if r.__class__ is float else r(a, b, vals[i]))
+            if not math.isfinite(product) and math.isfinite(gi):
+                product = _exact_product(op, k, gi, a, b, vals[i], product)
+            grads[j] += product
+    return grads
+
+
+def _exact_product(op, k: int, upstream: float, a, b, out, fallback: float) -> float:
+    """upstream × ∂op/∂input_k computed in rationals; fallback where that cannot be done."""
+    from fractions import Fraction
+
+    from . import rational_kernels
+
+    try:
+        rule = local_rules(op, rational_kernels)[k]
+        local = rule(Fraction(a), None if b is None else Fraction(b), Fraction(out)) \
+            if callable(rule) else rule
+        return float(Fraction(upstream) * local)
+    except ArithmeticError:  # the rule leaves the rationals (log, exp, ...), or the product overflows
+        return fallback
+
+
 def _inputs_text(g: Graph, i: int, vals) -> str:
     """x = -1, 2: an input whose text is its value (a constant, -1) is shown once."""
     shown = []

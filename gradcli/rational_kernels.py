@@ -21,6 +21,7 @@ from fractions import Fraction
 MAX_BITS = 12_000
 
 ZERO, ONE, HALF = Fraction(0), Fraction(1), Fraction(1, 2)
+number = Fraction  # the kind of number rules.compile_rule makes the rules' constants
 
 
 class Irrational(ArithmeticError):

@@ -25,14 +25,14 @@ _LEAVES = {
 
 
 def _closure(kernel, parts):
-    """kernel applied to parts, each a float (folded constant) or a function of (a, b, out)."""
+    """kernel applied to parts, each a folded constant or a function of (a, b, out)."""
     if len(parts) == 1:
         (p,) = parts
-        if isinstance(p, float):
+        if not callable(p):
             return kernel(p)
         return lambda a, b, out: kernel(p(a, b, out))
     p, q = parts
-    p_const, q_const = isinstance(p, float), isinstance(q, float)
+    p_const, q_const = not callable(p), not callable(q)
     if p_const and q_const:
         return kernel(p, q)
     if p_const:
@@ -59,12 +59,17 @@ def rule_graph(text: str) -> Graph:
 
 
 def compile_rule(text: str, backend: ModuleType = kernels):
-    """A rule as a float (when constant) or a function f(a, b, out)."""
+    """A rule as a number (when constant) or a function f(a, b, out).
+
+    Constants take the backend's kind of number (`backend.number`, float by
+    default): Fractions for the exact kernels.
+    """
     g = rule_graph(text)
+    number = getattr(backend, "number", float)
     built: list = []
     for i, op in enumerate(g.ops):
         if op is CONST:
-            built.append(float(g.consts[i]))
+            built.append(number(g.consts[i]))
         elif op is INPUT:
             built.append(_LEAVES[g.names[i]])
         else:
@@ -78,7 +83,7 @@ def compile_rule(text: str, backend: ModuleType = kernels):
 
 def _guarded(rule, zero_where, backend):
     """Apply a convention: the local derivative is 0 where zero_where(a, b) holds."""
-    if isinstance(rule, float):
+    if not callable(rule):
         return rule
     masked_zero = getattr(backend, "masked_zero", None)
     if masked_zero is not None:  # arrays: decide element by element
