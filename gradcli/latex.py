@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from . import ops as O
 from .exprgraph import Expr
-from .printing import ATOM, TextStyle, is_decimal
+from .printing import ATOM, TextStyle, is_decimal, leaf
 
 _GREEK_WORDS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
                 "omicron pi rho sigma tau upsilon phi chi psi omega").split()
@@ -94,10 +94,9 @@ class LatexStyle:
 
     def pieces(self, e: Expr, i: int, prec) -> list:
         op, a = e.ops[i], e.args[i]
-        if op is O.INPUT or op is O.CONST and i in e.names:
-            return [self.name(e.names[i])]
-        if op is O.CONST:
-            return [self.number(e.consts[i])]
+        written = leaf(self, e, i)
+        if written is not None:
+            return written
         if op is O.DIV:
             top = a[0]
             if self._minus(e, top):   # -\frac{1}{x}, not \frac{-1}{x}

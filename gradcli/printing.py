@@ -42,6 +42,16 @@ def is_decimal(v: Fraction) -> bool:
     return len(text) <= 6 and Fraction(text) == v
 
 
+def leaf(style, e: Expr, i: int) -> list | None:
+    """A name or a number in the style's own writing; None for an operation."""
+    op = e.ops[i]
+    if op is O.INPUT or op is O.CONST and i in e.names:
+        return [style.name(e.names[i])]
+    if op is O.CONST:
+        return [style.number(e.consts[i])]
+    return None
+
+
 class TextStyle:
     """gradcli's language: `2*x*sin(y)`, `x^2/(2*y)`."""
 
@@ -71,10 +81,9 @@ class TextStyle:
     def pieces(self, e: Expr, i: int, prec) -> list:
         """How node i prints: strings, and (child, parenthesised?) pairs."""
         op, a = e.ops[i], e.args[i]
-        if op is O.INPUT or op is O.CONST and i in e.names:
-            return [self.name(e.names[i])]
-        if op is O.CONST:
-            return [self.number(e.consts[i])]
+        written = leaf(self, e, i)
+        if written is not None:
+            return written
         if op is O.POW:
             return [(a[0], prec(a[0]) < ATOM), "^", (a[1], prec(a[1]) < O.NEG.prec)]
         if op.form == "infix":
