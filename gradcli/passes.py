@@ -91,6 +91,20 @@ def backward(g: Graph, vals: list[float]) -> list[float]:
     return grads
 
 
+def local_derivatives(g: Graph, vals: list[float], i: int) -> tuple[float, ...]:
+    """∂node_i/∂input_k for each input k at these values (non-finite where the rule is).
+
+    The one place outside the fast backward loop that evaluates a node's rules:
+    the careful pass, the error that explains a non-finite gradient, and traces.
+    """
+    ins = g.args[i]
+    if not ins:
+        return ()
+    a = vals[ins[0]]
+    b = vals[ins[1]] if len(ins) == 2 else None
+    return tuple(r if r.__class__ is float else r(a, b, vals[i]) for r in local_rules(g.ops[i]))
+
+
 def backward_careful(g: Graph, vals: list[float]) -> list[float]:
     """The backward pass again, for when the fast one met a non-finite gradient.
 
@@ -104,32 +118,29 @@ def backward_careful(g: Graph, vals: list[float]) -> list[float]:
     grads[g.output] = 1.0
     for i in range(g.output, -1, -1):
         gi = grads[i]
-        ins = g.args[i]
-        if gi == 0 or not ins:
+        if gi == 0:
             continue
-        op = g.ops[i]
-        locs = local_rules(op)
-        a = vals[ins[0]]
-        b = vals[ins[1]] if len(ins) == 2 else None
-        for k, j in enumerate(ins):
-            r = locs[k]
-            product = gi * (r if r.__class__ is float else r(a, b, vals[i]))
+        for k, (j, local) in enumerate(zip(g.args[i], local_derivatives(g, vals, i))):
+            product = gi * local
             if not math.isfinite(product) and math.isfinite(gi):
-                product = _exact_product(op, k, gi, a, b, vals[i], product)
+                product = _exact_product(g, vals, i, k, gi, product)
             grads[j] += product
     return grads
 
 
-def _exact_product(op, k: int, upstream: float, a, b, out, fallback: float) -> float:
-    """upstream × ∂op/∂input_k computed in rationals; fallback where that cannot be done."""
+def _exact_product(g: Graph, vals: list[float], i: int, k: int, upstream: float,
+                   fallback: float) -> float:
+    """upstream × ∂node_i/∂input_k computed in rationals; fallback where that cannot be done."""
     from fractions import Fraction
 
     from . import rational_kernels
 
+    ins = g.args[i]
+    a = Fraction(vals[ins[0]])
+    b = Fraction(vals[ins[1]]) if len(ins) == 2 else None
     try:
-        rule = local_rules(op, rational_kernels)[k]
-        local = rule(Fraction(a), None if b is None else Fraction(b), Fraction(out)) \
-            if callable(rule) else rule
+        rule = local_rules(g.ops[i], rational_kernels)[k]
+        local = rule(a, b, Fraction(vals[i])) if callable(rule) else rule
         return float(Fraction(upstream) * local)
     except ArithmeticError:  # the rule leaves the rationals (log, exp, ...), or the product overflows
         return fallback
@@ -159,13 +170,7 @@ def gradient_error(g: Graph, vals: list[float], grads: list[float], target: int)
         gi = grads[i]
         if not live[i] or gi == 0 or not math.isfinite(gi) or not g.args[i]:
             continue
-        locs = local_rules(g.ops[i])
-        ins = g.args[i]
-        a = vals[ins[0]]
-        b = vals[ins[1]] if len(ins) == 2 else None
-        for k, j in enumerate(ins):
-            r = locs[k]
-            local = r if isinstance(r, float) else r(a, b, vals[i])
+        for j, local in zip(g.args[i], local_derivatives(g, vals, i)):
             if not math.isfinite(gi * local):
                 return GradMathError(
                     f"the gradient with respect to '{g.label(target)}' is not finite: the derivative "

@@ -23,8 +23,7 @@ from .api import Program, Result
 from .graph import Graph
 from .numbers import fmt
 from .ops import CONST, Op
-from .passes import gradient_error, no_gc
-from .rules import local_rules
+from .passes import gradient_error, local_derivatives, no_gc
 
 VANISHING = 1e-6      # |gradient| below this, on a node an input reaches: the gradient vanishes
 EXPLODING = 1e6       # |gradient| above this: the gradient explodes
@@ -171,33 +170,8 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
 
 
 def _local_derivatives(g: Graph, vals: list[float]) -> list[tuple[float, ...]]:
-    """∂node/∂input_k on every edge, from the operation table's compiled rules.
-
-    Written out by arity, as in passes.backward: it runs once per node of graphs
-    of 100,000 nodes. A rule is a float where it is constant (the 1 of +).
-    """
-    out: list[tuple[float, ...]] = []
-    add = out.append
-    rules: dict[Op, tuple] = {}
-    for i, op in enumerate(g.ops):
-        ins = g.args[i]
-        if not ins:
-            add(())
-            continue
-        locs = rules.get(op)
-        if locs is None:
-            locs = rules[op] = local_rules(op)
-        v = vals[i]
-        if len(ins) == 2:
-            a, b = vals[ins[0]], vals[ins[1]]
-            r, q = locs
-            add((r if r.__class__ is float else r(a, b, v),
-                 q if q.__class__ is float else q(a, b, v)))
-        else:
-            r = locs[0]
-            add((r if r.__class__ is float else r(vals[ins[0]], None, v),))
-    return out
-
+    """∂node/∂input_k on every edge, from the operation table's compiled rules."""
+    return [local_derivatives(g, vals, i) for i in range(len(g))]
 
 def _health(nodes: list[NodeTrace]) -> None:
     """Mark vanishing and exploding gradients on nodes an input reaches and the output uses.
