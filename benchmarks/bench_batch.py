@@ -26,7 +26,6 @@ import io
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -34,18 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import gradcli_command
+
 PY = sys.executable
 EXPR = "(x+y)*z"
 TARGET = 100_000  # points per second (issue 5)
-
-
-def gradcli_command() -> list[str]:
-    """The console script beside this Python (a pyenv shim on PATH adds its own start-up)."""
-    script = Path(PY).with_name("gradcli")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("gradcli")
-    return [found] if found else [PY, "-m", "gradcli"]
 
 
 def make_points(n: int, kind: str, seed: int = 1) -> list[dict]:

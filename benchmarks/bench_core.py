@@ -18,13 +18,14 @@ import json
 import os
 import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import gradcli_command
 
 PEERS = Path(__file__).resolve().parent / "peers"
 PY = sys.executable
@@ -33,15 +34,6 @@ N_VARS = 100
 
 # The targets of issue 2.
 JSON_TARGET, HUMAN_TARGET, BIG_TARGET_S, SYMPY_TARGET = 7.0, 9.0, 10.0, 100.0
-
-
-def gradcli_command() -> list[str]:
-    """The installed console script beside this Python (a pyenv shim on PATH adds its own start-up)."""
-    script = Path(PY).with_name("gradcli")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("gradcli")
-    return [found] if found else [PY, "-m", "gradcli"]
 
 
 def child_env(as_is: bool, pycache: str) -> dict[str, str]:

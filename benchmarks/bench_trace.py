@@ -15,21 +15,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-
-def gradcli_command() -> list[str]:
-    script = Path(sys.executable).with_name("gradcli")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("gradcli")
-    return [found] if found else [sys.executable, "-m", "gradcli"]
+from common import gradcli_command
 
 
 def wide(n: int) -> str:
