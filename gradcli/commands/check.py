@@ -43,7 +43,8 @@ def check_command(key, answers, as_json):
     if code:
         wrong = sum(g.score < len(g.marks) or bool(g.errors) for g in grades)
         unreadable = sum(g.unusable for g in grades)
-        note = f"{wrong} of {len(grades)} answer files are not all right"
+        note = ("the answer file is not all right" if len(grades) == 1
+                else f"{wrong} of {len(grades)} answer files are not all right")
         if unreadable:
             note += f"; {unreadable} could not be read"
         click.echo(f"gradcli: {note}", err=True)
