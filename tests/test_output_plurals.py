@@ -60,8 +60,11 @@ def test_the_summary_column_says_what_it_holds(tmp_path):
     assert re.search(r"missing\s+0/2\s+0\s+unreadable", summary)
     assert "ignored: entries of the answer file that were not understood" in flat(summary)
     # Nothing ignored, nothing unreadable: no explanation of an empty column.
+    assert "unreadable: the file could not be read" in flat(summary)
     clean = run_cli("check", key, write(tmp_path, "ada.toml", RIGHT))
-    assert "ignored:" not in clean.stdout
+    assert "ignored:" not in clean.stdout and "unreadable:" not in clean.stdout
+    odd_only = run_cli("check", key, odd)
+    assert "ignored:" in odd_only.stdout and "unreadable:" not in odd_only.stdout
 
 
 def test_one_gradient_agrees():

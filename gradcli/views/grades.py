@@ -73,10 +73,14 @@ def print_grades(key, grades, summary) -> None:
             c.print(student_table(g))
     c.print()
     c.print(class_table(key, grades))
-    if any(g.errors or g.unusable for g in grades):
-        c.print("ignored: entries of the answer file that were not understood (an unknown problem "
-                "or quantity, an answer not asked; each is listed with ! above); unreadable: the "
-                "file could not be read, so every answer in it counts as missing")
+    notes = []
+    if any(g.errors and not g.unusable for g in grades):
+        notes.append("ignored: entries of the answer file that were not understood (an unknown "
+                     "problem or quantity, an answer not asked; each is listed with ! above)")
+    if any(g.unusable for g in grades):
+        notes.append("unreadable: the file could not be read, so every answer in it counts as missing")
+    if notes:
+        c.print("; ".join(notes))
     c.print()
     c.print(question_table(summary))
     mean = summary["mean_score"]
