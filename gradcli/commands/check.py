@@ -45,7 +45,9 @@ def check_command(key, answers, as_json):
         unreadable = sum(g.unusable for g in grades)
         note = ("the answer file is not all right" if len(grades) == 1
                 else f"{wrong} of {len(grades)} answer files are not all right")
-        if unreadable:
+        if unreadable and len(grades) == 1:
+            note = "the answer file could not be read"
+        elif unreadable:
             note += f"; {unreadable} could not be read"
         click.echo(f"gradcli: {note}", err=True)
     return code
