@@ -5,13 +5,19 @@ backpropagation, `q = x + y; f = q * z` at x = -2, y = 5, z = -4: inputs with
 round values, named intermediates, one output `f`. It asks for the output, the
 value of every intermediate and the gradient of the output with respect to
 every input and every intermediate. Difficulty 1 combines three inputs with
-+, - and *; 2 adds /, max, min, relu and squares; 3 adds sigmoid, tanh, exp
-and log, and an input used twice (its gradient is a sum over its uses).
++, - and *; 2 adds /, max, min, relu and squares (and always has a relu or a
+square); 3 adds sigmoid, tanh, exp and log (always one of them), and an input
+used twice (its gradient is a sum over its uses).
+
+Every gradient asked for is non-zero: a max or a min passes the gradient to one
+side only, so its other side is an input used elsewhere too, and a draw where a
+relu is off or a side of max that is used nowhere else loses is drawn again.
 
 Everything random comes from one `random.Random(seed)`: the same seed gives the
-same exercise. A draw whose point sits on a kink (relu at 0, a tie in max), a
-division by zero or a big number is thrown away and drawn again, from the same
-generator, so that every answer is a plain derivative and the numbers stay small.
+same exercise. A draw whose point sits on or near a kink (relu near 0, max of
+two close values), a division by zero, a big number or a gradient that is 0 or
+nearly so is thrown away and drawn again, from the same generator, so that every
+answer is a plain derivative and the numbers stay small.
 """
 
 from __future__ import annotations
@@ -27,9 +33,12 @@ from .errors import GradcliError
 INPUT_NAMES = ["x", "y", "z", "w"]
 NODE_NAMES = ["q", "r", "s", "t", "u", "v", "p", "g", "h"]
 BINARY = {1: ["+", "-", "*"], 2: ["+", "-", "*", "/", "max", "min"], 3: ["+", "-", "*", "/", "max"]}
-UNARY = {1: [], 2: ["relu", "square"], 3: ["sigmoid", "tanh", "exp", "log", "square"]}
+UNARY = {1: [], 2: ["relu", "square"], 3: ["sigmoid", "tanh", "exp", "log"]}
 UNARY_STEPS = {1: 0, 2: 1, 3: 1}
+COMPARE = ("max", "min")  # the gradient goes to one side only
 LIMIT = 1000.0  # no value or gradient beyond this: hand arithmetic stays reasonable
+MIN_GRADIENT = 1e-3  # no asked gradient smaller: a vanishing gradient teaches nothing
+KINK_MARGIN = 0.1  # a relu's input, or max's two sides, this far apart: a slip does not flip them
 
 
 @dataclass
@@ -65,30 +74,37 @@ def _draw_program(rng: random.Random, difficulty: int) -> tuple[list[str], list[
     names = INPUT_NAMES[:3 if difficulty == 1 else rng.choice([3, 4])]
     pending = list(names)
     rng.shuffle(pending)
-    used: list[str] = []
     unary_left = UNARY_STEPS[difficulty]
     reuse_left = 1 if difficulty == 3 else 0
+    compare_left = 1 if difficulty > 1 else 0
     statements: list[tuple[str, str]] = []
     fresh = iter(NODE_NAMES)
+    smooth = [op for op in BINARY[difficulty] if op not in COMPARE]
     while len(pending) > 1 or unary_left or reuse_left:
         if unary_left and (len(pending) == 1 or rng.random() < 0.35):
             unary_left -= 1
             a = pending.pop(rng.randrange(len(pending)))
             expr = _statement(rng.choice(UNARY[difficulty]), a, None)
-            used.append(a)
-        elif len(pending) == 1 or (reuse_left and used and rng.random() < 0.3):
-            # Fan-out: combine with a node used before (an input: shared weights).
+        elif len(pending) == 1 or (reuse_left and statements and rng.random() < 0.3):
+            # An input used twice (shared weights): its gradient is a sum over its uses,
+            # through an operation that passes gradient to both sides.
             reuse_left = 0
             a = pending.pop()
-            b = rng.choice([n for n in dict.fromkeys(names + used) if n != a])
+            b = rng.choice([n for n in names if n != a])
             a, b = (a, b) if rng.random() < 0.5 else (b, a)
-            expr = _statement(rng.choice(BINARY[difficulty]), a, b)
-            used.append(a)
+            expr = _statement(rng.choice(smooth), a, b)
         else:
+            op = rng.choice(BINARY[difficulty] if compare_left else smooth)
             a = pending.pop(rng.randrange(len(pending)))
-            b = pending.pop(rng.randrange(len(pending)))
-            expr = _statement(rng.choice(BINARY[difficulty]), a, b)
-            used += [a, b]
+            if op in COMPARE:
+                # The side that loses gets no gradient from max or min: it is an input
+                # that is used elsewhere too, so its gradient still is not 0.
+                compare_left = 0
+                b = rng.choice([n for n in names if n != a])
+            else:
+                b = pending.pop(rng.randrange(len(pending)))
+            a, b = (a, b) if rng.random() < 0.5 else (b, a)
+            expr = _statement(op, a, b)
         name = next(fresh)
         statements.append((name, expr))
         pending.append(name)
@@ -104,14 +120,21 @@ def _acceptable(program: Program, bindings: dict[str, float]) -> bool:
         result = program.grad(bindings, wrt=list(g.inputs) + list(g.assigned))
     except GradcliError:
         return False
+    v = result.values
     for i, op in enumerate(g.ops):
-        if op.kink is not None and op.kink(*(result.values[j] for j in g.args[i])):
+        if op.kink is not None and op.kink(*(v[j] for j in g.args[i])):
             return False
-    numbers = [result.values[i] for i in range(len(g))] + list(result.gradient.values())
-    if any(abs(v) > LIMIT for v in numbers):
+        if op.name == "relu" and abs(v[g.args[i][0]]) < KINK_MARGIN:
+            return False
+        if op.name in COMPARE and abs(v[g.args[i][0]] - v[g.args[i][1]]) < KINK_MARGIN:
+            return False
+    numbers = [v[i] for i in range(len(g))] + list(result.gradient.values())
+    if any(abs(x) > LIMIT for x in numbers):
         return False
+    if any(abs(x) < MIN_GRADIENT for x in result.gradient.values()):
+        return False  # a dead relu, the losing side of a max, a sum that cancels
     # A division by something close to zero gives unpleasant fractions.
-    return all(abs(result.values[g.args[i][1]]) >= 0.5 for i, op in enumerate(g.ops) if op.name == "div")
+    return all(abs(v[g.args[i][1]]) >= 0.5 for i, op in enumerate(g.ops) if op.name == "div")
 
 
 def make_exercise(rng: random.Random, difficulty: int, pid: str) -> Exercise:

@@ -81,8 +81,8 @@ class CheckReport:
             return None
         parts = "; ".join(f"∂/∂{r.name}: analytic {fmt(r.analytic)}, numeric {fmt(r.numeric)}"
                           for r in wrong)
-        return CheckFailed(f"the gradient check failed for {len(wrong)} of {len(self.rows)} "
-                           f"names ({parts})",
+        which = "" if len(self.rows) == 1 else f" for {len(wrong)} of {len(self.rows)} names"
+        return CheckFailed(f"the gradient check failed{which} ({parts})",
                            hint=f"tolerance: |analytic - numeric| <= {self.atol:g} + "
                                 f"{self.rtol:g}·|numeric|, with eps {self.eps:g}")
 

@@ -34,9 +34,14 @@ from __future__ import annotations
 import math
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as the tomli package
+    import tomli as tomllib
+
+from . import files
 from .api import Program
 from .bindings import parse_value
 from .errors import GradcliError, GradUsageError, GradValueError
@@ -88,20 +93,43 @@ class Grade:
         return sum(m.ok for m in self.marks)
 
 
+# Python refuses to turn a longer string of digits into an int (sys.get_int_max_str_digits).
+_LONG_INT = re.compile(r"(?<![\w.])[+-]?\d[\d_]{4300,}")
+
+
 def _read_toml(path: str, what: str) -> dict:
+    # files.read_bytes refuses devices (/dev/zero) and caps the size; a BOM is allowed.
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except OSError as exc:
-        raise GradUsageError(f"cannot read {what} '{path}': {exc.strerror or exc}") from None
+        text = files.read_bytes(path, what).decode("utf-8-sig")
+        return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise GradValueError(f"{what} '{path}' is not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise GradValueError(f"{what} '{path}' nests arrays or tables too deeply to be read "
+                             "(deeper than Python's recursion limit)") from None
+    except ValueError as exc:  # a whole number longer than Python converts
+        found = _LONG_INT.search(text)
+        if not found:
+            raise GradValueError(f"{what} '{path}' is not valid TOML: {exc}") from None
+        line = text.count("\n", 0, found.start()) + 1
+        raise GradValueError(f"{what} '{path}' has a whole number of more than 4300 digits "
+                             f"(line {line})", hint="a number that big is beyond a double "
+                             "anyway (the largest is about 1.8e308)") from None
+
+
+def _brief(v, limit: int = 60) -> str:
+    """repr(v), shortened: an answer can be a long string or a deeply nested array."""
+    try:
+        text = repr(v)
+    except (ValueError, RecursionError):  # a 5,000-digit int; an array nested too deep
+        return "an array" if isinstance(v, list) else "a table" if isinstance(v, dict) else "a number"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def number(v, what: str) -> float:
     """An answer or a binding as written in TOML: a number or a constant expression."""
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise GradValueError(f"{what} is not a number or a constant expression: {v!r}")
+        raise GradValueError(f"{what} is not a number or a constant expression: {_brief(v)}")
     if isinstance(v, str):
         return parse_value(v)
     try:
@@ -109,7 +137,7 @@ def number(v, what: str) -> float:
     except OverflowError:
         f = math.inf
     if not math.isfinite(f):
-        raise GradValueError(f"{what} is not a finite number ({v!r})")
+        raise GradValueError(f"{what} is not a finite number ({_brief(v)})")
     return f
 
 
@@ -141,7 +169,7 @@ def load_key(path: str) -> Key:
         pid = entry.get("id")
         if not isinstance(pid, str) or not _ID.match(pid):
             raise GradValueError(f"problem {k} of the key '{path}' needs an id made of letters, "
-                                 f"digits, _ and - (it has {pid!r})")
+                                 f"digits, _ and - (it has {_brief(pid)})")
         if pid in problems:
             raise GradValueError(f"the key '{path}' has two problems with the id '{pid}'")
         try:
@@ -154,7 +182,7 @@ def load_key(path: str) -> Key:
 
 def _tolerance(v, what: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
-        raise GradValueError(f"{what} must be a number >= 0 (it is {v!r})")
+        raise GradValueError(f"{what} must be a number >= 0 (it is {_brief(v)})")
     return float(v)
 
 
@@ -212,7 +240,7 @@ def _check_written_answers(problem: Problem, answer) -> None:
             raise GradValueError(f"its answer gives '{q}', which is not asked")
         written = number(v, f"its answer for '{q}'")
         if not _close(written, problem.expected[q], problem.tolerance):
-            raise GradValueError(f"its answer for '{q}' is {v!r}, but the program gives "
+            raise GradValueError(f"its answer for '{q}' is {_brief(v)}, but the program gives "
                                  f"{problem.expected[q]!r}")
 
 

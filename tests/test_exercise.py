@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import random
 import shlex
-import tomllib
 
 import pytest
 import sympy as sp
 from conftest import run_cli
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from gradcli.exercises import make_set
 from gradcli.problems import load_key

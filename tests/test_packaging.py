@@ -104,13 +104,23 @@ def test_version_has_one_source():
     assert version("gradcli") == gradcli.__version__
 
 
+def _installed_script(name: str) -> str:
+    """The console script installed with this interpreter (beside sys.executable, so that
+    an unactivated venv is tested, not whatever is on PATH); PATH only as a fallback."""
+    here = Path(sys.executable).parent
+    for candidate in (here / name, here / f"{name}.exe"):
+        if candidate.is_file():
+            return str(candidate)
+    return shutil.which(name) or name
+
+
 @pytest.mark.parametrize("command", [
     [sys.executable, "-m", "gradcli", "--version"],
     ["gradcli", "--version"],
 ])
 def test_version_from_the_command_line(command):
     if command[0] == "gradcli":
-        command = [shutil.which("gradcli") or "gradcli", "--version"]
+        command = [_installed_script("gradcli"), "--version"]
     run = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().split()[-1] == gradcli.__version__

@@ -43,8 +43,11 @@ def check_command(key, answers, as_json):
     if code:
         wrong = sum(g.score < len(g.marks) or bool(g.errors) for g in grades)
         unreadable = sum(g.unusable for g in grades)
-        note = f"{wrong} of {len(grades)} answer files are not all right"
-        if unreadable:
+        note = ("the answer file is not all right" if len(grades) == 1
+                else f"{wrong} of {len(grades)} answer files are not all right")
+        if unreadable and len(grades) == 1:
+            note = "the answer file could not be read"
+        elif unreadable:
             note += f"; {unreadable} could not be read"
         click.echo(f"gradcli: {note}", err=True)
     return code

@@ -45,9 +45,12 @@ def print_check(rep) -> None:
     for note in rep.notes:
         c.print(f"[yellow]note:[/yellow] {escape(note)}")
     wrong = sum(row.status == "wrong" for row in rep.rows)
+    n = len(rep.rows)
     if wrong:
-        c.print(f"[red bold]{wrong} of {len(rep.rows)} gradients disagree[/red bold]")
+        verdict = "the gradient disagrees" if n == 1 else f"{wrong} of {n} gradients disagree"
+        c.print(f"[red bold]{verdict}[/red bold]")
     else:
-        c.print(f"[green]all {len(rep.rows)} gradients agree[/green]"
+        verdict = "the gradient agrees" if n == 1 else f"all {n} gradients agree"
+        c.print(f"[green]{verdict}[/green]"
                 + (" (where finite differences mean something)" if any(
                     r.status in ("kink", "skipped") for r in rep.rows) else ""))

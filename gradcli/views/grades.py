@@ -35,12 +35,17 @@ def class_table(key, grades) -> Table:
     table.add_column("student")
     table.add_column("score", justify="right")
     table.add_column("%", justify="right")
-    table.add_column("file problems", justify="right")
+    # The entries of an answer file that were ignored (the "!" lines above its marks).
+    table.add_column("ignored", justify="right")
     for g in grades:
         pct = f"{100 * g.score / total:.0f}" if total else "—"
         table.add_row(escape(g.student), f"{g.score}/{total}", pct,
                       "unreadable" if g.unusable else str(len(g.errors) or ""))
     return table
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def question_table(summary) -> Table:
@@ -68,8 +73,16 @@ def print_grades(key, grades, summary) -> None:
             c.print(student_table(g))
     c.print()
     c.print(class_table(key, grades))
+    notes = []
+    if any(g.errors and not g.unusable for g in grades):
+        notes.append("ignored: entries of the answer file that were not understood (an unknown "
+                     "problem or quantity, an answer not asked; each is listed with ! above)")
+    if any(g.unusable for g in grades):
+        notes.append("unreadable: the file could not be read, so every answer in it counts as missing")
+    if notes:
+        c.print("; ".join(notes))
     c.print()
     c.print(question_table(summary))
     mean = summary["mean_score"]
-    c.print(f"\n{summary['students']} students, {summary['perfect']} with full marks, "
+    c.print(f"\n{_plural(summary['students'], 'student')}, {summary['perfect']} with full marks, "
             f"mean score {100 * mean:.0f}%")
