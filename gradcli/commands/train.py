@@ -79,28 +79,68 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
 
         _, _, needed = resolve_inputs(program, initial, given, [])
         dataset = load(data, needed)
+    # Every step goes out as it is done: to --history FILE, and to --json's history.
+    from ..views.history_file import HistoryWriter, JsonHistory
+
+    writer = HistoryWriter(history_file, list(initial)) if history_file else None
+    json_history = JsonHistory() if as_json else None
+    reached = {}  # how far training got, for a Ctrl-C
+
+    def on_record(row):
+        if writer is not None:
+            writer.write(row)
+        if json_history is not None:
+            json_history.write(row)
+        reached.setdefault("first", row[1])
+        reached.update(step=row[0], loss=row[1])
+
     try:
-        with training_progress() as on_step:
+        with training_progress() as bar:
+            def on_step(step, total, loss):
+                reached["total"] = total
+                if bar is not None:
+                    bar(step, total, loss)
+
             result = train(program, initial, given, dataset, lr=lr, steps=steps, epochs=epochs,
                            batch_size=batch_size, optimizer=optimizer, clip=clip, tol=tol,
                            seed=seed, momentum=momentum, betas=(beta1, beta2), eps=eps,
-                           on_step=on_step)
+                           on_step=on_step, on_record=on_record)
+        if writer is not None:
+            writer.close()  # a run of 0 steps still gets its file: the CSV header
     except TrainingDiverged as exc:
-        if history_file and len(exc.history):
-            from ..views.history_file import write_history
-
-            write_history(history_file, exc.history)
+        if writer is not None and writer.count:
             exc.hint += f"; the steps before are in {history_file}"
         raise
-    if history_file:
-        from ..views.history_file import write_history
-
-        write_history(history_file, result.history)
+    except KeyboardInterrupt:  # Ctrl-C: keep what was done, say how far it got, exit 130
+        _interrupted(reached, writer)
+    finally:
+        if writer is not None:
+            writer.close(create=False)  # after an error, a file only if a step was written
+    for warning in result.warnings:
+        click.echo(f"gradcli: warning: {warning}", err=True)
     if as_json:
-        from ..views.json_view import dumps
-
-        click.echo(dumps(result.to_json()), nl=False)
+        json_history.echo(result.to_json(history=False))
     else:
         from ..views.train_view import print_summary
 
         print_summary(result)
+
+
+def _interrupted(reached: dict, history) -> None:
+    """Ctrl-C: the finished steps are in the --history file; say so and how far training got.
+
+    Nothing goes to stdout, --json or not: the run has no result. Exit 130, as a shell does.
+    """
+    from ..numbers import fmt
+
+    if "step" not in reached:
+        message = "training interrupted before the first step was done"
+    else:
+        of = f" of {reached['total']}" if "total" in reached else ""
+        message = (f"training interrupted after step {reached['step']}{of}: "
+                   f"the loss was {fmt(reached['loss'], 6)} (at the start {fmt(reached['first'], 6)})")
+    if history is not None:
+        n = history.count
+        message += f"; {'the 1 finished step is' if n == 1 else f'the {n} finished steps are'} in {history.path}"
+    click.echo(f"gradcli: {message}", err=True)
+    raise SystemExit(130)

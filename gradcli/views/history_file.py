@@ -1,15 +1,24 @@
-"""`train --history FILE`: every step of a training run, as CSV or JSON Lines.
+"""A training run's steps, written as they are done: `train --history FILE` and --json's history.
 
-One row per step: `step`, `loss` (before the step's update), each parameter
-(the values the loss was computed at), `grad_NAME` for each parameter (before
-clipping) and `grad_norm`, so that the gradient magnitudes can be plotted.
-Numbers are written in full precision (repr). A parameter whose name would
-collide with one of those columns is written as `param_NAME`.
+`--history FILE`: one row per step as CSV or JSON Lines: `step`, `loss`
+(before the step's update), each parameter (the values the loss was
+computed at), `grad_NAME` for each parameter (before clipping) and
+`grad_norm`, so that the gradient magnitudes can be plotted. Numbers are
+written in full precision (repr). A parameter whose name would collide with
+one of those columns is written as `param_NAME`.
+
+Rows go to the file as the steps finish (the file is opened at the first
+one, so an error before training leaves no file behind): a run of any length
+takes no memory for them, and a run that diverges or is interrupted leaves
+its finished steps in the file. --json's `"history"` is kept the same way, in
+a temporary file that stays in memory while small, until the object is written.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import tempfile
 
 from ..errors import GradUsageError
 from .json_view import dumps
@@ -31,18 +40,81 @@ def columns(names: list[str]) -> list[str]:
     return ["step", "loss", *params, *(f"grad_{n}" for n in names), "grad_norm"]
 
 
-def write_history(path: str, history) -> None:
-    kind = history_format(path)
-    header = columns(history.names)
-    try:
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            if kind == "csv":
-                out = csv.writer(f, lineterminator="\n")
-                out.writerow(header)
-                for row in history.rows():
-                    out.writerow([repr(v) if isinstance(v, float) else v for v in row])
-            else:
-                for row in history.rows():
-                    f.write(dumps(dict(zip(header, row))))
-    except OSError as exc:
-        raise GradUsageError(f"cannot write the history file '{path}': {exc.strerror or exc}") from None
+class HistoryWriter:
+    """Writes each row (History.rows' form) to the --history file as it comes: write(row), close()."""
+
+    def __init__(self, path: str, names: list[str]):
+        self.path, self.kind, self.header = path, history_format(path), columns(names)
+        self.file = None
+        self.closed = False
+        self.count = 0  # rows written
+
+    def _open(self) -> None:
+        try:
+            self.file = open(self.path, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            self._failed(exc)
+        if self.kind == "csv":
+            self._guard(csv.writer(self.file, lineterminator="\n").writerow, self.header)
+        self._keys = [json.dumps(k) for k in self.header]
+
+    def write(self, row: list) -> None:
+        if self.file is None:
+            self._open()
+        # The row's numbers are finite ints and floats, whose repr is their CSV and JSON text
+        # (json.dumps writes float.__repr__); one write() per row: a Ctrl-C leaves no half row.
+        if self.kind == "csv":
+            line = ",".join(map(repr, row)) + "\n"
+        else:
+            line = "{" + ",".join([f"{k}:{v!r}" for k, v in zip(self._keys, row)]) + "}\n"
+        self._guard(self.file.write, line)
+        self.count += 1
+
+    def close(self, create: bool = True) -> None:
+        """Flush and close; create: a run of no steps still gets its file (the CSV header only)."""
+        if self.file is None and create and not self.closed:
+            self._open()
+        if self.file is not None and not self.closed:
+            self.closed = True
+            self._guard(self.file.close)
+
+    def _guard(self, write, *args) -> None:
+        try:
+            write(*args)
+        except OSError as exc:
+            self._failed(exc)
+
+    def _failed(self, exc: OSError):
+        raise GradUsageError(f"cannot write the history file '{self.path}': {exc.strerror or exc}") from None
+
+
+class JsonHistory:
+    """--json's `"history": [{"step", "loss"}, …]`, every step, off the heap: write(row), then
+    echo(obj) prints obj with the history as its last key, exactly as json_view.dumps would."""
+
+    def __init__(self):
+        # In memory up to 1 MB (about 30,000 steps), then in a file that is deleted on close.
+        self.spool = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")
+        self.count = 0
+
+    def write(self, row: list) -> None:
+        # json.dumps writes a float as float.__repr__: the same text, without a dict per step.
+        text = f'{"," if self.count else ""}{{"step":{row[0]},"loss":{float.__repr__(row[1])}}}'
+        try:
+            self.spool.write(text)
+        except OSError as exc:
+            raise GradUsageError(f"cannot keep the history for --json in a temporary file: "
+                                 f"{exc.strerror or exc}", hint="set TMPDIR to a disk with room") from None
+        self.count += 1
+
+    def echo(self, obj: dict) -> None:
+        """obj (without "history") and the history, as one line of JSON on stdout."""
+        import click
+
+        head = dumps(obj)  # '{…}\n': the history goes in before the closing brace
+        click.echo(head[:-2] + ',"history":[', nl=False)
+        self.spool.seek(0)
+        while chunk := self.spool.read(1 << 16):
+            click.echo(chunk, nl=False)
+        click.echo("]}")
+        self.spool.close()

@@ -1,8 +1,11 @@
 """`gradcli train` for people: the parameters, the loss, and a loss curve.
 
 The curve is drawn with block characters (eight heights per cell), one
-column per group of steps; the scale is logarithmic when the loss is
-positive and spans more than two orders of magnitude, as it usually does.
+column per group of steps, rising to the highest loss of its group, so that
+the axis labels (the highest and the lowest loss) are true; the scale is
+logarithmic when the loss is positive and spans more than two orders of
+magnitude, as it usually does. It is as wide as the terminal allows (at most
+100 columns), and says so under it when a column holds several steps.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from ..numbers import fmt
 from .human import console
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
+_MOST_COLUMNS = 100  # the loss curve's width on a wide terminal
 
 
 def short(v: float) -> str:
@@ -54,58 +58,74 @@ def headline(result) -> str:
     return what
 
 
-def loss_curve(values: list[float], width: int = 60, height: int = 6):
-    """A filled area chart of values, left to right: (rows of text, top first; low; high).
+def loss_curve(runs: list[tuple[float, float, int]], width: int = 60, height: int = 6):
+    """A filled area chart of runs of consecutive values, left to right.
 
-    Each column is the mean of a group of steps; low and high are the
-    values at the bottom and the top of the chart.
+    runs: (lowest, highest, count) of each run, in order (a run of one value
+    per value when there are few). Each column is a group of runs and rises to
+    the highest value in it, so the top of the chart is the true maximum and
+    its bottom the true minimum. Returns (rows of text, top first; minimum;
+    maximum; log scale or not; the fewest and most values in a column).
     """
-    log = min(values) > 0 and max(values) / min(values) > 100
-    ys = [math.log10(v) for v in values] if log else list(values)
-    width = max(1, min(width, len(ys)))
-    columns = []
+    low, high = min(r[0] for r in runs), max(r[1] for r in runs)
+    log = low > 0 and high / low > 100
+    y = math.log10 if log else float
+    width = max(1, min(width, len(runs)))
+    tops, sizes = [], []
     for c in range(width):
-        start = c * len(ys) // width
-        part = ys[start:max((c + 1) * len(ys) // width, start + 1)]
-        columns.append(sum(part) / len(part))
-    lo, hi = min(columns), max(columns)
-    span = hi - lo or 1.0
-    levels = [round((y - lo) / span * (height * 8 - 1)) + 1 for y in columns]
+        part = runs[c * len(runs) // width:(c + 1) * len(runs) // width]
+        tops.append(max(r[1] for r in part))
+        sizes.append(sum(r[2] for r in part))
+    bottom, span = y(low), (y(high) - y(low)) or 1.0
+    levels = [round((y(t) - bottom) / span * (height * 8 - 1)) + 1 for t in tops]
     rows = ["".join(_BLOCKS[max(0, min(8, lv - r * 8))] for lv in levels).rstrip()
             for r in range(height - 1, -1, -1)]
-    if log:
-        lo, hi = 10 ** lo, 10 ** hi
-    return rows, lo, hi, log
+    return rows, low, high, log, (min(sizes), max(sizes))
 
 
-def curve_block(history_loss: list[float], final: float, width: int = 60) -> Text:
-    """The loss before each step and after the last, with its scale and steps."""
-    values = [*history_loss, final]
-    rows, lo, hi, log = loss_curve(values, width)
-    top, bottom = short(hi), short(lo)
+def curve_block(history, final: float, width: int = 80) -> Text:
+    """The loss before each step and after the last, in at most `width` columns.
+
+    The labels are the highest and the lowest loss; a note under the steps
+    says when the scale is logarithmic and how many steps a column holds.
+    """
+    runs = [*history.ranges.runs(), (final, final, 1)]
+    top, bottom = short(max(r[1] for r in runs)), short(min(r[0] for r in runs))
     pad = max(len(top), len(bottom))
+    rows, _, _, log, (fewest, most) = loss_curve(runs, min(_MOST_COLUMNS, width - pad - 2))
     text = Text()
     for k, row in enumerate(rows):
         label = top if k == 0 else bottom if k == len(rows) - 1 else ""
         text.append(f"{label:>{pad}} ┤", style="dim")
         text.append(row + "\n", style="cyan")
-    n = str(len(values) - 1)
-    chart_width = min(width, len(values))
+    n = str(len(history))
+    chart_width = max(len(r) for r in rows)
     gap = max(1, chart_width - len("step 0") - len(n))
-    text.append(f"{'':>{pad}}  step 0{'':>{gap}}{n}" + ("  (log scale)" if log else ""), style="dim")
+    text.append(f"{'':>{pad}}  step 0{'':>{gap}}{n}", style="dim")
+    notes = ["log scale"] if log else []
+    if most > 1:
+        steps = f"{fewest}–{most}" if fewest != most else f"{most}"
+        notes.append(f"each column: the highest loss of {steps} steps")
+    indent = pad + 2
+    lines = ["; ".join(notes)] if notes else []
+    if lines and indent + len(lines[0]) > width:  # a narrow terminal: one note a line
+        lines = notes
+    for line in lines:
+        text.append(f"\n{'':>{indent if indent + len(line) <= width else 0}}{line}", style="dim")
     return text
 
 
 def print_summary(result) -> None:
     c = console()
-    c.print(f"trained {escape(', '.join(result.params))}: {escape(headline(result))}", soft_wrap=True)
+    # Sentences wrap between words at the terminal's width (the chart is drawn to fit it).
+    c.print(f"trained {escape(', '.join(result.params))}: {escape(headline(result))}")
     c.print(params_table(result))
     loss = f"loss [bold]{short(result.loss)}[/bold]"
     if len(result.history):
         loss += f" (at the start {short(result.history.loss[0])})"
-    c.print(loss, soft_wrap=True)
+    c.print(loss)
     if result.stopped == "tol":
         c.print(f"stopped after step {result.steps}: the loss changed by less than --tol "
-                f"({fmt(result.config['tol'])})", soft_wrap=True)
+                f"({fmt(result.config['tol'])})")
     if len(result.history) >= 2:
-        c.print(curve_block(result.history.loss, result.loss))
+        c.print(curve_block(result.history, result.loss, c.width))
