@@ -32,10 +32,10 @@ def flags(node) -> str:
 
 def node_pieces(trace: Trace, i: int, digits: int = 12) -> Pieces:
     n = trace.nodes[i]
+    grad = [("  grad ", ""), (show(n.grad, digits), "red")] if trace.shows_grad(i) else []
     return [(n.label, "bold"), (f"  {n.op.name} #{i}", "dim"),
             ("  value ", ""), (show(n.value, digits), "green"),
-            ("  grad ", ""), (show(n.grad, digits), "red"),
-            (flags(n), "yellow")]
+            *grad, (flags(n), "yellow")]
 
 
 def ref_pieces(trace: Trace, i: int) -> Pieces:
