@@ -168,7 +168,7 @@ def stacked(trace: Trace, digits: int = 12, width: int = 60) -> list[Text]:
     keep = _shown_columns(body)
     head = headers(trace)
     indent = 1 + max(len(cells[0]) for cells in body) + GAP
-    out = []
+    out = [Text(head[0].ljust(indent) + head[1], "bold")]   # each block: '#id  label', then fields
     for cells in body:
         first = f"#{cells[0]}".ljust(indent)
         room = max(1, width - indent)
