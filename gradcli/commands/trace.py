@@ -86,7 +86,7 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
     if steps:
         print_steps(console, trace, digits)
         return
-    plain_tree, plain_table = plain_parts(trace)
+    plain_tree, plain_table = plain_parts(trace, console.width)
     if plain_tree or plain_table:
         what = ("tree and table" if plain_tree and plain_table
                 else "tree" if plain_tree else "table")
