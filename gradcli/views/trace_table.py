@@ -1,5 +1,9 @@
 """The trace table: one row per node, with its value, gradient and local derivatives.
 
+It fits the console's width without ever cutting a number: fit() folds the
+lists of local derivatives and notes, then wraps the labels; where even that
+does not fit, stacked() writes each node as a block of "header value" fields.
+
 Rich lays a table out at about 1 ms a row, so a big trace (more than
 PLAIN_ROWS nodes) is printed as plain aligned text instead: the same columns,
 no colour, linear time. The command says so on stderr.
