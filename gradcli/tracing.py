@@ -62,6 +62,10 @@ class Trace:
 
     result: Result
     nodes: list[NodeTrace]
+    # Human views leave out the gradients of constants (nodes no input reaches) unless
+    # this is set (`--show-constants`): a constant is not something a student updates.
+    # JSON always has them.
+    show_constants: bool = False
 
     @property
     def graph(self) -> Graph:
@@ -83,6 +87,10 @@ class Trace:
             for k, j in enumerate(node.inputs):
                 uses[j].append((node.id, k))
         return uses
+
+    def shows_grad(self, i: int) -> bool:
+        """Whether human views show node i's gradient (and the gradients on wires into it)."""
+        return self.show_constants or self.nodes[i].depends
 
     def edge_grad(self, consumer: int, k: int) -> float:
         """The gradient along one edge: upstream × local, and 0 where the upstream is 0.

@@ -43,7 +43,7 @@ def sheet(cli, *args) -> str:
 
 
 def test_local_derivatives_read_simplified(cli):
-    out = sheet(cli, "x^2 + relu(x) + x*x", "-x", "-1")
+    out = sheet(cli, "x^2 + relu(x) + x*x", "-x", "-1", "--show-constants")
     assert r"\frac{\partial \#2}{\partial x} = 2 \cdot x" in out     # the rule b * a^(b - 1), simplified
     assert r"\operatorname{step}\left(x\right)" in out
     assert r"\text{undefined}" in out                               # ∂/∂ the exponent 2 at x = -1

@@ -40,7 +40,7 @@ def svg_texts(svg: str) -> list[str]:
 @pytest.mark.parametrize("text, values", CASES)
 def test_svg_parses_and_holds_every_label(cli, text, values):
     args = [a for k, v in values.items() for a in (f"--{k}", str(v))]
-    r = cli("trace", text, *args, "--format", "svg")
+    r = cli("trace", text, *args, "--format", "svg", "--show-constants")   # every wire's gradient
     assert r.exit_code == 0, r.stderr
     texts = svg_texts(r.stdout)
     t = trace(text, values)
@@ -167,8 +167,8 @@ def test_too_big_to_draw_is_a_clear_error(cli):
 def test_dot_and_mermaid_name_every_node_and_wire(cli, text, values):
     args = [a for k, v in values.items() for a in (f"--{k}", str(v))]
     t = trace(text, values)
-    dot = cli("trace", text, *args, "--format", "dot").stdout
-    mermaid = cli("trace", text, *args, "--format", "mermaid").stdout
+    dot = cli("trace", text, *args, "--format", "dot", "--show-constants").stdout
+    mermaid = cli("trace", text, *args, "--format", "mermaid", "--show-constants").stdout
     assert dot.count("{") == dot.count("}") and dot.rstrip().endswith("}")
     assert mermaid.startswith("flowchart LR\n")
     for n in t.nodes:

@@ -11,12 +11,18 @@ FORMATS = ["text", "dot", "mermaid", "svg"]
 
 
 def _console():
-    """Rich on stdout; without a terminal, a fixed width so that output is stable."""
+    """Rich on stdout, as wide as COLUMNS says where it is set; else the terminal's
+    width, and without a terminal a fixed 100 so that piped output is stable."""
+    import os
     import sys
 
     from rich.console import Console
 
-    width = None if sys.stdout.isatty() else 100
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    else:
+        width = None if sys.stdout.isatty() else 100
     return Console(highlight=False, width=width)
 
 
@@ -24,13 +30,23 @@ def _note(message: str) -> None:
     click.echo(f"gradcli: note: {message}", err=True)
 
 
-def _check_options(as_json: bool, steps: bool, form: str) -> None:
+def _check_options(as_json: bool, steps: bool, form: str, svg_file: str | None) -> str:
+    """Refuse clashing options; the --format to print (`--svg -` is --format svg)."""
+    if svg_file == "":
+        raise GradUsageError("--svg needs a file name (or - for standard output)")
+    if svg_file == "-":
+        if as_json or steps or form not in ("text", "svg"):
+            other = "--json" if as_json else "--steps" if steps else f"--format {form}"
+            raise GradUsageError(f"--svg - and {other} both choose what goes to stdout: pick one",
+                                 hint="--svg FILE writes the picture to a file instead")
+        form = "svg"
     if as_json and (steps or form != "text"):
         other = "--steps" if steps else f"--format {form}"
         raise GradUsageError(f"--json and {other} both choose what goes to stdout: pick one",
                              hint="--svg FILE writes a picture to a file and goes with any of them")
     if steps and form != "text":
         raise GradUsageError(f"--steps is text; it does not go with --format {form}")
+    return form
 
 
 def _picture(trace, form: str, digits: int | None) -> str:
@@ -70,7 +86,7 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
     if steps:
         print_steps(console, trace, digits)
         return
-    plain_tree, plain_table = plain_parts(trace)
+    plain_tree, plain_table = plain_parts(trace, console.width)
     if plain_tree or plain_table:
         what = ("tree and table" if plain_tree and plain_table
                 else "tree" if plain_tree else "table")
@@ -88,12 +104,15 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
 @click.option("--format", "form", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: a tree and a table; dot (Graphviz), mermaid (Markdown) or svg: a picture.")
 @click.option("--svg", "svg_file", metavar="FILE",
-              help="Also write a picture of the graph to FILE (drawn by gradcli, no Graphviz).")
+              help="Also write a picture of the graph to FILE (drawn by gradcli, no Graphviz); "
+                   "- writes it to stdout instead of the text.")
+@click.option("--show-constants", is_flag=True,
+              help="Show the gradients of constants (nodes no input reaches) too; JSON always has them.")
 @click.option("--digits", type=click.IntRange(1, 17), default=None, metavar="N",
               help="Significant digits shown (default 12 in text, 4 in pictures); JSON has them all.")
 @click.option("--latex", is_flag=True,
               help="With --steps: the narration as LaTeX (an align* environment, needs amsmath).")
-def trace_command(args, as_json, wrt, steps, form, svg_file, digits, latex):
+def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex):
     """Every node of EXPR: its value, its gradient and the local derivatives.
 
     The graph is printed as a tree (output first) and a table (inputs first);
@@ -113,13 +132,14 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, digits, latex):
     from ..api import Program
     from ..tracing import trace
 
-    _check_options(as_json, steps, form)
+    form = _check_options(as_json, steps, form, svg_file)
     if latex and not steps:
         raise GradUsageError("--latex goes with --steps (it writes the narration as LaTeX)",
                              hint="for formulas in LaTeX: gradcli grad EXPR --latex")
     text, given = split_args(args)
     t = trace(Program(text), given, wrt=wrt_names(wrt))
-    if svg_file:
+    t.show_constants = show_constants
+    if svg_file and svg_file != "-":
         _write_svg(t, svg_file, digits)
     if as_json:
         from ..views.json_view import dumps

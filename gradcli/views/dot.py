@@ -28,8 +28,10 @@ def _node_label(c) -> str:
 
 
 def _wire_label(w) -> str:
-    return (f'<<font color="{VALUE_COLOUR}">{_html(w.value)}</font><br/>'
-            f'<font color="{GRAD_COLOUR}">{_html(w.grad)}</font>>')
+    value = f'<font color="{VALUE_COLOUR}">{_html(w.value)}</font>'
+    if not w.grad:   # a constant's wire, without --show-constants
+        return f"<{value}>"
+    return f'<{value}<br/><font color="{GRAD_COLOUR}">{_html(w.grad)}</font>>'
 
 
 def dot(trace, digits: int | None = None) -> str:

@@ -70,7 +70,9 @@ def layers(trace) -> list[int]:
         if n.op is CONST and uses[n.id]:
             layer[n.id] = min(layer[c] for c, _ in uses[n.id]) - 1
     out = trace.output
-    if any(layer[i] >= layer[out] for i in range(len(nodes)) if i != out):
+    # The output goes alone on the right, unless it feeds other (dead) nodes, as the bare
+    # input x does in "p = x*2; x": it stays left of them, and its own wire runs right.
+    if not uses[out] and any(layer[i] >= layer[out] for i in range(len(nodes)) if i != out):
         layer[out] = max(layer) + 1
     return layer
 
@@ -105,7 +107,8 @@ def build(trace, digits):
     chains = []
     for wire in wires(trace, digits):
         src, dst = wire.src, wire.dst
-        end_layer = layer[dst] if dst >= 0 else layer[src] + 1
+        # the output's own wire leaves the picture right of every column
+        end_layer = layer[dst] if dst >= 0 else max(layer) + 1
         # A dummy sorts by where its use sits in the program: a first argument at the
         # consumer's start, a second one at its end (w2 in w0*x0+w1*x1+w2 comes last).
         key = (g.starts[dst] if wire.position == 0 else g.ends[dst]) if dst >= 0 else 0

@@ -32,7 +32,8 @@ def mermaid(trace, digits: int | None = None) -> str:
     for w in wires(trace, digits):
         dst = "out" if w.dst < 0 else f"n{w.dst}"
         arrow = "-->" if w.live else "-.->"
-        lines.append(f'  n{w.src} {arrow}|"{_text(w.value)}<br/>∂ {_text(w.grad)}"| {dst}')
+        grad = f"<br/>∂ {_text(w.grad)}" if w.grad else ""   # none on a constant's wire
+        lines.append(f'  n{w.src} {arrow}|"{_text(w.value)}{grad}"| {dst}')
     lines += ["  classDef input fill:#e3f2fd,stroke:#90a4ae",
               "  classDef const fill:#f5f5f5,stroke:#bdbdbd"]
     return "\n".join(lines) + "\n"

@@ -62,31 +62,61 @@ def captions(trace: Trace, digits: int | None = None) -> list[Caption]:
     for n in trace.nodes:
         kind = "input" if n.op is INPUT else "const" if n.op is CONST else "op"
         name = n.label if kind == "op" and n.named else ""
-        total = f"Σ {show(n.grad, digits)}" if len(uses[n.id]) > 1 else ""
+        total = f"Σ {show(n.grad, digits)}" if len(uses[n.id]) > 1 and trace.shows_grad(n.id) else ""
         out.append(Caption(kind, _title(n), name, total, n.live, n.kink))
     return out
 
 
 def wires(trace: Trace, digits: int | None = None) -> list[Wire]:
-    """Every edge, by consumer then argument; then the output's own wire (gradient 1)."""
+    """Every edge, by consumer then argument; then the output's own wire (gradient 1).
+
+    A wire out of a constant carries no gradient ("") unless trace.show_constants.
+    """
     digits = digits or DIGITS
     nodes = trace.nodes
     out = []
     for n in nodes:
         for k, j in enumerate(n.inputs):
-            out.append(Wire(j, n.id, k, show(nodes[j].value, digits),
-                            show(trace.edge_grad(n.id, k), digits), n.live))
+            grad = show(trace.edge_grad(n.id, k), digits) if trace.shows_grad(j) else ""
+            out.append(Wire(j, n.id, k, show(nodes[j].value, digits), grad, n.live))
     o = trace.out
-    out.append(Wire(o.id, -1, 0, show(o.value, digits), show(o.grad, digits), True))
+    grad = show(o.grad, digits) if trace.shows_grad(o.id) else ""
+    out.append(Wire(o.id, -1, 0, show(o.value, digits), grad, True))
     return out
 
 
+def _statements(program: str) -> list[str]:
+    """The program's statements without comments, each on one line."""
+    out = []
+    for line in program.splitlines():
+        code = line.split("#", 1)[0]      # '#' only ever starts a comment
+        out += [" ".join(part.split()) for part in code.split(";") if part.strip()]
+    return out
+
+
+def _shorten(parts: list[str], sep: str, limit: int) -> str:
+    """parts joined by sep, as many whole ones as fit in limit, then '…'."""
+    text = sep.join(parts)
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for part in parts:
+        if len(sep.join(kept + [part])) + len(sep) + 1 > limit:
+            break
+        kept.append(part)
+    if not kept:   # the first part alone is too long: cut it
+        return parts[0][:limit - 1] + "…"
+    return sep.join(kept) + sep + "…"
+
+
 def title(trace: Trace, digits: int | None = None, limit: int = 100) -> str:
-    """The program and its bindings, on one line."""
-    text = " ".join(trace.result.expression.split())
-    if len(text) > limit:
-        text = text[:limit - 1] + "…"
-    values = ", ".join(f"{k} = {show(v, digits or 12)}" for k, v in trace.result.inputs.items())
-    if len(values) > limit:
-        values = values[:limit - 1] + "…"
+    """The program and its bindings on one line, for every picture's title.
+
+    Statements are joined with '; ' and comments dropped; a long program or
+    list of bindings keeps as many whole statements or bindings as fit, then '…'
+    (a binding's number is never cut).
+    """
+    text = _shorten(_statements(trace.result.expression), "; ", limit)
+    values = _shorten([f"{k} = {show(v, digits or 12)}" for k, v in trace.result.inputs.items()],
+                      ", ", limit)
     return f"{text} — at {values}" if values else text

@@ -107,7 +107,7 @@ def narrate(trace: Trace) -> Narration:
     backward = []
     uses = trace.uses
     for n in reversed(nodes):
-        if not n.live:
+        if not n.live or not trace.shows_grad(n.id):   # constants: only with --show-constants
             continue
         step = BackwardStep(n.id, handles[n.id], grad=n.grad, depends=n.depends)
         for consumer, k in uses[n.id]:
@@ -120,7 +120,7 @@ def narrate(trace: Trace) -> Narration:
                 consumer, handles[consumer], k, c.inputs.count(n.id) > 1, c.grad,
                 c.local[k], c.op.grads[k], names, trace.edge_grad(consumer, k)))
         backward.append(step)
-    unused = [n.id for n in nodes if not n.live]
+    unused = [n.id for n in nodes if not n.live and trace.shows_grad(n.id)]
     return Narration(trace.output_handle, forward, backward, unused)
 
 

@@ -168,22 +168,22 @@ def draw(trace, digits: int | None = None) -> Picture:
         src = shapes[ch.wire.src]
         live = ch.wire.live
         p = Path((src.cx + src.w / 2, src.cy), colour=WIRE if live else FADED, dashed=not live)
+        for a, b in zip(ch.items, ch.items[1:]):   # through the dummies to the consumer
+            strip_left, left, right = cols[items[b].layer]
+            y = items[b].y + (ch.port if b == ch.items[-1] and ch.wire.dst >= 0 else 0.0)
+            p.line(cols[items[a].layer][2], p.end[1])
+            p.curve_to(strip_left, y)
+            p.line(right if items[b].node < 0 else shapes[ch.wire.dst].left_at(ch.port), y)
+            label_x = (strip_left + left) / 2
         if ch.wire.dst < 0:   # the output's own wire, out of the picture
             width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT), 40) + 24
-            x0, y = p.start
+            x0, y = p.end
             p.line(x0 + width, y)
             p.arrow = True
             label_x = x0 + width / 2
-        else:
-            for a, b in zip(ch.items, ch.items[1:]):
-                strip_left, left, right = cols[items[b].layer]
-                y = items[b].y + (ch.port if b == ch.items[-1] else 0.0)
-                p.line(cols[items[a].layer][2], p.end[1])
-                p.curve_to(strip_left, y)
-                p.line(right if items[b].node < 0 else shapes[ch.wire.dst].left_at(ch.port), y)
-            label_x = (strip_left + left) / 2
         texts.append(Text(label_x, y - 5, ch.wire.value, FONT, VALUE_COLOUR if live else FADED))
-        texts.append(Text(label_x, y + 15, ch.wire.grad, FONT, GRAD_COLOUR if live else FADED))
+        if ch.wire.grad:   # none on a constant's wire, unless --show-constants
+            texts.append(Text(label_x, y + 15, ch.wire.grad, FONT, GRAD_COLOUR if live else FADED))
         paths.append(p)
 
     bottom = max(it.y + it.half for it in items) + 14

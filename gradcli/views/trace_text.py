@@ -16,13 +16,13 @@ from .trace_table import PLAIN_ROWS, print_table
 from .tree import fits_rich, print_tree
 
 
-def plain_parts(trace: Trace) -> tuple[bool, bool]:
-    """(the tree, the table) printed as plain text?"""
-    return not fits_rich(trace), len(trace.nodes) > PLAIN_ROWS
+def plain_parts(trace: Trace, width: int = 100) -> tuple[bool, bool]:
+    """(the tree, the table) printed as plain text, on a console this wide?"""
+    return not fits_rich(trace, width), len(trace.nodes) > PLAIN_ROWS
 
 
 def print_trace(console, trace: Trace, digits: int = 12) -> None:
-    plain_tree, plain_table = plain_parts(trace)
+    plain_tree, plain_table = plain_parts(trace, console.width)
     out = trace.output_handle
     console.print(f"[bold]{escape(out)}[/bold] = [green]{show(trace.out.value, digits)}[/green]")
     console.print()

@@ -17,6 +17,8 @@ from rich.tree import Tree
 from ..tracing import Trace, show
 
 RICH_DEPTH = 16       # deeper than this, Rich's guides leave too little room at 100 columns
+GUIDE = 4             # columns of Rich's guides per level
+NUMBER_ROOM = 24      # the longest number (17 digits, an exponent) beside the deepest guides
 RICH_LINES = 300      # more lines than this, plain text (Rich lays out ~1 ms a line)
 PLAIN_INDENT = 40     # plain text indents at most this many levels, then writes the depth
 
@@ -32,10 +34,10 @@ def flags(node) -> str:
 
 def node_pieces(trace: Trace, i: int, digits: int = 12) -> Pieces:
     n = trace.nodes[i]
+    grad = [("  grad ", ""), (show(n.grad, digits), "red")] if trace.shows_grad(i) else []
     return [(n.label, "bold"), (f"  {n.op.name} #{i}", "dim"),
             ("  value ", ""), (show(n.value, digits), "green"),
-            ("  grad ", ""), (show(n.grad, digits), "red"),
-            (flags(n), "yellow")]
+            *grad, (flags(n), "yellow")]
 
 
 def ref_pieces(trace: Trace, i: int) -> Pieces:
@@ -67,9 +69,11 @@ def shape(trace: Trace) -> tuple[int, int]:
     return lines, depth
 
 
-def fits_rich(trace: Trace) -> bool:
+def fits_rich(trace: Trace, width: int = 100) -> bool:
+    """Rich draws it quickly, and never has to fold a number (on a narrow console the
+    guides of a deep tree would leave less room than a number needs)."""
     lines, depth = shape(trace)
-    return lines <= RICH_LINES and depth <= RICH_DEPTH
+    return lines <= RICH_LINES and depth <= min(RICH_DEPTH, (width - NUMBER_ROOM) // GUIDE)
 
 
 def rich_tree(trace: Trace, digits: int = 12) -> Tree:
