@@ -96,3 +96,12 @@ def test_no_line_of_a_message_is_longer_than_the_limit(tmp_path):
     run = run_cli("eval", f"@{path}")
     assert_clean_error(run, 2, "unexpected character '$'")
     assert max(len(line) for line in run.stderr.split("\n")) <= 1_000
+
+
+def test_the_batch_summary_line_escapes_what_it_quotes(tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text("x,y\n1,2\n3,\x1b[31mred\n")
+    run = run_cli("grad", "x*y", "--batch", str(path))
+    assert run.exit_code == 2
+    assert "the first at line 3" in run.stderr and "\\x1b[31mred" in run.stderr
+    assert raw_controls(run.stderr) == []
