@@ -128,8 +128,8 @@ class GradcliGroup(click.Group):
         if not name.startswith("-") and self.get_command(ctx, name) is None:
             close = closest(name, self.list_commands(ctx))
             if close:
-                raise click.UsageError(f"no such command '{shorten(name)}'; did you mean '{close}'?",
-                                       ctx)
+                raise GradUsageError(f"no such command '{shorten(name)}'; did you mean '{close}'?",
+                                     hint=f"see '{ctx.command_path} --help'")
             raise GradUsageError(f"no such command '{shorten(name)}'",
                                  hint="the command comes first, then the expression, as in "
                                       "gradcli grad \"x*y\" -x 1 -y 2; the commands are "
