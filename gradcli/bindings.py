@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 
-from .errors import GradNameError, GradUsageError, GradValueError
+from .errors import GradNameError, GradUsageError, GradValueError, listing, shorten
 from .numbers import fmt
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\Z")
 
 
-def split_bindings(args: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """Command-line words into {name: value text}, in the order given."""
-    found: dict[str, str] = {}
+def binding_words(args: list[str] | tuple[str, ...]):
+    """(word, name, value text) for each binding; value is None where a `-NAME` ends the line."""
     i = 0
     while i < len(args):
         word = args[i]
@@ -25,32 +24,45 @@ def split_bindings(args: list[str] | tuple[str, ...]) -> dict[str, str]:
         if word.startswith("-"):
             body = word.lstrip("-")
             if len(word) - len(body) > 2 or not body:
-                raise GradUsageError(f"unexpected argument '{word}'",
+                raise GradUsageError(f"unexpected argument '{shorten(word)}'",
                                      hint="bind variables as -x 1, --x 1, --x=1 or x=1")
             if "=" in body:
                 name, value = body.split("=", 1)
-            else:
-                if i >= len(args):
-                    raise GradUsageError(f"'{word}' needs a value, as in {word} 1")
+            elif i < len(args):
                 name, value = body, args[i]
                 i += 1
+            else:
+                name, value = body, None
         elif "=" in word:
             name, value = word.split("=", 1)
         else:
             raise GradUsageError(
-                f"unexpected argument '{word}'",
+                f"unexpected argument '{shorten(word)}'",
                 hint="the expression comes first, then bindings such as -x 1, --x 1, --x=1 or x=1")
+        yield word, name, value
+
+
+def split_bindings(args: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Command-line words into {name: value text}, in the order given."""
+    found: dict[str, str] = {}
+    for word, name, value in binding_words(args):
+        if value is None:
+            word = shorten(word)
+            raise GradUsageError(f"'{word}' needs a value, as in {word} 1",
+                                 hint="-h after the expression is a variable; for help, put -h first or use --help"
+                                 if word == "-h" else None)
         if not _NAME.match(name):
-            raise GradUsageError(f"'{name}' in '{word}' is not a variable name")
+            raise GradUsageError(f"'{shorten(name)}' in '{shorten(word)}' is not a variable name")
         if name in found:
-            raise GradUsageError(f"'{name}' is given a value twice")
+            raise GradUsageError(f"'{shorten(name)}' is given a value twice")
         found[name] = value
     return found
 
 
 def parse_value(text: str, name: str = "") -> float:
     """A binding value: a plain number or a constant expression."""
-    what = f"the value of '{name}'" if name else "the value"
+    what = f"the value of '{shorten(name)}'" if name else "the value"
+    quoted = shorten(text)
     if _PLAIN_NUMBER.match(text.strip()):
         value = float(text)
     else:
@@ -61,20 +73,20 @@ def parse_value(text: str, name: str = "") -> float:
         try:
             g = parse(text)
         except GradcliError as exc:
-            raise GradValueError(f"{what}, '{text}', is not a number or a constant expression",
+            raise GradValueError(f"{what}, '{quoted}', is not a number or a constant expression",
                                  hint=exc.message) from None
         if g.assigned or not all(g.feeds_output()):
-            raise GradValueError(f"{what}, '{text}', is not one constant expression")
+            raise GradValueError(f"{what}, '{quoted}', is not one constant expression")
         if g.inputs:
             raise GradValueError(
-                f"{what}, '{text}', is not a number or a constant expression: "
-                f"it names {', '.join(repr(n) for n in g.inputs)}")
+                f"{what}, '{quoted}', is not a number or a constant expression: "
+                f"it names {listing([repr(shorten(n)) for n in g.inputs])}")
         try:
             value = forward(g, {})[g.output]
         except GradcliError as exc:
-            raise GradValueError(f"{what}, '{text}', cannot be computed: {exc.message}") from None
+            raise GradValueError(f"{what}, '{quoted}', cannot be computed: {exc.message}") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise GradValueError(f"{what}, '{text}', is not a finite number ({fmt(value)})")
+        raise GradValueError(f"{what}, '{quoted}', is not a finite number ({fmt(value)})")
     return value
 
 
@@ -86,17 +98,17 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
         if name in ops.CONSTANTS:
             raise GradNameError(f"'{name}' is a constant ({fmt(ops.CONSTANTS[name])}) and cannot be given a value")
         if name in assigned:
-            raise GradNameError(f"'{name}' is assigned by the program and cannot be given a value")
+            raise GradNameError(f"'{shorten(name)}' is assigned by the program and cannot be given a value")
     unknown = [n for n in given if n not in inputs]
     if unknown:
         import difflib
 
         hints = []
-        for n in unknown:
+        for n in unknown[:3]:
             close = difflib.get_close_matches(n, inputs, n=1, cutoff=0.5)
             if close:
-                hints.append(f"did you mean '{close[0]}' for '{n}'?")
-        uses = ", ".join(inputs) if inputs else "no variables"
+                hints.append(f"did you mean '{close[0]}' for '{shorten(n)}'?")
+        uses = listing([shorten(n) for n in inputs]) if inputs else "no variables"
         raise GradNameError(
             f"the program does not use {_names(unknown)} (it uses {uses})",
             hint=" ".join(hints) or None)
@@ -104,7 +116,7 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
     if missing:
         # -x 1 for one letter; NAME=1 otherwise, which works even where a long option
         # of the same name (--json, --lr) would win.
-        example = " ".join(f"-{n} 1" if len(n) == 1 else f"{n}=1" for n in missing)
+        example = " ".join(f"-{n} 1" if len(n) == 1 else f"{n}=1" for n in missing[:10])
         raise GradNameError(f"no value for {_names(missing)}", hint=f"give one, e.g. {example}")
     values = {}
     for name in inputs:
@@ -117,14 +129,13 @@ def _number(v, name: str) -> float:
     try:
         f = float(v)
     except (TypeError, ValueError, OverflowError):  # float(10**400) overflows
-        raise GradValueError(f"the value of '{name}' is not a number: {v!r}") from None
+        raise GradValueError(f"the value of '{shorten(name)}' is not a number: {shorten(repr(v))}") from None
     if f != f or f in (float("inf"), float("-inf")):
-        raise GradValueError(f"the value of '{name}' is not a finite number ({f})")
+        raise GradValueError(f"the value of '{shorten(name)}' is not a finite number ({f})")
     return f
 
 
 def _names(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    if len(quoted) == 1:
-        return f"variable {quoted[0]}"
-    return "variables " + ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    """"variable 'x'", "variables 'x' and 'y'": at most ten, then how many more."""
+    quoted = [f"'{shorten(n)}'" for n in names]
+    return ("variable " if len(quoted) == 1 else "variables ") + listing(quoted)

@@ -7,6 +7,41 @@ else may escape to the user as a traceback.
 
 from __future__ import annotations
 
+# A line of a message longer than this is cut in the middle: bad input is
+# quoted, never repeated whole (a 10 MB binding value, 20,000 names).
+MAX_LINE = 1000
+
+
+def visible(ch: str) -> str:
+    """One character as the terminal should show it: controls escaped (ESC, NUL,
+    C1, bidi overrides, zero-width and other format characters, lone surrogates),
+    so that quoted input cannot retitle, recolour or reorder the terminal."""
+    if ch.isprintable() or ch == "\t":
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"U+{code:04X}"
+
+
+def printable(text: str) -> str:
+    """`text` with every control character escaped (line breaks and tabs kept)."""
+    return "\n".join(line if line.isprintable() else "".join(map(visible, line))
+                      for line in text.split("\n"))
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """`text`, cut in the middle with an ellipsis when longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 2 // 3
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
+
+
+def listing(items: list[str], most: int = 10) -> str:
+    """'a, b and c', or the first `most` and 'and 19,990 more'."""
+    if len(items) <= most:
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:most]) + f" and {len(items) - most:,} more"
+
 
 class GradcliError(Exception):
     """Base of every error gradcli reports to a user."""
@@ -20,10 +55,13 @@ class GradcliError(Exception):
         self.hint = hint
 
     def full_message(self) -> str:
-        """The message and, when there is one, the hint, as one paragraph."""
-        if self.hint:
-            return f"{self.message}\n{self.hint}"
-        return self.message
+        """The message and, when there is one, the hint, as one paragraph.
+
+        What the user sees (stderr and JSON): control characters escaped and
+        over-long lines shortened, whatever the message quotes.
+        """
+        text = f"{self.message}\n{self.hint}" if self.hint else self.message
+        return "\n".join(shorten(line, MAX_LINE) for line in printable(text).split("\n"))
 
     def to_json(self) -> dict:
         return {"error": {"kind": self.kind, "message": self.full_message()}}

@@ -8,10 +8,12 @@ words a student understands and adds a hint for the common slips (`2x`,
 
 from __future__ import annotations
 
+import unicodedata
+
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from . import ops as O
-from .errors import GradSyntaxError
+from .errors import GradSyntaxError, visible
 
 _OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
 _OPERANDS = {"NUMBER", "NAME", "LPAR"}
@@ -49,7 +51,7 @@ def _caret(text: str, pos: int) -> tuple[int, int, str]:
         line_end = len(text)
     line_no = text.count("\n", 0, pos) + 1
     column = pos - line_start + 1
-    line = text[line_start:line_end]
+    line = text[line_start:line_end].removesuffix("\r")  # a CRLF file's line, without its CR
     # Keep a very long line readable: show a window around the column.
     offset = 0
     if len(line) > 76:
@@ -58,9 +60,23 @@ def _caret(text: str, pos: int) -> tuple[int, int, str]:
         column_shown = column - offset + (1 if offset else 0)
     else:
         column_shown = column
-    # Keep the line's tabs in the padding, so the caret lines up however tabs are shown.
-    pad = "".join("\t" if ch == "\t" else " " for ch in line[:column_shown - 1])
-    return line_no, column, f"  {line}\n  {pad}^"
+    # Control characters are shown escaped (\x1b, U+202E): the program cannot drive the
+    # terminal. The padding takes each character's width as shown, and keeps the line's
+    # tabs, so that the caret lines up however tabs are drawn.
+    shown = [visible(ch) for ch in line]
+    pad = "".join(_blank(ch) for ch in shown[:column_shown - 1])
+    return line_no, column, f"  {''.join(shown)}\n  {pad}^"
+
+
+def _blank(shown: str) -> str:
+    """Blanks as wide as `shown` (one character, or an escape) is on a terminal."""
+    if shown == "\t":
+        return "\t"
+    if len(shown) > 1:
+        return " " * len(shown)
+    if unicodedata.combining(shown):
+        return ""
+    return "  " if unicodedata.east_asian_width(shown) in "WF" else " "
 
 
 def caret_picture(text: str, pos: int) -> str:
@@ -117,7 +133,8 @@ def describe(exc: UnexpectedInput, text: str, lark) -> GradSyntaxError:
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream
         char = text[pos] if pos < len(text) else ""
-        what = f"unexpected character {char!r}"
+        what = f"unexpected character {char!r}" if char.isprintable() else \
+            f"unexpected character '{visible(char)}'"
         expected = _expected_words(_accepted_after(text[:pos], lark))
         if char in "'\"":
             hint = "strings are not part of the language: it has numbers, names and functions only"

@@ -11,7 +11,7 @@ import click
 from ..batch import Batch, run
 from ..batch_io import open_points
 from ..cli import report, split_args
-from ..errors import GradcliError, GradUsageError
+from ..errors import MAX_LINE, GradcliError, GradUsageError, printable, shorten
 from ..gradcheck import ATOL, EPS, RTOL, check_gradient
 
 
@@ -70,5 +70,5 @@ def batch_command(args, source: str, *, wrt, gradients: bool, as_json: bool) -> 
         return 0
     line, exc = first
     click.echo(f"gradcli: {failures} of {total} points failed; the first at line {line}: "
-               f"{exc.kind} error: {exc.message}", err=True)
+               f"{exc.kind} error: {printable(shorten(exc.message, MAX_LINE))}", err=True)
     return exc.exit_code
