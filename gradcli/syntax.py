@@ -244,8 +244,9 @@ class _FastTables:
         self.regex = re.compile(t.PATTERN, t.FLAGS)
         self.ignore, self.newlines, self.keep = t.IGNORE, t.NEWLINES, t.KEEP
         self.start, self.end, self.states = t.START, t.END, t.STATES
-        # Each rule as the loop runs it; `pass` marks a unit rule such as `?sum: product`,
-        # whose value stays on the stack as it is (Lark's ExpandSingleChild of one child).
+        # Each rule as the loop runs it: (size, name, unit, expand1, kept children, callback).
+        # A unit rule such as `?sum: product` leaves its one child's value on the stack
+        # as it is (Lark's ExpandSingleChild of one child): only the state changes.
         self.rules = [(size, origin, size == 1 and include is None and expand1,
                        expand1, include, getattr(builder, callback, None))
                       for origin, size, callback, expand1, include in t.RULES]
