@@ -1,21 +1,29 @@
 """From program text to a graph: the Lark grammar, the parser and the builder.
 
-The graph is built *during* the LALR parse (Lark calls the builder's methods
-as it reduces each rule), so there is no syntax tree to walk and nothing
-recurses, however deep the nesting. The parse tables come from
-`grammars/gradcli.tables.json`, generated from the grammar (JSON: no pickle,
-no cache file to trust, cheap to load even without bytecode caching); if they
-do not match the grammar or the installed Lark, they are built from the
-grammar instead (~20 ms).
+The graph is built *during* the LALR parse (the parser calls the builder's
+methods as it reduces each rule), so there is no syntax tree to walk and
+nothing recurses, however deep the nesting.
+
+The grammar (grammars/gradcli.lark) is the source of truth; two artifacts are
+generated from it by `python -m gradcli.syntax` and shipped beside it:
+
+- grammars/gradcli_lalr.py: the LALR tables and the lexer's pattern, read by
+  the parse loop below. A program that parses never imports Lark (Lark's
+  import and loading are most of a one-shot command's start-up);
+- grammars/gradcli.tables.json: Lark's own tables. A program that does not
+  parse is parsed again by Lark, so that the syntax error (caret, "expected
+  …", hints) is the one Lark's error machinery gives.
+
+If the shipped tables were not generated from this grammar, Lark parses
+everything, building its tables from the grammar if need be (~20 ms).
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import math
+import os
 import threading
-from importlib import resources
 
 from . import ops as O
 from .errors import GradMathError, GradNameError, GradSyntaxError
@@ -24,13 +32,30 @@ from .graph import Graph
 GRAMMAR_FILE = "gradcli.lark"
 # Lark's LALR tables for the grammar, as JSON (no pickle, nothing written at run time).
 TABLES_FILE = "gradcli.tables.json"
+# The tables of gradcli's own parse loop, as a Python module (loaded from bytecode).
+FAST_TABLES_FILE = "gradcli_lalr.py"
+
+
+def _grammar_file(name: str) -> str:
+    """The text of a file shipped in gradcli.grammars."""
+    from . import grammars
+
+    try:  # a plain file beside the package: cheaper than importlib.resources (~10 ms of imports)
+        with open(os.path.join(os.path.dirname(grammars.__file__), name), encoding="utf-8") as f:
+            return f.read()
+    except (OSError, TypeError):  # e.g. a zipped install
+        from importlib import resources
+
+        return resources.files("gradcli.grammars").joinpath(name).read_text("utf-8")
 
 
 def grammar_text() -> str:
-    return resources.files("gradcli.grammars").joinpath(GRAMMAR_FILE).read_text("utf-8")
+    return _grammar_file(GRAMMAR_FILE)
 
 
 def grammar_digest(text: str) -> str:
+    import hashlib
+
     import lark
 
     return hashlib.sha256(f"{lark.__version__}\n{text}".encode()).hexdigest()
@@ -187,6 +212,55 @@ def _suggest(name: str, known) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+class Token:
+    """A token of the fast path, with what the builder reads of Lark's tokens."""
+
+    __slots__ = ("type", "value", "start_pos", "end_pos", "line", "column")
+
+    def __init__(self, type_, value, start_pos, end_pos, line, column):
+        self.type = type_
+        self.value = value
+        self.start_pos = start_pos
+        self.end_pos = end_pos
+        self.line = line
+        self.column = column
+
+    def __str__(self):
+        return self.value
+
+    def __float__(self):
+        return float(self.value)
+
+    def __repr__(self):
+        return f"Token({self.type!r}, {self.value!r})"
+
+
+class _FastTables:
+    """The shipped tables of grammars/gradcli_lalr.py, ready for the parse loop."""
+
+    def __init__(self, t, builder):
+        import re
+
+        self.regex = re.compile(t.PATTERN, t.FLAGS)
+        self.ignore, self.newlines, self.keep = t.IGNORE, t.NEWLINES, t.KEEP
+        self.start, self.end, self.states = t.START, t.END, t.STATES
+        # Each rule as the loop runs it: (size, name, unit, expand1, kept children, callback).
+        # A unit rule such as `?sum: product` leaves its one child's value on the stack
+        # as it is (Lark's ExpandSingleChild of one child): only the state changes.
+        self.rules = [(size, origin, size == 1 and include is None and expand1,
+                       expand1, include, getattr(builder, callback, None))
+                      for origin, size, callback, expand1, include in t.RULES]
+
+
+def _load_fast_tables(text: str):
+    """The shipped tables of the parse loop, if they were generated from this grammar text."""
+    try:
+        from .grammars import gradcli_lalr
+    except ImportError:
+        return None
+    return gradcli_lalr if getattr(gradcli_lalr, "GRAMMAR", None) == text else None
+
+
 class Parser:
     """The LALR parser with a builder attached; one parse at a time."""
 
@@ -194,17 +268,27 @@ class Parser:
     _lock = threading.Lock()
 
     def __init__(self):
-        from lark import Lark
-
         self.builder = Builder()
-        text = grammar_text()
-        options = dict(transformer=self.builder, postlex=_ParenNewlines())
-        tables = _load_tables(grammar_digest(text))
-        self.from_tables = tables is not None  # the fast path; tests check it is taken
-        if tables is not None:
-            self.lark = Lark.__new__(Lark)._load(tables, **options)
-        else:
-            self.lark = Lark(text, parser="lalr", lexer="basic", **options)
+        self._text = grammar_text()
+        tables = _load_fast_tables(self._text)
+        self.fast = None if tables is None else _FastTables(tables, self.builder)
+        # The fast path (the shipped tables, no Lark); tests check it is taken.
+        self.from_tables = self.fast is not None
+        self._lark = None
+
+    @property
+    def lark(self):
+        """Lark's parser with the same builder: error messages, and the fallback."""
+        if self._lark is None:
+            from lark import Lark
+
+            options = dict(transformer=self.builder, postlex=_ParenNewlines())
+            tables = _load_tables(grammar_digest(self._text))
+            if tables is not None:
+                self._lark = Lark.__new__(Lark)._load(tables, **options)
+            else:
+                self._lark = Lark(self._text, parser="lalr", lexer="basic", **options)
+        return self._lark
 
     @classmethod
     def get(cls) -> "Parser":
@@ -213,23 +297,115 @@ class Parser:
         return cls._instance
 
     def parse(self, text: str) -> Graph:
-        from lark.exceptions import UnexpectedInput
-
         with self._lock:
-            self.builder.reset(text)
             # The collector only slows a parse that allocates millions of objects, none cyclic.
             was_enabled = gc.isenabled()
             gc.disable()
             try:
-                return self.lark.parse(text)
-            except UnexpectedInput as exc:
-                from .syntax_errors import describe
-
-                raise describe(exc, text, self.lark) from None
+                if self.fast is not None:
+                    self.builder.reset(text)
+                    graph = _parse_fast(self.fast, text)
+                    if graph is not None:
+                        return graph
+                # No fast tables, or a syntax error: Lark parses it again and says what is wrong.
+                return self._parse_lark(text)
             finally:
                 self.builder.g = None  # do not keep the last graph alive
                 if was_enabled:
                     gc.enable()
+
+    def _parse_lark(self, text: str) -> Graph:
+        from lark.exceptions import UnexpectedInput
+
+        lark = self.lark
+        self.builder.reset(text)
+        try:
+            return lark.parse(text)
+        except UnexpectedInput as exc:
+            from .syntax_errors import describe
+
+            raise describe(exc, text, lark) from None
+
+
+def _parse_fast(t: _FastTables, text: str) -> Graph | None:
+    """Lark's LALR parse with its basic lexer and _ParenNewlines, in one loop.
+
+    The same tables, the same tokens and the same order of reductions (so the
+    builder's own errors come out at the same point), without Lark's layers.
+    Returns None at a syntax error, for Lark to describe.
+    """
+    match = t.regex.scanner(text).match
+    ignore, newlines, keep, states, rules = t.ignore, t.newlines, t.keep, t.states, t.rules
+    end_state = t.end
+    state_stack = [t.start]
+    value_stack = []
+    row = states[t.start]
+    pos, line, line_start, depth = 0, 1, 0, 0
+    while True:
+        m = match()
+        if m is None:
+            if pos != len(text):
+                return None  # no terminal matches here
+            kind, tok = "$END", None
+        else:
+            kind, value, end = m.lastgroup, m.group(), m.end()
+            tok_line, column = line, pos - line_start + 1
+            if kind in newlines and "\n" in value:  # Lark's LineCounter
+                line += value.count("\n")
+                line_start = pos + value.rindex("\n") + 1
+            if kind in ignore:
+                pos = end
+                continue
+            # _ParenNewlines: a line break inside parentheses is white space.
+            if kind == "LPAR":
+                depth += 1
+            elif kind == "RPAR":
+                depth -= 1
+            elif kind == "_NEWLINE" and depth > 0:
+                pos = end
+                continue
+            tok = Token(kind, value, pos, end, tok_line, column) if kind in keep else None
+            pos = end
+        while True:
+            act = row.get(kind)
+            if act is None:
+                return None  # the parser cannot take this token
+            if act >= 0:  # shift
+                state_stack.append(act)
+                value_stack.append(tok)
+                row = states[act]
+                break
+            size, origin, unit, expand1, include, callback = rules[~act]
+            if unit:
+                del state_stack[-1]
+            else:
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                if include is not None:  # Lark's ChildFilterLALR_NoPlaceholders
+                    kept = []
+                    for i, expand in include:
+                        if not expand:
+                            kept.append(children[i])
+                        elif kept:
+                            kept += children[i]
+                        else:
+                            kept = children[i]
+                    children = kept
+                if expand1 and len(children) == 1:
+                    value_stack.append(children[0])
+                elif callback is not None:
+                    value_stack.append(callback(children))
+                else:  # an inlined rule (_name): its children join the parent's
+                    value_stack.append(children)
+            goto = states[state_stack[-1]][origin]
+            state_stack.append(goto)
+            row = states[goto]
+            if goto == end_state and kind == "$END":
+                return value_stack[-1]
 
 
 def parse(text: str) -> Graph:
@@ -246,37 +422,125 @@ def _int_keys(pairs):
 
 
 def _load_tables(digest: str) -> dict | None:
-    """The shipped LALR tables, if they were generated from this grammar and Lark."""
+    """Lark's shipped LALR tables, if they were generated from this grammar and Lark."""
     import json
 
     try:
-        raw = resources.files("gradcli.grammars").joinpath(TABLES_FILE).read_text("utf-8")
-        tables = json.loads(raw, object_pairs_hook=_int_keys)
+        tables = json.loads(_grammar_file(TABLES_FILE), object_pairs_hook=_int_keys)
     except (OSError, ValueError):
         return None
     return tables if tables.get("digest") == digest else None
 
 
+def _lark_for_tables():
+    from lark import Lark
+
+    # No transformer or post-lexer here: they are attached when the tables are loaded.
+    return Lark(grammar_text(), parser="lalr", lexer="basic")
+
+
 def generate_tables() -> str:
-    """The JSON text of the shipped tables, for the current grammar and Lark."""
+    """The JSON text of Lark's shipped tables, for the current grammar and Lark."""
     import json
 
-    from lark import Lark
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
-    text = grammar_text()
-    # No transformer or post-lexer here: they are attached when the tables are loaded.
-    lark = Lark(text, parser="lalr", lexer="basic")
-    data, memo = lark.memo_serialize([TerminalDef, Rule])
-    return json.dumps({"digest": grammar_digest(text), "data": data, "memo": memo},
+    data, memo = _lark_for_tables().memo_serialize([TerminalDef, Rule])
+    return json.dumps({"digest": grammar_digest(grammar_text()), "data": data, "memo": memo},
                       sort_keys=True) + "\n"
 
 
-if __name__ == "__main__":
-    # python3 -m gradcli.syntax: regenerate grammars/gradcli.tables.json after editing the grammar.
-    import pathlib
+def generate_fast_tables() -> str:
+    """The text of grammars/gradcli_lalr.py: the tables of _parse_fast, taken from Lark.
 
-    target = pathlib.Path(str(resources.files("gradcli.grammars").joinpath(TABLES_FILE)))
-    target.write_text(generate_tables(), "utf-8")
-    print(f"wrote {target}")
+    Refuses a grammar that needs more of Lark than the loop does (lexer
+    callbacks, placeholders, a tree node that would reach the builder).
+    """
+    import lark as lark_module
+    from lark.parsers.lalr_analysis import Shift
+
+    text = grammar_text()
+    lark = _lark_for_tables()
+    lexer = lark.parser.lexer
+    scanner = lexer.scanner  # built on first use; also sets lexer.callback
+    if lexer.callback or len(scanner._mres) != 1:
+        raise ValueError("the grammar needs Lark's lexer callbacks or several lexer patterns")
+    table = lark.parser.parser.parser.parse_table
+    rules = sorted({arg for row in table.states.values() for action, arg in row.values()
+                    if action is not Shift}, key=lambda r: (r.origin.name, str(r.expansion), r.alias or ""))
+    index = {rule: i for i, rule in enumerate(rules)}
+    keep = set()
+    rows = []
+    for rule in rules:
+        options = rule.options
+        if options.empty_indices or options.keep_all_tokens or options.template_source:
+            raise ValueError(f"rule {rule} uses options the fast parser does not have")
+        include = [(i, not sym.is_term and sym.name.startswith("_"))
+                   for i, sym in enumerate(rule.expansion) if not (sym.is_term and sym.filter_out)]
+        keep |= {sym.name for i, sym in enumerate(rule.expansion) if sym.is_term and not sym.filter_out}
+        filtered = len(include) < len(rule.expansion) or any(expand for _, expand in include)
+        expand1 = bool(options.expand1 and not rule.alias)
+        name = str(rule.alias or rule.origin.name)
+        if not hasattr(Builder, name) and not rule.origin.name.startswith("_") and not (
+                expand1 and len(include) == 1 and not include[0][1]):
+            raise ValueError(f"rule {rule} would give the builder a tree node")
+        rows.append((str(rule.origin.name), len(rule.expansion), name, expand1,
+                     tuple(include) if filtered else None))
+    # Lark's numbering of the states can change from run to run: number them in the
+    # order a walk from the start state meets them, so that the file is reproducible.
+    start = table.start_states["start"]
+    order = [start]
+    number = {start: 0}
+    for state in order:
+        for name, (action, arg) in sorted(table.states[state].items()):
+            if action is Shift and arg not in number:
+                number[arg] = len(order)
+                order.append(arg)
+    if len(order) != len(table.states):
+        raise ValueError("some of Lark's parser states cannot be reached")
+    lines = [
+        f"# Generated from gradcli.lark by `python -m gradcli.syntax` (Lark {lark_module.__version__}):",
+        "# do not edit. The LALR tables and the lexer of gradcli.syntax._parse_fast.",
+        f"GRAMMAR = {text!r}",
+        f"PATTERN = {scanner._mres[0].pattern!r}",
+        f"FLAGS = {scanner._mres[0].flags & ~32}",  # without re.UNICODE, which compile adds again
+        f"IGNORE = frozenset({sorted(lexer.ignore_types)!r})",
+        f"NEWLINES = frozenset({sorted(lexer.newline_types)!r})",
+        f"KEEP = frozenset({sorted(keep)!r})  # terminals whose tokens reach the builder",
+        "START = 0",
+        f"END = {number[table.end_states['start']]!r}",
+        "# (rule name, length, builder method, expand a single child, kept children or None)",
+        "RULES = (",
+        *(f"    {row!r}," for row in rows),
+        ")",
+        "# Per state: terminal or rule name -> next state (shift or goto), or ~rule (reduce).",
+        "STATES = (",
+    ]
+    for state in order:
+        actions = {}
+        for name, (action, arg) in sorted(table.states[state].items()):
+            actions[str(name)] = number[arg] if action is Shift else ~index[arg]
+        lines.append(f"    {actions!r},")
+    lines.append(")")
+    return "\n".join(lines) + "\n"
+
+
+def _write_tables() -> None:
+    """python -m gradcli.syntax: regenerate both shipped tables after editing the grammar."""
+    from . import grammars
+
+    folder = os.path.dirname(grammars.__file__)
+    outputs = [(FAST_TABLES_FILE, generate_fast_tables())]
+    # Lark's JSON comes out in another order every run: rewrite it only when it is stale.
+    if _load_tables(grammar_digest(grammar_text())) is None:
+        outputs.append((TABLES_FILE, generate_tables()))
+    for name, text in outputs:
+        target = os.path.join(folder, name)
+        with open(target, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    _write_tables()

@@ -14,7 +14,9 @@ from ..numbers import fmt
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    # emoji=False: nothing here is written in emoji codes, and Rich's table of them
+    # costs about 10 ms of start-up to load.
+    return Console(highlight=False, emoji=False)
 
 
 def gradient_table(result) -> Table:
