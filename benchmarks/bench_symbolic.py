@@ -2,6 +2,7 @@
 
     python benchmarks/bench_symbolic.py           # about 10 minutes (SymPy's timeouts dominate)
     python benchmarks/bench_symbolic.py --quick   # up to 10^3 nodes, short timeouts
+    python benchmarks/bench_symbolic.py --scaling # towers and long products only (issue 9)
 
 Two families of programs over x, y, z, each at about 30, 10^2, 10^3 and 10^4 graph nodes:
 
@@ -21,6 +22,12 @@ Columns (seconds; gradcli in-process, the median of a few runs where quick):
   `diff` for x, y, z; diff+str: the same and printing the three results;
   `hessian` of the 3×3 matrix. "> T" means it did not finish in T seconds
   (then it is not tried again on the bigger programs of the family).
+
+A second table (issue 9) shows that `--symbolic` is linear on the programs
+that used to make it quadratic: towers x^x^…^x of 500 to 4,000 levels and
+products (1 + x/1)*(1 + x/2)*… and x0*x1*… of 250 to 4,000 factors
+(`formulas.gradient_formulas`, seconds, one run; chars: all formulas and
+definitions printed; s/1000: seconds per 1,000 levels or factors, flat when linear).
 """
 
 from __future__ import annotations
@@ -150,10 +157,46 @@ def sympy_time(text: str, task: str, timeout: float) -> str:
         return f"{json.loads(run.stdout)['seconds']:.3f}"
 
 
+def tower(n: int) -> str:
+    return "^".join(["x"] * n)
+
+
+def product(n: int) -> str:
+    return "*".join(f"(1 + x/{k})" for k in range(1, n + 1))
+
+
+def inputs_product(n: int) -> str:
+    return "*".join(f"x{k}" for k in range(n))
+
+
+def scaling() -> None:
+    from gradcli.formulas import gradient_formulas
+
+    head = f"{'family':<16} {'n':>5} | {'formulas s':>10} {'s/1000':>7} {'chars':>8}"
+    print(head)
+    print("-" * len(head))
+    for name, family, sizes in (("x^x^…^x", tower, [500, 1000, 2000, 4000]),
+                                ("Π (1 + x/k)", product, [250, 500, 1000, 2000, 4000]),
+                                ("x0*x1*…", inputs_product, [250, 500, 1000, 2000, 4000])):
+        for n in sizes:
+            text = family(n)
+            start = time.perf_counter()
+            f = gradient_formulas(text)
+            seconds = time.perf_counter() - start
+            chars = sum(map(len, f.text.values())) + sum(map(len, f.definitions.values()))
+            print(f"{name:<16} {n:>5} | {seconds:>10.3f} {1000 * seconds / n:>7.3f} {chars:>8}",
+                  flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--scaling", action="store_true", help="only the towers and products")
     opts = parser.parse_args()
+    scaling()
+    if opts.scaling:
+        return
+    print()
     sizes = [30, 100, 1000] if opts.quick else [30, 100, 1000, 10_000]   # 30: where SymPy finishes
     timeout = 20.0 if opts.quick else 60.0
     head = (f"{'family':<6} {'nodes':>6} | {'formula':>8} {'chars':>8} {'hessian':>8} {'H formulas':>10}"

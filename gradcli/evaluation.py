@@ -47,7 +47,7 @@ def _const(g, i: int, exact: bool):
     v = g.consts[i]
     if not exact:
         return to_float(v)
-    if i in g.names:  # pi and e
+    if g.names.get(i) in O.CONSTANTS:  # pi and e (not z of `z = 0.1`: that is 1/10)
         return Failed(i, R.Irrational(f"{g.names[i]} is not a rational number"))
     return as_fraction(v)
 

@@ -213,8 +213,10 @@ def from_graph(g: Graph, raw: set[int] = frozenset()) -> tuple[Expr, list[int]]:
         if op is O.INPUT:
             node = e.input(g.names[i])
         elif op is O.CONST:
+            # pi and e stay names; a constant the program named (z = 0.1) is its number,
+            # so that formulas need no definition of it and its value folds (z = 2; z*x -> 2*x)
             name = g.names.get(i)
-            node = e.named_const(name, g.consts[i]) if name else e.const(g.consts[i])
+            node = e.named_const(name, g.consts[i]) if name in O.CONSTANTS else e.const(g.consts[i])
         elif i in raw:
             node = e.raw(op, tuple(where[j] for j in g.args[i]))
         else:

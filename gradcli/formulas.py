@@ -63,7 +63,7 @@ def format_roots(e: Expr, roots: dict, taken: set[str]) -> Formulas:
     definitions = {p.names[i]: render(p, text_style, i, define=True) for i in ordered}
     latex_definitions = {latex_style.name(p.names[i]): render(p, latex_style, i, define=True)
                          for i in ordered}
-    uses = {key: [p.names[i] for i in needs(p, node)] for key, node in nodes.items()}
+    uses = {key: [p.names[i] for i in found] for key, found in needs(p, nodes).items()}
     notes = [op.kink_note for op in sorted(e.kinks, key=lambda op: (op.name, op.arity))
              if op.kink_note]
     return Formulas(

@@ -195,21 +195,40 @@ def render(p: Plan, style, root: int, define: bool = False) -> str:
     return "".join(out)
 
 
-def needs(p: Plan, root: int) -> list[int]:
-    """The named nodes a root's formula uses, directly or through other definitions, in order."""
+def needs(p: Plan, roots: dict) -> dict:
+    """key -> the named nodes its root's formula uses, directly or through other definitions, in order.
+
+    Each walk stops at named nodes; what a named node needs is found once and shared,
+    so the walks cost about as much as printing the formulas.
+    """
     e = p.expr
-    found: set[int] = set()
-    seen = {root}
-    stack = [root]
-    while stack:
-        i = shown(e, stack.pop())
-        if i in p.names:
-            found.add(i)
-        for j in e.args[i]:
-            if j not in seen:
-                seen.add(j)
-                stack.append(j)
-    return sorted(found)
+    direct: dict[int, set[int]] = {}       # node -> the named nodes its text uses directly
+
+    def walk(top: int) -> set[int]:
+        found: set[int] = set()
+        seen = {top}
+        stack = list(e.args[shown(e, top)])
+        while stack:
+            i = shown(e, stack.pop())
+            if i in seen:
+                continue
+            seen.add(i)
+            if i in p.names:
+                found.add(i)
+            else:
+                stack += e.args[i]
+        return found
+
+    closure: dict[int, frozenset] = {}
+    for n in sorted(p.names):             # children first: what a name's uses need is known
+        inner = walk(n)
+        closure[n] = frozenset(inner).union(*(closure[m] for m in inner))
+    result = {}
+    for key, root in roots.items():
+        r = shown(e, root)
+        inner = {r} if r in p.names else walk(r)
+        result[key] = sorted(set(inner).union(*(closure[m] for m in inner)))
+    return result
 
 
 def shorten(text: str, limit: int = 60) -> str:

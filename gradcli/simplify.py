@@ -9,9 +9,13 @@ quotients one n-ary product:
     x·3·x / (6·y)        ->  x^2/(2*y)    (like factors: whole powers of the same node)
     -(a·b)               ->  -a*b         (a coefficient, printed in front)
 
-Only a sum or product used once is flattened into its user; a shared one
-stays one node (and a printer may name it), so nothing is copied twice and the
-pass is linear. Like factors are gathered only with whole exponents (x^2·x^3 =
+A sum or product used once is flattened into its user. A shared one stays
+one node (and a printer may name it), except that a small one, of at most
+`MERGE_LIMIT` terms or factors, is also merged into each sum or product that
+uses it: `(a+b)*(b+1)` has ∂/∂b = (b + 1) + (a + b) with b + 1 shared (it is
+∂/∂a too), and that reads a + 2*b + 1. The limit keeps the pass linear: no
+node copies more than a few entries from each of its inputs, so a product of
+10^4 factors shared along a chain costs 10^4 steps, not 10^8. Like factors are gathered only with whole exponents (x^2·x^3 =
 x^5 for every x, while x^0.5·x^0.5 is not x for x < 0), also across the
 fraction bar (x^3/x = x^2): the printed formula may then be finite at a point
 where the derivative graph divides by 0 (the numbers always come from the
@@ -30,6 +34,7 @@ from .printing import is_decimal
 
 _SUM = (O.ADD, O.SUB)
 _PRODUCT = (O.MUL, CHAIN, O.DIV)
+MERGE_LIMIT = 8    # a shared sum or product of at most this many entries is merged into its users
 
 
 
@@ -51,6 +56,7 @@ class _Builder:
     def __init__(self, out: Expr):
         self.out = out
         self.products: dict[int, tuple[Fraction, list]] = {}   # node -> (coefficient, factors)
+        self.sums: dict[int, tuple[list, Fraction]] = {}        # node -> (terms, constant), small ones
         self._made: dict[tuple, int] = {}                       # (coefficient, factors) -> node
         self._split: dict[int, tuple[Fraction, int | None]] = {}
 
@@ -71,8 +77,15 @@ class _Builder:
         return known
 
     def factors_of(self, rest: int) -> list:
+        """The factors of a product made here, if few (see MERGE_LIMIT); else rest itself."""
         made = self.products.get(rest)
-        return list(made[1]) if made is not None and made[0] == 1 else [(rest, Fraction(1))]
+        if made is not None and made[0] == 1 and len(made[1]) <= MERGE_LIMIT:
+            return made[1]
+        return [(rest, Fraction(1))]
+
+    def terms_of(self, rest: int) -> tuple[list, Fraction] | None:
+        """The terms and constant of a small sum made here, else None."""
+        return self.sums.get(rest)
 
     def _power(self, base: int, k: Fraction) -> int:
         return base if k == 1 else self.out.apply(O.POW, (base, self.out.const(k)))
@@ -118,6 +131,13 @@ class _Builder:
         """Σ coef × rest + const; the first term positive where one is."""
         out = self.out
         items = sorted(((rest, c) for rest, c in terms.items() if c != 0), key=lambda t: t[0])
+        node = self._sum(list(items), const)
+        if len(items) + (const != 0) >= 2 and len(items) <= MERGE_LIMIT:
+            self.sums.setdefault(node, (items, const))
+        return node
+
+    def _sum(self, items: list, const: Fraction) -> int:
+        out = self.out
         node = None
         if items and all(c < 0 for _, c in items) and const > 0:   # 1 - x^2, not -x^2 + 1
             node, const = out.const(const), Fraction(0)
@@ -217,8 +237,15 @@ def _gather_sum(e: Expr, i: int, flat, done, b: _Builder) -> int:
             coef, rest = b.split(done[j])
             if rest is None:
                 const += sign * coef
-            else:
+                continue
+            small = b.terms_of(rest)
+            if small is None:
                 terms[rest] = terms.get(rest, 0) + sign * coef
+                continue
+            inner, c0 = small            # a small shared sum: its terms join these
+            for r, c in inner:
+                terms[r] = terms.get(r, 0) + sign * coef * c
+            const += sign * coef * c0
             continue
         op, (a, *more) = e.ops[j], e.args[j]
         if op is O.NEG:

@@ -50,7 +50,8 @@ def to_sympy(text: str):
             built.append(symbol(g.names[i]))
         elif op.name == "const":
             name = g.names.get(i)
-            built.append({"pi": sp.pi, "e": sp.E}[name] if name else sp.Rational(repr(g.consts[i])))
+            named = {"pi": sp.pi, "e": sp.E}.get(name)   # not z of `z = 0.1`: that is 1/10
+            built.append(named if named is not None else sp.Rational(repr(g.consts[i])))
         else:
             built.append(DEFINITIONS[op.name](*(built[j] for j in g.args[i])))
     return built[g.output]

@@ -11,13 +11,11 @@ name, else '#id'; the output 'f' when it has no name), constants by their text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..ops import ALIAS, CONST, INPUT, Op
 from ..tracing import Trace, show
 
-_RULE_NAMES = re.compile(r"\b(a|b|out)\b")
 _ORDINAL = ["1st", "2nd"]
 
 
@@ -50,8 +48,11 @@ class Term:
 
     @property
     def formula(self) -> str:
-        """The rule with the nodes' names put in: 'b' of p * z is 'z'."""
-        return _RULE_NAMES.sub(lambda m: self.rule_names[m.group(1)], self.rule)
+        """The rule with the nodes' names put in and simplified: 'b' of p * z is 'z', x^2's is 2*x."""
+        from ..printing import TextStyle
+        from .local_rules import show_local   # the same simplified rule as the LaTeX sheet's
+
+        return show_local(self.rule, self.rule_names, TextStyle())
 
 
 @dataclass

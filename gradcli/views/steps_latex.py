@@ -9,25 +9,22 @@ one `align*` row per node:
 
 Operations and local derivatives are built as small expression graphs
 (`exprgraph.Expr`) and printed by `latex.LatexStyle`: a local derivative is
-the operation table's rule with the nodes put in and simplified (the rule
-`b * a^(b - 1)` of x^2 reads 2 \\cdot x). Numbers are written as the text
+the operation table's rule with the nodes put in and simplified, by the same
+code as the text's (`local_rules`: the rule `b * a^(b - 1)` of x^2 reads
+2 \\cdot x here, 2*x in the text). Numbers are written as the text
 renderer writes them. Needs amsmath (align*, \\text).
 """
 
 from __future__ import annotations
 
-import re
-
 from .. import ops as O
 from ..exprgraph import Expr
 from ..latex import LatexStyle, latex_name
 from ..printing import plan, render
-from ..rules import rule_graph
-from ..simplify import simplify
 from ..tracing import show
+from .local_rules import NUMBER, leaf as _leaf, show_local
 from .steps import BackwardStep, ForwardStep, Narration
 
-_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)(e([+-]?\d+))?\Z")
 _ORDINAL = ["1st", "2nd"]
 
 
@@ -37,7 +34,7 @@ class StepStyle(LatexStyle):
     def name(self, name: str) -> str:
         if name.startswith("#"):
             return r"\#" + name[1:]
-        m = _NUMBER.match(name)
+        m = NUMBER.match(name)
         if m:
             mantissa = name[:m.start(2)] if m.group(2) else name
             return mantissa + (rf" \times 10^{{{int(m.group(3))}}}" if m.group(2) else "")
@@ -63,19 +60,7 @@ def text(words: str) -> str:
     return "".join(ch if ord(ch) < 128 else "?" for ch in words)
 
 
-def _leaf(e: Expr, term: str) -> int:
-    """A handle, a name, or a constant's text (2, 0.5, pi) as a leaf of e."""
-    if term in O.CONSTANTS:
-        return e.named_const(term, O.CONSTANTS[term])
-    if _NUMBER.match(term) and not term.startswith("-"):
-        return e.const(float(term))
-    return e.input(term)
-
-
-def _show(e: Expr, root: int, readable: bool = False) -> str:
-    if readable:
-        e, roots = simplify(e, {0: root})
-        root = roots[0]
+def _show(e: Expr, root: int) -> str:
     return render(plan(e, {0: root}, set()), STYLE, root)
 
 
@@ -90,18 +75,7 @@ def operation(op: O.Op, parts: list[str], numbers: bool = False) -> str:
 
 def local(rule: str, names: dict) -> str:
     """A local derivative: the table's rule over a, b, out with the nodes put in, simplified."""
-    t = rule_graph(rule)
-    e = Expr()
-    built: list[int] = []
-    for i, op in enumerate(t.ops):
-        if op is O.INPUT:
-            built.append(_leaf(e, names[t.names[i]]))
-        elif op is O.CONST:
-            name = t.names.get(i)
-            built.append(e.named_const(name, t.consts[i]) if name else e.const(t.consts[i]))
-        else:
-            built.append(e.apply(op, tuple(built[j] for j in t.args[i])))
-    return _show(e, built[t.output], readable=True)
+    return show_local(rule, names, STYLE)
 
 
 def source(program_text: str) -> str | None:
