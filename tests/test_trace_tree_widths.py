@@ -47,3 +47,19 @@ def test_a_narrow_terminal_console_gets_no_folded_number():
     tree = out.getvalue().split("\n\n")[1]
     for n in t.nodes:
         assert f"value {n.value:.12g}  grad {n.grad:.12g}" in tree, (n.id, tree)
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_long_line_breaks_between_fields_never_between_a_name_and_its_number(cli, width):
+    # CS231n's neuron: long labels near the root; by hand, f = σ(1) and ∂f/∂(1+e^-1) = -f²
+    r = cli("trace", "1/(1+exp(-(w0*x0 + w1*x1 + w2)))", "-w0", "2", "-x0", "-1", "-w1", "-3",
+            "-x1", "-2", "-w2", "-3", env={"COLUMNS": str(width)})
+    assert r.exit_code == 0, r.stderr
+    tree = r.stdout.split("\n\n")[1]
+    lines = tree.splitlines()
+    assert all(len(line) <= width for line in lines), tree
+    # every "value" and "grad" has its number on its own line
+    assert not any(re.search(r"\b(value|grad)\s*$", line) for line in lines), tree
+    f = 1 / (1 + math.exp(-1))
+    grads = [float(m) for m in re.findall(r"\bgrad (-?[\d.]+)", tree)]
+    assert any(math.isclose(g, -f * f, rel_tol=1e-11) for g in grads), tree

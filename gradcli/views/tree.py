@@ -76,14 +76,25 @@ def fits_rich(trace: Trace, width: int = 100) -> bool:
     return lines <= RICH_LINES and depth <= min(RICH_DEPTH, (width - NUMBER_ROOM) // GUIDE)
 
 
-def rich_tree(trace: Trace, digits: int = 12) -> Tree:
+def fold(pieces: Pieces, room: int) -> Pieces:
+    """A line too long for `room` columns breaks before "value" and "grad", never
+    inside a field, so Rich's wrapping cannot leave a number apart from its name."""
+    if sum(len(t) for t, _ in pieces) <= room:
+        return pieces
+    return [("\n" + t.lstrip(), s) if t in ("  value ", "  grad ") else (t, s) for t, s in pieces]
+
+
+def rich_tree(trace: Trace, digits: int = 12, width: int | None = None) -> Tree:
     def text(pieces: Pieces) -> Text:
         return Text.assemble(*((t, s) if s else t for t, s in pieces))
 
     root = None
     parents: list[Tree] = []     # parents[d] is the last tree item drawn at depth d
     for i, depth, _, drawn in walk(trace):
-        label = text(ref_pieces(trace, i) if drawn else node_pieces(trace, i, digits))
+        pieces = ref_pieces(trace, i) if drawn else node_pieces(trace, i, digits)
+        if width is not None:
+            pieces = fold(pieces, width - GUIDE * depth)
+        label = text(pieces)
         if root is None:
             root = Tree(label, guide_style="dim")
             parents = [root]
@@ -116,4 +127,4 @@ def print_tree(console, trace: Trace, digits: int = 12, plain: bool = False) -> 
     if plain:
         console.file.write("\n".join(plain_lines(trace, digits)) + "\n")
     else:
-        console.print(rich_tree(trace, digits))
+        console.print(rich_tree(trace, digits, console.width))
