@@ -77,10 +77,9 @@ def load(path: str, needed: Iterable[str]) -> Dataset:
         raw = raw[3:]  # a byte-order mark
     kind = formats.by_extension(path) or formats.by_first_line(raw.lstrip()[:1].decode("latin-1"))
     if kind == "csv":
-        if raw.isascii():
-            got = _csv_fast(raw, needed, source, path)
-            if got is not None:
-                return got
+        got = _csv_fast(raw, needed, source, path)
+        if got is not None:
+            return got
         return _csv(_decode(raw, path), needed, source)
     text = _decode(raw, path)
     return _jsonl_fast(text, needed, source) or _jsonl(text, needed, source)
@@ -139,14 +138,19 @@ def _numbers(source: str, name: str, cells: list[str], where) -> np.ndarray:
 
 # -- the fast readers: a Dataset, or None to let the strict reader decide ---------------
 
+# Printable ASCII, tabs and line ends: loadtxt strips control characters such as \\x1c
+# around a number, float() does not.
+_PLAIN = bytes(range(32, 127)) + b"\t\n\r"
+
+
 def _csv_fast(raw: bytes, needed: list[str], source: str, path: str) -> Dataset | None:
-    """Plain CSV (ASCII, no quotes, no NUL, no lone \\r) through NumPy's C reader.
+    """Plain CSV (printable ASCII, no quotes, no lone \\r) through NumPy's C reader.
 
     loadtxt converts a cell with the very parser float() uses, minus float()'s
     underscores and non-ASCII digits (refused here too), so what it reads the strict
     reader reads to the same double; it only ever fails more often.
     """
-    if not needed or b'"' in raw or b"\0" in raw:
+    if not needed or b'"' in raw or raw.translate(None, _PLAIN):
         return None
     if b"\r" in raw:
         raw = raw.replace(b"\r\n", b"\n")
