@@ -32,6 +32,7 @@ from .arrays import backward_arrays, forward_arrays
 from .batch_io import Chunk, CsvChunk, read_chunks
 from .bindings import bind
 from .errors import GradcliError, GradMathError, GradNameError, GradValueError
+from .formats import SHOWN_CHARS, shown
 from .views.json_lines import error_line, numbers, result_pieces, write_lines
 
 # Below this many points, evaluating them one by one costs less than another halving.
@@ -113,10 +114,18 @@ class Batch:
             if isinstance(v, bool):
                 raise GradValueError(f"the value of '{name}' is not a number: {str(v).lower()}")
             if isinstance(v, int) and abs(v) > 2**1023:  # float() would raise OverflowError
+                digits = int(abs(v).bit_length() * 0.30103) + 1  # str() refuses > 4,300 digits
                 raise GradValueError(f"the value of '{name}' is not a finite number (an integer of "
-                                     f"{len(str(abs(v)))} digits)")
+                                     f"about {digits} digits)")
             given[name] = v
-        return bind(self.inputs, [], given)
+        try:
+            return bind(self.inputs, [], given)
+        except GradcliError as exc:
+            # The message quotes the bad value: never whole (a cell may be a megabyte).
+            for v in given.values():
+                if isinstance(v, str) and len(v.strip()) > SHOWN_CHARS:
+                    exc.message = exc.message.replace(v.strip(), shown(v)[1:-1])
+            raise
 
     # -- computing ----------------------------------------------------------------------
 

@@ -12,14 +12,16 @@ the lines joined into an array; anything else falls back to one line at a time.
 
 from __future__ import annotations
 
+import bisect
 import csv
+import functools
 import io
 import itertools
 import json
 import sys
 from typing import Iterator, Mapping
 
-from . import formats
+from . import files, formats
 from .errors import GradcliError, GradUsageError, GradValueError
 
 # Rows per chunk: memory stays flat however long the input (about 60 MB at this size);
@@ -75,54 +77,111 @@ class CsvChunk(Chunk):
         return {name: row[k] for name, k in self.header.items() if row[k].strip()}
 
 
+MiB = 1024 * 1024
+# One line of a batch (one point) may hold at most this many bytes: a file without line
+# breaks (/dev/zero through a pipe) is refused instead of filling the memory. A chunk
+# stops early past CHUNK_BYTES, so long lines do not make a chunk huge either.
+MAX_LINE_BYTES = 1 * MiB
+CHUNK_BYTES = 16 * MiB
+
+
+class Source:
+    """A batch input: whole lines of bytes, each bounded, decoded a chunk at a time.
+
+    Decoding a chunk at once (not a line at once) keeps reading fast; when it fails,
+    the bad line is found in the chunk for the message.
+    """
+
+    def __init__(self, stream, name: str):
+        self.stream, self.name = stream, name
+        self._lines = iter(functools.partial(stream.readline, MAX_LINE_BYTES + 1), b"")
+        self.read = 0  # lines handed out so far
+        self._bom = True
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def peek(self) -> str:
+        """The first line that is not blank (or ""), decoded loosely; it is read again later."""
+        head = []
+        for line in self._lines:
+            head.append(line)
+            if line.strip() or len(head) > 1000:
+                break
+        self._lines = itertools.chain(head, self._lines)
+        line = head[-1] if head else b""
+        return line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+
+    def take(self, rows: int) -> tuple[str, int]:
+        """Up to `rows` more lines as one text ("" at the end), and the number of the first."""
+        raw: list = []
+        size = 0
+        while len(raw) < rows and size < CHUNK_BYTES:
+            part = list(itertools.islice(self._lines, min(64, rows - len(raw))))
+            if not part:
+                break
+            if max(map(len, part)) > MAX_LINE_BYTES:
+                k = next(k for k, line in enumerate(part) if len(line) > MAX_LINE_BYTES)
+                raise GradUsageError(
+                    f"cannot read {self.name}: line {self.read + len(raw) + k + 1} is longer than "
+                    f"the limit of {MAX_LINE_BYTES // MiB} MiB for one line")
+            raw += part
+            size += sum(map(len, part))
+        first = self.read + 1
+        self.read += len(raw)
+        if not raw or isinstance(raw[0], str):  # a text stream (from Python)
+            text = "".join(raw)
+        else:
+            text = self._decode(raw, first)
+        if self._bom:
+            text, self._bom = text.removeprefix("\ufeff"), False
+        return (text.replace("\r\n", "\n") if "\r" in text else text), first
+
+    def _decode(self, raw: list[bytes], first: int) -> str:
+        try:
+            return b"".join(raw).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            k = bisect.bisect_right(list(itertools.accumulate(map(len, raw))), exc.start)
+            raise GradUsageError(f"cannot read {self.name}: line {first + k} is not UTF-8 text "
+                                 "(is it a binary file?)") from None
+
+
 def open_points(path: str):
-    """The stream and the format ('jsonl', 'csv' or None: tell by content) of a batch file."""
+    """The input and the format ('jsonl', 'csv' or None: tell by content) of a batch file."""
     if path == "-":
-        return sys.stdin, None
+        return Source(getattr(sys.stdin, "buffer", sys.stdin), "standard input"), None
+    name = f"the batch file '{path}'"
+    files._refuse_device(path, "the batch file")  # /dev/zero would never end
     try:
-        stream = open(path, encoding="utf-8-sig", newline=None)
+        stream = open(path, "rb")
     except OSError as exc:
-        raise GradUsageError(f"cannot read the batch file '{path}': {exc.strerror or exc}") from None
-    return stream, formats.by_extension(path)
+        raise GradUsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    return Source(stream, name), formats.by_extension(path)
 
 
 def read_chunks(stream, fmt: str | None, size: int | None = None) -> Iterator[Chunk]:
-    """The points of a stream, chunk by chunk; fmt None means: look at the first line."""
+    """The points of an input (a Source, or any stream), chunk by chunk; fmt None: look."""
     size = size or CHUNK_ROWS
-    lines = iter(stream)
+    src = stream if isinstance(stream, Source) else Source(stream, "the batch input")
     if fmt is None:
-        head = []
-        for line in lines:
-            head.append(line)
-            if line.strip():
-                break
-        if head:
-            head[0] = head[0].lstrip("\ufeff")  # a byte-order mark on stdin
-        fmt = formats.by_first_line(head[-1]) if head else "csv"
-        lines = itertools.chain(head, lines)
-    try:
-        if fmt == "csv":
-            yield from _csv_chunks(lines, size)
-        else:
-            yield from _jsonl_chunks(lines, size)
-    except UnicodeDecodeError as exc:
-        raise GradUsageError(f"cannot read the batch input: it is not UTF-8 text ({exc.reason})") from None
+        fmt = formats.by_first_line(src.peek())
+    if fmt == "csv":
+        yield from _csv_chunks(src, size)
+    else:
+        yield from _jsonl_chunks(src, size)
 
 
-def _jsonl_chunks(lines, size: int) -> Iterator[Chunk]:
-    first = 1
+def _jsonl_chunks(src: Source, size: int) -> Iterator[Chunk]:
     while True:
-        raw = list(itertools.islice(lines, size))
-        if not raw:
+        text, first = src.take(size)
+        if not text:
             return
-        yield _jsonl_chunk(raw, first)
-        first += len(raw)
+        yield _jsonl_chunk(text, first)
 
 
-def _jsonl_chunk(raw: list[str], first: int) -> Chunk:
-    text = "".join(raw)
+def _jsonl_chunk(text: str, first: int) -> Chunk:
     body = text[:-1] if text.endswith("\n") else text
-    n = len(raw)
+    n = body.count("\n") + 1
     # Each line one flat object: exactly n '{' and n '}', every line opening with
     # one and closing with the other. Then no value can span two lines, and the
     # array of the joined lines holds exactly one object per line.
@@ -130,7 +189,7 @@ def _jsonl_chunk(raw: list[str], first: int) -> Chunk:
             and (body + "\n").count("}\n") == n):
         try:
             rows = json.loads("[" + body.replace("\n", ",") + "]")
-        except ValueError:
+        except (ValueError, RecursionError):
             rows = None
         if rows is not None and len(rows) == n:
             return Chunk(rows, list(range(first, first + n)))
@@ -144,6 +203,10 @@ def _jsonl_slow(lines: list[str], first: int) -> Chunk:
             continue
         try:
             row = json.loads(line)
+        except RecursionError:
+            errors[len(rows)] = GradValueError(
+                f"line {first + k} is not valid JSON here: arrays or objects nested too deeply")
+            row = {}
         except ValueError as exc:
             msg = getattr(exc, "msg", str(exc))
             col = getattr(exc, "colno", None)
@@ -159,16 +222,14 @@ def _jsonl_slow(lines: list[str], first: int) -> Chunk:
     return Chunk(rows, numbers, errors)
 
 
-def _csv_chunks(lines, size: int) -> Iterator[CsvChunk]:
-    lineno = 0
-    header_text = ""
-    for line in lines:  # the header: the first line that is not blank
-        lineno += 1
-        if line.strip():
-            header_text, lineno = _whole_records([line], lines, lineno)
+def _csv_chunks(src: Source, size: int) -> Iterator[CsvChunk]:
+    while True:  # the header: the first line that is not blank
+        header_text, lineno = src.take(1)
+        if not header_text:
+            return
+        if header_text.strip():
             break
-    if not header_text:
-        return
+    header_text = _whole_records(src, header_text)
     header = _csv_records(header_text, lineno)[0][0]
     columns: dict[str, int] = {}
     for k, name in enumerate(header):
@@ -179,37 +240,40 @@ def _csv_chunks(lines, size: int) -> Iterator[CsvChunk]:
             raise GradValueError(f"the CSV header names the column '{name}' twice")
         columns[name] = k
     while True:
-        raw = list(itertools.islice(lines, size))
-        if not raw:
+        text, first = src.take(size)
+        if not text:
             return
-        first = lineno + 1
-        text, lineno = _whole_records(raw, lines, lineno + len(raw))
-        chunk = _csv_chunk(columns, len(header), text, first)
+        chunk = _csv_chunk(columns, len(header), _whole_records(src, text), first)
         if len(chunk):
             yield chunk
 
 
-def _whole_records(raw: list[str], lines, lineno: int) -> tuple[str, int]:
-    """The lines joined, and more lines while a quoted cell is still open (odd '"' count)."""
-    text = "".join(raw)
-    while text.count('"') % 2:
-        more = next(lines, None)
-        if more is None:
+def _whole_records(src: Source, text: str) -> str:
+    """text, and more lines while a quoted cell is still open (odd '"' count), up to
+    the limit of one line: csv then says whether a quote was left open."""
+    more = 0
+    while text.count('"') % 2 and more <= MAX_LINE_BYTES:
+        line, _ = src.take(1)
+        if not line:
             break
-        text += more
-        lineno += 1
-    return text, lineno
+        text += line
+        more += len(line)
+    return text
 
 
 def _csv_records(text: str, first: int) -> tuple[list[list[str]], list[int]]:
     """csv's own reading of text: the records and the line each one ends on."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)
     records, numbers = [], []
     try:
         for record in reader:
             records.append(record)
             numbers.append(first + reader.line_num - 1)
     except csv.Error as exc:
+        opened = numbers[-1] + 1 if numbers else first
+        if "end of data" in str(exc):
+            raise GradValueError(f"line {opened} of the CSV input opens a quoted cell that is "
+                                 "never closed") from None
         raise GradValueError(f"line {first + reader.line_num - 1} of the CSV input cannot be read: "
                              f"{exc}") from None
     return records, numbers

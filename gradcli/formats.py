@@ -22,3 +22,16 @@ def by_extension(path: str) -> str | None:
 def by_first_line(line: str) -> str:
     """The format told by the first non-blank line."""
     return "jsonl" if line.lstrip(" \t\ufeff").startswith(("{", "[")) else "csv"
+
+
+# A bad cell is quoted in a message, but never whole: a 10 MB cell would be echoed on
+# stderr and again in the JSON error.
+SHOWN_CHARS = 60
+
+
+def shown(cell: str) -> str:
+    """A cell as a message quotes it: stripped, at most SHOWN_CHARS characters, in quotes."""
+    cell = cell.strip()
+    if len(cell) > SHOWN_CHARS:
+        cell = cell[:SHOWN_CHARS - 1] + "…"
+    return f"'{cell}'"
