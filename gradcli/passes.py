@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 from contextlib import contextmanager
+from fractions import Fraction
 
 from . import kernels
 from .errors import GradMathError
@@ -22,6 +24,9 @@ from .ops import ALL_OPS
 from .rules import local_rules
 
 _FLOAT_KERNELS = {op: getattr(kernels, op.kernel) for op in ALL_OPS if op.kernel}
+
+TINY = sys.float_info.min   # the smallest normal double: below it a product loses digits
+_HALF_DIGITS = 2.0 ** -26   # a sum this much smaller than its terms kept under half its digits
 
 
 @contextmanager
@@ -59,17 +64,25 @@ def forward(g: Graph, bindings: dict[str, float]) -> list[float]:
     return vals
 
 
-def backward(g: Graph, vals: list[float]) -> list[float]:
+def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[float]:
     """∂output/∂node for every node (0 for nodes the output does not depend on).
 
     A zero upstream gradient is not propagated, so a dead branch's infinite
     local derivative (sqrt at 0 inside max(sqrt(x), 5)) never becomes 0·∞.
+
+    Two ways a float gradient can lie by being small are noticed on the way,
+    at the cost of a comparison per edge: a sum at a shared node that cancels
+    (|sum| below 2^-26 of the term just added: half the digits are gone), and
+    a product that is 0 or subnormal. Each is appended to `doubts` as
+    (node, input k); `doubtful` tells the real ones from exact zeros.
     """
     grads = [0.0] * len(g)
     out = g.output
     grads[out] = 1.0
     ops, args = g.ops, g.args
     rules = {}
+    seen = [] if doubts is None else doubts
+    half, tiny = _HALF_DIGITS, TINY
     for i in range(out, -1, -1):
         gi = grads[i]
         ins = args[i]
@@ -79,15 +92,36 @@ def backward(g: Graph, vals: list[float]) -> list[float]:
         locs = rules.get(op)
         if locs is None:
             locs = rules[op] = local_rules(op)
+        j = ins[0]
+        r = locs[0]
         if len(ins) == 2:
-            a, b = vals[ins[0]], vals[ins[1]]
-            r = locs[0]
-            grads[ins[0]] += gi * r if r.__class__ is float else gi * r(a, b, vals[i])
+            a, b = vals[j], vals[ins[1]]
+            t = gi * r if r.__class__ is float else gi * r(a, b, vals[i])
+            s = grads[j]
+            if s:
+                s += t
+                if abs(s) < half * abs(t):
+                    seen.append((i, 0))
+                grads[j] = s
+            else:
+                grads[j] = t
+            if -tiny < t < tiny:
+                seen.append((i, 0))
+            j = ins[1]
             r = locs[1]
-            grads[ins[1]] += gi * r if r.__class__ is float else gi * r(a, b, vals[i])
+            t = gi * r if r.__class__ is float else gi * r(a, b, vals[i])
         else:
-            r = locs[0]
-            grads[ins[0]] += gi * r if r.__class__ is float else gi * r(vals[ins[0]], None, vals[i])
+            t = gi * r if r.__class__ is float else gi * r(vals[j], None, vals[i])
+        s = grads[j]
+        if s:
+            s += t
+            if abs(s) < half * abs(t):
+                seen.append((i, len(ins) - 1))
+            grads[j] = s
+        else:
+            grads[j] = t
+        if -tiny < t < tiny:
+            seen.append((i, len(ins) - 1))
     return grads
 
 
@@ -105,45 +139,144 @@ def local_derivatives(g: Graph, vals: list[float], i: int) -> tuple[float, ...]:
     return tuple(r if r.__class__ is float else r(a, b, vals[i]) for r in local_rules(g.ops[i]))
 
 
-def backward_careful(g: Graph, vals: list[float]) -> list[float]:
-    """The backward pass again, for when the fast one met a non-finite gradient.
+def doubtful(g: Graph, vals: list[float], doubts: list) -> bool:
+    """Whether any of the fast pass's doubts is real, not an exact 0 (a dead relu, y·0).
 
-    A local derivative can overflow where its product with the upstream
-    gradient is finite: ∂(1/x)/∂x = -1/x^2 is -1e320 at x = 1e-160, but the
-    upstream gradient in x*(1/x) is x itself. Such an edge's product is then
-    taken exactly, in rationals, with the same rule on the exact kernels. Slow,
-    so only called when the fast pass (`backward`) gave something non-finite.
+    A cancelling sum is always real. A tiny product is real unless its local
+    derivative is exactly 0 in rationals; one that is 0 in floats but not in
+    rationals, or that leaves the rationals (sech(400)^2), underflowed.
     """
-    grads = [0.0] * len(g)
-    grads[g.output] = 1.0
+    for i, k in doubts:
+        local = local_derivatives(g, vals, i)[k]
+        if local != 0:
+            return True            # non-zero factors: the product underflowed or cancelled
+        exact, error = _exact_local(g, vals, i, k, local)
+        if exact != 0 or error:
+            return True
+    return False
+
+
+def backward_careful(g: Graph, vals: list[float]) -> tuple[list[float], list[float]]:
+    """The backward pass again, in rationals, for when the fast one is in doubt.
+
+    Gradients as fractions neither underflow nor cancel: a sum at a shared
+    node is exact (x + x/x at 1e-17: 1 + 1e17 - 1e17 = 1), a product below the
+    smallest double stays itself (-2.3e-410 entering b^c in a/b^c). Each local
+    derivative is taken exactly with the same rule on the exact kernels where
+    it is rational (also one that overflows in floats: 1/x at 1e-160 in
+    x*(1/x)), else as the float the rule gives, which is off by a few ulps (by
+    up to the smallest double where it underflowed).
+
+    How far those errors can move a gradient is followed along: each inexact
+    local derivative is nudged by its error, with a pseudo-random sign, in two
+    independent directions, and the gradients' first-order change is carried
+    with them. The sign depends on the rule and the values it was given, so
+    the same rounding met twice (sin(x)*y - y*sin(x)) is nudged the same way
+    and cancels where the terms cancel, which a sum of absolute bounds would
+    not see. Returns
+    the gradients as floats and an estimate of each one's error (0 where every
+    local derivative it depends on was exact). Slow (fractions on every live
+    edge): only for what the fast pass doubts.
+    """
+    n = len(g)
+    live = g.feeds_output()
+    grads: list = [_ZERO] * n
+    nudges = ([_ZERO] * n, [_ZERO] * n)
+    grads[g.output] = _ONE
     for i in range(g.output, -1, -1):
+        if not live[i] or not g.args[i]:
+            continue
         gi = grads[i]
-        if gi == 0:
+        if gi.__class__ is Fraction:
+            gi = _round(gi, _BITS)
+        d1, d2 = (d[i] if d[i].__class__ is not Fraction else _round(d[i], 24) for d in nudges)
+        if gi == 0 and d1 == 0 and d2 == 0:
             continue
         for k, (j, local) in enumerate(zip(g.args[i], local_derivatives(g, vals, i))):
-            product = gi * local
-            if not math.isfinite(product) and math.isfinite(gi):
-                product = _exact_product(g, vals, i, k, gi, product)
-            grads[j] += product
-    return grads
+            exact, error = _exact_local(g, vals, i, k, local)
+            if exact.__class__ is not Fraction or gi.__class__ is not Fraction:
+                if gi == 0:        # a doubtful 0 times an infinite local derivative
+                    nudges[0][j] = nudges[1][j] = math.inf
+                else:              # non-finite: no fraction can hold it
+                    grads[j] = to_float(gi) * to_float(exact) + to_float(grads[j])
+                continue
+            grads[j] += gi * exact
+            if error or d1 or d2:
+                h = _sign_bits(g, vals, i, k)
+                for d, up, sign in ((nudges[0], d1, h & 1), (nudges[1], d2, h & 2)):
+                    term = up * exact + (gi * error if sign else -gi * error)
+                    d[j] = term + d[j] if d[j].__class__ is Fraction else d[j]
+    floats = [to_float(v) for v in grads]
+    bounds = [2 * max(abs(to_float(a)), abs(to_float(b))) for a, b in zip(*nudges)]
+    return floats, bounds
 
 
-def _exact_product(g: Graph, vals: list[float], i: int, k: int, upstream: float,
-                   fallback: float) -> float:
-    """upstream × ∂node_i/∂input_k computed in rationals; fallback where that cannot be done."""
-    from fractions import Fraction
+def uncertain(value: float, bound: float) -> bool:
+    """An error bound that reaches half the digits of a normal-range gradient."""
+    return bound > 4 * TINY and bound > _HALF_DIGITS * abs(value)
 
+
+def to_float(v) -> float:
+    """A fraction as the nearest float (±inf beyond the largest double)."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
+_ZERO, _ONE = Fraction(0), Fraction(1)
+_BITS = 96   # a careful gradient is rounded to this many bits once it is longer
+_LOCAL_ERROR = Fraction(1, 2 ** 48)   # a float rule's few roundings (a few ulps, generously)
+
+
+def _sign_bits(g: Graph, vals: list[float], i: int, k: int) -> int:
+    """Two pseudo-random bits from the rule and its arguments: equal computations, equal bits."""
+    ins = g.args[i]
+    key = (_OP_NUMBER[g.ops[i]], k, vals[i], *(vals[j] for j in ins))
+    return (hash(key) * 0x9E3779B1 >> 7) & 3   # hashes of ints and floats do not vary by run
+
+
+_OP_NUMBER = {op: n for n, op in enumerate(ALL_OPS)}
+
+
+def _round(v: Fraction, bits: int) -> Fraction:
+    """v, or v rounded to about `bits` bits when it is longer (far below a double's rounding)."""
+    num, den = v.numerator, v.denominator
+    if max(num.bit_length(), den.bit_length()) <= 2 * bits:
+        return v
+    shift = bits - (num.bit_length() - den.bit_length())
+    sign, num = (-1, -num) if num < 0 else (1, num)   # toward 0: -v rounds to -(v rounded)
+    if shift >= 0:
+        return Fraction(sign * ((num << shift) // den), 1 << shift)
+    return Fraction(sign * ((num // (den << -shift)) << -shift))
+
+
+def _exact_local(g: Graph, vals: list[float], i: int, k: int, local: float):
+    """∂node_i/∂input_k in rationals with the exact kernels, and a bound on its error.
+
+    (fraction, 0) where the rule stays rational; else the float `local` as a
+    fraction with a bound of a few ulps, or of the smallest double where it is
+    0 or subnormal (it underflowed); a non-finite float as itself.
+    """
     from . import rational_kernels
 
     ins = g.args[i]
     a = Fraction(vals[ins[0]])
     b = Fraction(vals[ins[1]]) if len(ins) == 2 else None
     try:
-        rule = local_rules(g.ops[i], rational_kernels)[k]
-        local = rule(a, b, Fraction(vals[i])) if callable(rule) else rule
-        return float(Fraction(upstream) * local)
-    except ArithmeticError:  # the rule leaves the rationals (log, exp, ...), or the product overflows
-        return fallback
+        rule = local_rules(g.ops[i], rational_kernels)[k]   # may fold log(2): not rational
+        exact = rule(a, b, Fraction(vals[i])) if callable(rule) else rule
+        return Fraction(exact), _ZERO
+    except (ArithmeticError, ValueError):  # leaves the rationals (log, exp, ...), or too large
+        pass
+    if not math.isfinite(local):
+        return local, _ZERO
+    if abs(local) < TINY:
+        return Fraction(local), _TINY
+    return Fraction(local), abs(Fraction(local)) * _LOCAL_ERROR
+
+
+_TINY = Fraction(TINY)
 
 
 def _inputs_text(g: Graph, i: int, vals) -> str:
