@@ -110,7 +110,7 @@ class Program:
             grads = backward(g, vals, doubts)
         nodes = [self.node_of(name) for name in names]
         bounds = None
-        if not all(math.isfinite(grads[node]) for node in nodes) or (doubts and doubtful(g, vals, doubts)):
+        if not all(math.isfinite(grads[node]) for node in nodes) or (doubts and doubtful(g, vals, grads, doubts)):
             # a local derivative overflowed, a sum cancelled or a product underflowed: redo exactly
             grads, bounds = backward_careful(g, vals)
         for node in nodes:

@@ -71,10 +71,11 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
     local derivative (sqrt at 0 inside max(sqrt(x), 5)) never becomes 0·∞.
 
     Two ways a float gradient can lie by being small are noticed on the way,
-    at the cost of a comparison per edge: a sum at a shared node that cancels
-    (|sum| below 2^-26 of the term just added: half the digits are gone), and
-    a product that is 0 or subnormal. Each is appended to `doubts` as
-    (node, input k); `doubtful` tells the real ones from exact zeros.
+    for about a comparison per edge: a sum at a shared node that cancels (its
+    size below 2^-26 of the term just added: half the digits are gone) is
+    appended to `doubts` as (node, input k); a gradient that is 0 or
+    subnormal, as (node, None). `doubtful` tells the real ones from exact
+    zeros (a dead relu).
     """
     grads = [0.0] * len(g)
     out = g.output
@@ -86,7 +87,11 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
     for i in range(out, -1, -1):
         gi = grads[i]
         ins = args[i]
-        if gi == 0 or not ins:
+        if -tiny < gi < tiny:
+            seen.append((i, None))
+            if gi == 0:
+                continue
+        if not ins:
             continue
         op = ops[i]
         locs = rules.get(op)
@@ -105,8 +110,6 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
                 grads[j] = s
             else:
                 grads[j] = t
-            if -tiny < t < tiny:
-                seen.append((i, 0))
             j = ins[1]
             r = locs[1]
             t = gi * r if r.__class__ is float else gi * r(a, b, vals[i])
@@ -120,8 +123,6 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
             grads[j] = s
         else:
             grads[j] = t
-        if -tiny < t < tiny:
-            seen.append((i, len(ins) - 1))
     return grads
 
 
@@ -139,20 +140,33 @@ def local_derivatives(g: Graph, vals: list[float], i: int) -> tuple[float, ...]:
     return tuple(r if r.__class__ is float else r(a, b, vals[i]) for r in local_rules(g.ops[i]))
 
 
-def doubtful(g: Graph, vals: list[float], doubts: list) -> bool:
+def doubtful(g: Graph, vals: list[float], grads: list[float], doubts: list) -> bool:
     """Whether any of the fast pass's doubts is real, not an exact 0 (a dead relu, y·0).
 
-    A cancelling sum is always real. A tiny product is real unless its local
-    derivative is exactly 0 in rationals; one that is 0 in floats but not in
-    rationals, or that leaves the rationals (sech(400)^2), underflowed.
+    A cancelling sum is real, and so is a subnormal gradient. A zero gradient
+    of a node the output depends on is real where some use of it with a
+    non-zero gradient has a local derivative that is not exactly 0 in
+    rationals: the product underflowed (1e154/b^c entering b^c), or the rule
+    itself did (sech(400)^2).
     """
+    zeros = set()
     for i, k in doubts:
-        local = local_derivatives(g, vals, i)[k]
-        if local != 0:
-            return True            # non-zero factors: the product underflowed or cancelled
-        exact, error = _exact_local(g, vals, i, k, local)
-        if exact != 0 or error:
+        if k is not None or grads[i] != 0:
             return True
+        zeros.add(i)
+    if not zeros:
+        return False
+    live = g.feeds_output()
+    for c in range(min(zeros) + 1, g.output + 1):
+        if grads[c] == 0 or not live[c] or zeros.isdisjoint(g.args[c]):
+            continue
+        for k, (j, local) in enumerate(zip(g.args[c], local_derivatives(g, vals, c))):
+            if j in zeros:
+                if local != 0:
+                    return True    # non-zero factors: the product underflowed
+                exact, error = _exact_local(g, vals, c, k, local)
+                if exact != 0 or error:
+                    return True
     return False
 
 
@@ -189,7 +203,7 @@ def backward_careful(g: Graph, vals: list[float]) -> tuple[list[float], list[flo
         gi = grads[i]
         if gi.__class__ is Fraction:
             gi = _round(gi, _BITS)
-        d1, d2 = (d[i] if d[i].__class__ is not Fraction else _round(d[i], 24) for d in nudges)
+        d1, d2 = (d[i] if d[i].__class__ is not Fraction else _round(d[i], _BITS) for d in nudges)
         if gi == 0 and d1 == 0 and d2 == 0:
             continue
         for k, (j, local) in enumerate(zip(g.args[i], local_derivatives(g, vals, i))):
@@ -225,7 +239,9 @@ def to_float(v) -> float:
 
 
 _ZERO, _ONE = Fraction(0), Fraction(1)
-_BITS = 96   # a careful gradient is rounded to this many bits once it is longer
+# A careful gradient is rounded to this many bits once it has twice as many: far below
+# a double's rounding, so that what cancels exactly still gives 0 as a double.
+_BITS = 1024
 _LOCAL_ERROR = Fraction(1, 2 ** 48)   # a float rule's few roundings (a few ulps, generously)
 
 
@@ -240,7 +256,7 @@ _OP_NUMBER = {op: n for n, op in enumerate(ALL_OPS)}
 
 
 def _round(v: Fraction, bits: int) -> Fraction:
-    """v, or v rounded to about `bits` bits when it is longer (far below a double's rounding)."""
+    """v, or v rounded toward 0 to about `bits` bits when it has more than twice as many."""
     num, den = v.numerator, v.denominator
     if max(num.bit_length(), den.bit_length()) <= 2 * bits:
         return v
