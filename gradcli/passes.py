@@ -295,13 +295,25 @@ def _exact_local(g: Graph, vals: list[float], i: int, k: int, local: float):
 _TINY = Fraction(TINY)
 
 
+# Operands named by role where their order matters: "inf where x = 0, 0.5" does not say
+# which of the two is the exponent.
+_ROLES = {"div": ("the numerator", "the denominator"), "pow": ("the base", "the exponent")}
+
+
 def _inputs_text(g: Graph, i: int, vals) -> str:
-    """x = -1, 2: an input whose text is its value (a constant, -1) is shown once."""
+    """x = -1, 2: an input whose text is its value (a constant, -1) is shown once.
+
+    For / and ^ each one is named by its role: the base x = 0 and the exponent = -0.5.
+    """
     shown = []
-    for j in g.args[i]:
+    roles = _ROLES.get(g.ops[i].name)
+    for k, j in enumerate(g.args[i]):
         label, value = g.label(j), fmt(vals[j])
-        shown.append(value if label == value else f"{label} = {value}")
-    return ", ".join(shown)
+        text = value if label == value else f"{label} = {value}"
+        if roles:
+            text = f"{roles[k]} {text}" if label != value else f"{roles[k]} = {value}"
+        shown.append(text)
+    return " and ".join(shown) if roles else ", ".join(shown)
 
 
 def forward_error(g: Graph, i: int, vals, value: float) -> GradMathError:
