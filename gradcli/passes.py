@@ -194,8 +194,10 @@ def backward_careful(g: Graph, vals: list[float]) -> tuple[list[float], list[flo
     """
     n = len(g)
     live = g.feeds_output()
+    exact_vals = _exact_values(g, vals, live)
     grads: list = [_ZERO] * n
     nudges = ([_ZERO] * n, [_ZERO] * n)
+    sizes = [0.0] * n               # Σ|term| of each gradient, the scale of its rounding
     grads[g.output] = _ONE
     for i in range(g.output, -1, -1):
         if not live[i] or not g.args[i]:
@@ -207,7 +209,7 @@ def backward_careful(g: Graph, vals: list[float]) -> tuple[list[float], list[flo
         if gi == 0 and d1 == 0 and d2 == 0:
             continue
         for k, (j, local) in enumerate(zip(g.args[i], local_derivatives(g, vals, i))):
-            exact, error = _exact_local(g, vals, i, k, local)
+            exact, error = _exact_local(g, vals, i, k, local, exact_vals)
             if exact.__class__ is not Fraction or gi.__class__ is not Fraction:
                 if gi == 0:        # a doubtful 0 times an infinite local derivative
                     nudges[0][j] = nudges[1][j] = math.inf
@@ -215,6 +217,7 @@ def backward_careful(g: Graph, vals: list[float]) -> tuple[list[float], list[flo
                     grads[j] = to_float(gi) * to_float(exact) + to_float(grads[j])
                 continue
             grads[j] += gi * exact
+            sizes[j] += abs(to_float(gi * exact))
             if error or d1 or d2:
                 h = _sign_bits(g, vals, i, k)
                 for d, up, sign in ((nudges[0], d1, h & 1), (nudges[1], d2, h & 2)):
@@ -222,6 +225,9 @@ def backward_careful(g: Graph, vals: list[float]) -> tuple[list[float], list[flo
                     d[j] = term + d[j] if d[j].__class__ is Fraction else d[j]
     floats = [to_float(v) for v in grads]
     bounds = [2 * max(abs(to_float(a)), abs(to_float(b))) for a, b in zip(*nudges)]
+    # A 0 whose doubt is within ordinary rounding of its terms is 0 to working precision
+    # (ln(u*z/min(z, u)) in z, with u rounded): only a larger doubt is kept.
+    bounds = [0.0 if v == 0 and e <= _ROUNDING * m else e for v, e, m in zip(floats, bounds, sizes)]
     return floats, bounds
 
 
@@ -242,17 +248,26 @@ _ZERO, _ONE = Fraction(0), Fraction(1)
 # A careful gradient is rounded to this many bits once it has twice as many: far below
 # a double's rounding, so that what cancels exactly still gives 0 as a double.
 _BITS = 1024
+_ROUNDING = 2.0 ** -40                # ordinary rounding of a sum, relative to its terms
 _LOCAL_ERROR = Fraction(1, 2 ** 48)   # a float rule's few roundings (a few ulps, generously)
 
 
 def _sign_bits(g: Graph, vals: list[float], i: int, k: int) -> int:
-    """Two pseudo-random bits from the rule and its arguments: equal computations, equal bits."""
+    """Two pseudo-random bits from what a local derivative computes: equal computations, equal bits.
+
+    The key is the rule with its leaves numbered in order of use and the values
+    they read: y's local derivative in sin(x)*y ("a") and in y*sin(x) ("b")
+    are both "$0" of the same sin(x), so they round alike and are nudged alike.
+    """
+    import re
+    import zlib
+
+    leaves = _leaves(g.ops[i], k)
     ins = g.args[i]
-    key = (_OP_NUMBER[g.ops[i]], k, vals[i], *(vals[j] for j in ins))
-    return (hash(key) * 0x9E3779B1 >> 7) & 3   # hashes of ints and floats do not vary by run
-
-
-_OP_NUMBER = {op: n for n, op in enumerate(ALL_OPS)}
+    where = {"a": ins[0], "b": ins[-1], "out": i}
+    template = re.sub(r"\b(a|b|out)\b", lambda m: f"${leaves.index(m.group(1))}", g.ops[i].grads[k])
+    key = f"{template}|{'|'.join(repr(vals[where[leaf]]) for leaf in leaves)}"
+    return zlib.crc32(key.encode()) & 3
 
 
 def _round(v: Fraction, bits: int) -> Fraction:
@@ -267,22 +282,43 @@ def _round(v: Fraction, bits: int) -> Fraction:
     return Fraction(sign * ((num // (den << -shift)) << -shift))
 
 
-def _exact_local(g: Graph, vals: list[float], i: int, k: int, local: float):
+def _exact_values(g: Graph, vals: list[float], live: list[bool]) -> list:
+    """Each node's value redone in rationals from the same inputs; None where it is not rational.
+
+    The float forward pass rounds: in (x+y)*z/(x-7) at y = -7 the partial in x
+    is exactly 0 from exact values, and 2.8e-17 from rounded ones.
+    """
+    from .evaluation import Failed, evaluate
+
+    inputs = {name: Fraction(vals[i]) for name, i in g.inputs.items()}
+    found = evaluate(g, inputs, exact=True, needed=live)
+    return [None if v is None or isinstance(v, Failed) else v for v in found]
+
+
+def _exact_local(g: Graph, vals: list[float], i: int, k: int, local: float, exact_vals=None):
     """∂node_i/∂input_k in rationals with the exact kernels, and a bound on its error.
 
-    (fraction, 0) where the rule stays rational; else the float `local` as a
-    fraction with a bound of a few ulps, or of the smallest double where it is
-    0 or subnormal (it underflowed); a non-finite float as itself.
+    (fraction, 0) where the rule stays rational on exact values; a few ulps
+    where it is rational but some value it reads was rounded (exp(x) in
+    exp(x)*y); else the float `local` as a fraction with a bound of a few ulps,
+    or of the smallest double where it is 0 or subnormal (it underflowed); a
+    non-finite float as itself. exact_vals: from _exact_values (default: the
+    float values, taken as exact).
     """
     from . import rational_kernels
 
     ins = g.args[i]
-    a = Fraction(vals[ins[0]])
-    b = Fraction(vals[ins[1]]) if len(ins) == 2 else None
+    nodes = (ins[0], ins[1] if len(ins) == 2 else None, i)
+    known = [None if j is None or exact_vals is None else exact_vals[j] for j in nodes]
+    a, b, out = (None if j is None else Fraction(vals[j]) if v is None else v
+                 for v, j in zip(known, nodes))
+    # rounded: the rule reads a value that is not exact (only the leaves it uses count)
+    rounded = exact_vals is not None and any(
+        known[("a", "b", "out").index(leaf)] is None for leaf in _leaves(g.ops[i], k))
     try:
         rule = local_rules(g.ops[i], rational_kernels)[k]   # may fold log(2): not rational
-        exact = rule(a, b, Fraction(vals[i])) if callable(rule) else rule
-        return Fraction(exact), _ZERO
+        exact = Fraction(rule(a, b, out) if callable(rule) else rule)
+        return exact, abs(exact) * _LOCAL_ERROR if rounded else _ZERO
     except (ArithmeticError, ValueError):  # leaves the rationals (log, exp, ...), or too large
         pass
     if not math.isfinite(local):
@@ -290,6 +326,13 @@ def _exact_local(g: Graph, vals: list[float], i: int, k: int, local: float):
     if abs(local) < TINY:
         return Fraction(local), _TINY
     return Fraction(local), abs(Fraction(local)) * _LOCAL_ERROR
+
+
+def _leaves(op, k: int) -> tuple[str, ...]:
+    """Which of a, b and out the k-th derivative rule of op reads."""
+    from .rules import rule_graph
+
+    return tuple(rule_graph(op.grads[k]).inputs)
 
 
 _TINY = Fraction(TINY)
