@@ -17,7 +17,9 @@ from typing import Iterable, Mapping
 from .bindings import bind
 from .errors import GradNameError
 from .graph import Graph
-from .passes import backward, backward_careful, forward, gradient_error, no_gc
+from .numbers import fmt
+from .passes import (backward, backward_careful, doubtful, forward, gradient_error, no_gc,
+                     uncertain)
 from .syntax import parse
 
 
@@ -30,6 +32,7 @@ class Result:
     values: list[float]                      # every node's value, by node id
     grads: list[float] | None = None         # every node's ∂output/∂node, by node id
     wrt: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # gradients whose digits may be lost
 
     @property
     def expression(self) -> str:
@@ -50,6 +53,8 @@ class Result:
         obj = {"expression": self.expression, "inputs": dict(self.inputs), "value": self.value}
         if self.grads is not None:
             obj["gradient"] = self.gradient
+        if self.warnings:
+            obj["warnings"] = list(self.warnings)
         return obj
 
 
@@ -99,16 +104,29 @@ class Program:
         for name in names:
             self.node_of(name)  # unknown names fail before any work
         g = self.graph
+        doubts: list = []
         with no_gc():
             vals = forward(g, inputs)
-            grads = backward(g, vals)
-        if not all(math.isfinite(grads[self.node_of(name)]) for name in names):
-            grads = backward_careful(g, vals)  # a local derivative may have overflowed
-        for name in names:
-            node = self.node_of(name)
+            grads = backward(g, vals, doubts)
+        nodes = [self.node_of(name) for name in names]
+        bounds = None
+        if not all(math.isfinite(grads[node]) for node in nodes) or (doubts and doubtful(g, vals, grads, doubts)):
+            # a local derivative overflowed, a sum cancelled or a product underflowed: redo exactly
+            grads, bounds = backward_careful(g, vals)
+        for node in nodes:
             if not math.isfinite(grads[node]):
                 raise gradient_error(g, vals, grads, node)
-        return Result(self, inputs, vals, grads, names)
+        warnings = [] if bounds is None else [
+            lost_digits_warning(g.label(node), grads[node], bounds[node])
+            for node in nodes if uncertain(grads[node], bounds[node])]
+        return Result(self, inputs, vals, grads, names, warnings)
+
+
+def lost_digits_warning(name: str, value: float, bound: float) -> str:
+    """The note for a gradient that rounding may have emptied (README: "Digits lost")."""
+    return (f"the gradient with respect to '{name}', {fmt(value)}, may be off by up to {fmt(bound, 3)}: "
+            "digits were lost to cancellation or underflow where a local derivative is not a "
+            "rational number (--check or --exact can confirm it)")
 
 
 def compile(text: str) -> Program:  # noqa: A001 - the natural name, as re.compile

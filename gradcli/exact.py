@@ -58,12 +58,32 @@ def exact_value(value, name: str = "") -> Fraction:
     text = str(value).strip()
     parse_value(text, name)                          # the usual checks and messages
     if _PLAIN_NUMBER.match(text):
+        _check_size(text, name)
         return Fraction(text)                        # every digit the user wrote
     g = parse(text)
     v = evaluate(g, {}, exact=True)[g.output]
     if isinstance(v, Failed):
         raise fail(f"the value of '{name}', '{value}',", v)
     return v
+
+
+def _check_size(text: str, name: str) -> None:
+    """Refuse a number whose exact fraction would pass the exact kernels' limit.
+
+    Digits and the exponent's zeros both count: 1e-100000 is 1/10^100000, and
+    Python would not even write such an integer out (its 4,300-digit limit).
+    """
+    mantissa, _, exponent = text.lower().lstrip("+-").partition("e")
+    digits = sum(c.isdigit() for c in mantissa.lstrip("0."))
+    zeros = len(exponent.lstrip("+-")) > 7 or abs(int(exponent or 0)) > _MAX_DIGITS
+    if zeros or digits + abs(int(exponent or 0)) > _MAX_DIGITS:
+        raise GradValueError(
+            f"exact mode: the value of '{name}' has too many digits to keep exactly: exact mode "
+            f"keeps numbers of up to {R.MAX_BITS:,} bits (about {_MAX_DIGITS:,} digits, "
+            "counting the zeros an exponent stands for)", hint=HINT)
+
+
+_MAX_DIGITS = int(R.MAX_BITS * math.log10(2))    # 3,612
 
 
 def number(v: Fraction, what: str) -> float:

@@ -93,6 +93,8 @@ def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, la
 
     text, given = split_args(args)
     result = Program(text).grad(given, wrt=wrt_names(wrt))
+    for note in result.warnings:   # digits lost to cancellation or underflow (also in JSON)
+        click.echo(f"gradcli: warning: {note}", err=True)
     if as_json:
         from ..views.json_view import dumps
 

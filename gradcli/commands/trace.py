@@ -139,6 +139,8 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
     text, given = split_args(args)
     t = trace(Program(text), given, wrt=wrt_names(wrt))
     t.show_constants = show_constants
+    for note in t.result.warnings:   # digits lost to cancellation or underflow (also in JSON)
+        click.echo(f"gradcli: warning: {note}", err=True)
     if svg_file and svg_file != "-":
         _write_svg(t, svg_file, digits)
     if as_json:
