@@ -65,6 +65,10 @@ def parse_value(text: str, name: str = "") -> float:
     quoted = shorten(text)
     if _PLAIN_NUMBER.match(text.strip()):
         value = float(text)
+        if value == 0 and re.search(r"[1-9]", re.split(r"[eE]", text)[0]):
+            # 1e-400 rounds to 0 as a double: refused rather than silently taken as 0
+            raise GradValueError(f"{what}, '{quoted}', is too small for a double: it would "
+                                 "be taken as 0 (the smallest is about 4.9e-324)")
     else:
         from .errors import GradcliError
         from .passes import forward
