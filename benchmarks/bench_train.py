@@ -1,7 +1,8 @@
 """Training speed: gradcli against hand-written NumPy and PyTorch autograd, one table.
 
-    python3 benchmarks/bench_train.py           # 10^3 .. 10^6 rows (about two minutes)
+    python3 benchmarks/bench_train.py           # 10^3 .. 10^6 rows (about three minutes)
     python3 benchmarks/bench_train.py --quick   # a smoke run
+    python3 benchmarks/bench_train.py --whole   # only the whole-process table (issue 9)
 
 100 full-batch steps of plain gradient descent on two losses:
 
@@ -14,6 +15,14 @@
 - numpy: the same training written by hand, gradients derived by hand
   (2·mean(r·x); mean((p - y)·x)), the way one writes it in a notebook.
 - torch: PyTorch eager autograd on CPU tensors (float64), torch.optim.SGD.
+
+Then whole processes, as a user runs them, on a CSV file of linear data:
+`gradcli train ... --data FILE --steps 100 --json` against peers/numpy_train.py
+(np.loadtxt and the same 100 steps by hand), run alternately; the ratio of their
+median wall times (and of their CPU times, steadier on a shared machine) at 10^5
+and 10^6 rows; the time gradcli takes to read 10^6 rows (gradcli.data.load, in
+process) beside np.loadtxt; and `grad --batch` over the same files (CSV and JSON
+Lines), whole processes, in points per second.
 
 All in float64, one thread (the thread variables below are set before NumPy
 and PyTorch load). Times are medians of several runs; the machine may be
@@ -29,11 +38,19 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from common import gradcli_command  # noqa: E402
+
+from gradcli import data as gradcli_data  # noqa: E402
 from gradcli.api import Program  # noqa: E402
 from gradcli.data import Dataset  # noqa: E402
 from gradcli.train import train  # noqa: E402
@@ -132,10 +149,89 @@ def median_ms(fn, repeats: int):
     return statistics.median(times) * 1e3, result
 
 
+
+# -- whole processes ---------------------------------------------------------------
+
+HAND = Path(__file__).with_name("peers") / "numpy_train.py"
+
+
+def _process(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one process, stdout discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0,):
+        raise SystemExit(f"{' '.join(argv)} failed: {err.decode()[:300]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def _alternate(commands: dict[str, list[str]], repeats: int) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of each command, run in turn after a warm-up."""
+    runs: dict[str, list] = {k: [] for k in commands}
+    for argv in commands.values():
+        _process(argv)
+    for _ in range(repeats):
+        for k, argv in commands.items():
+            runs[k].append(_process(argv))
+    return {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v))
+            for k, v in runs.items()}
+
+
+def _write_linear(folder: Path, n: int) -> tuple[Path, Path]:
+    d = make_data("linear", n)
+    xs, ys = d["x"].tolist(), d["y"].tolist()
+    csv = folder / f"linear{n}.csv"
+    csv.write_text("x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(xs, ys)))
+    jsonl = folder / f"linear{n}.jsonl"
+    jsonl.write_text("".join(json.dumps({"x": a, "y": b}) + "\n" for a, b in zip(xs, ys)))
+    return csv, jsonl
+
+
+def whole_process(sizes: list[int], repeats: int) -> None:
+    cmd = gradcli_command()
+    print(f"\nwhole processes: gradcli train --data FILE (linear, 100 steps, --json) against "
+          f"{HAND.name} (np.loadtxt + the same steps); medians of {repeats} alternating runs")
+    head = (f"{'rows':>9} {'gradcli s':>10} {'numpy s':>9} {'ratio':>7} {'CPU ratio':>10}  "
+            f"{'--batch CSV pts/s':>18} {'--batch JSONL pts/s':>20}")
+    print(head)
+    print("-" * len(head))
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            csv, jsonl = _write_linear(Path(tmp), n)
+            train = cmd + ["train", LINEAR, "--data", str(csv), "--param", "w=0", "--param", "b=0",
+                           "--lr", "0.05", "--steps", "100", "--json"]
+            batch = cmd + ["grad", LINEAR, "-w", "3", "-b", "1", "--wrt", "w,b", "--batch"]
+            t = _alternate({"gradcli": train, "numpy": [sys.executable, str(HAND), str(csv)],
+                            "csv": batch + [str(csv)], "jsonl": batch + [str(jsonl)]},
+                           repeats if n < 10 ** 6 else max(3, repeats // 2))
+            (g, gc), (h, hc) = t["gradcli"], t["numpy"]
+            print(f"{n:>9,} {g:>10.3f} {h:>9.3f} {g / h:>6.2f}× {gc / hc:>9.2f}×  "
+                  f"{n / t['csv'][0]:>18,.0f} {n / t['jsonl'][0]:>20,.0f}")
+            if n == max(sizes):
+                reads, loadtxt = [], []
+                for _ in range(repeats):
+                    start = time.perf_counter()
+                    gradcli_data.load(str(csv), ["x", "y"])
+                    reads.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    np.loadtxt(csv, delimiter=",", skiprows=1)
+                    loadtxt.append(time.perf_counter() - start)
+                print(f"reading {n:,} rows (gradcli.data.load, in process): "
+                      f"{statistics.median(reads):.3f} s; np.loadtxt {statistics.median(loadtxt):.3f} s")
+    print("targets (issue 9): ratio <= 1.2× at 10^5 and 10^6 rows; reading 10^6 rows < 0.5 s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, 10 steps")
+    parser.add_argument("--whole", action="store_true", help="only the whole-process table")
+    parser.add_argument("--repeats", type=int, default=7, help="runs per whole-process median")
     args = parser.parse_args()
+    if args.whole:
+        whole_process([10 ** 4] if args.quick else [10 ** 5, 10 ** 6], args.repeats)
+        return
     try:
         import torch
 
@@ -168,6 +264,7 @@ def main() -> None:
             print(f"{kind:9} {n:>9,} {ours:>10.2f} {hand:>10.2f} {eager:>10.2f} "
                   f"{ours / hand:>13.2f}× {eager / hand:>11.2f}× {ours / eager:>13.2f}×  "
                   f"{'yes' if same else 'NO'}")
+    whole_process([10 ** 4] if args.quick else [10 ** 5, 10 ** 6], 3 if args.quick else args.repeats)
 
 
 if __name__ == "__main__":
