@@ -12,7 +12,7 @@ from .errors import GradNameError, GradUsageError, GradValueError, listing, shor
 from .numbers import fmt
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
-_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\Z")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\Z")
 
 
 def binding_words(args: list[str] | tuple[str, ...]):

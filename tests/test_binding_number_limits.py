@@ -1,4 +1,4 @@
-"""A binding that a double cannot hold is refused, never silently taken as 0 (README, Limits)."""
+"""Numbers a binding cannot take are refused at once and never silently changed (README, Limits)."""
 
 from __future__ import annotations
 
@@ -21,3 +21,11 @@ def test_zero_and_the_smallest_doubles_still_bind(cli, text, value):
     r = cli("eval", "x", "-x", text, "--json")
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["value"] == value
+
+
+def test_a_long_malformed_number_is_refused_at_once(cli):
+    # 50,000 digits then a letter: the number pattern once backtracked quadratically (minutes)
+    r = cli("eval", "x", "-x", "9" * 50_000 + "z", "--json")
+    assert r.exit_code == 2
+    err = json.loads(r.stdout)["error"]
+    assert err["kind"] == "value" and len(err["message"]) < 1000
