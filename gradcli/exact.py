@@ -116,11 +116,14 @@ class ExactResult:
 
 def bind_exact(program, values: Mapping | None, kw: Mapping) -> dict[str, Fraction]:
     """Check values as every command does, then read each one exactly."""
-    from .bindings import bind
+    from .bindings import _PLAIN_NUMBER, bind
     from .passes import forward
 
     given = dict(values or {})
     given.update(kw)
+    for name, text in given.items():      # exact mode's own limit is the first thing to say
+        if isinstance(text, str) and _PLAIN_NUMBER.match(text.strip()):
+            _check_size(text.strip(), name)
     floats = bind(program.inputs, list(program.graph.assigned), given)
     forward(program.graph, floats)        # the math errors of the float pass, same messages
     return {name: exact_value(given[name], name) for name in program.inputs}
