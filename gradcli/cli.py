@@ -80,11 +80,16 @@ def _silence_stdout() -> None:
         pass
 
 
+class _ReaderLeft(Exception):
+    """A broken pipe met while a command ran, carried past click: click 8.5 swallows
+    BrokenPipeError itself and exits 1, where `gradcli ... | head` is no error."""
+
+
 def _reader_left(exc: BaseException) -> bool:
     """A broken pipe: `gradcli ... | head` after head exited. Click and Rich turn it
     into SystemExit(1) inside their `except BrokenPipeError`; this sees through that."""
     while exc is not None:
-        if isinstance(exc, BrokenPipeError):
+        if isinstance(exc, (BrokenPipeError, _ReaderLeft)):
             return True
         exc = exc.__context__ if isinstance(exc, SystemExit) else None
     return False
@@ -122,6 +127,12 @@ class GradcliGroup(click.Group):
 
     def get_command(self, ctx, name):
         return self._load(name)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _ReaderLeft() from None
 
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
