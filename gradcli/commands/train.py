@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from contextlib import contextmanager
+
 import click
 
 from .. import optimizers as opt
@@ -93,9 +96,12 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
             json_history.write(row)
         reached.setdefault("first", row[1])
         reached.update(step=row[0], loss=row[1])
+        if ctrl_c:  # taken here, between steps: every row counted is a row written
+            raise KeyboardInterrupt
 
+    ctrl_c = []
     try:
-        with training_progress() as bar:
+        with _ctrl_c_between_steps(ctrl_c), training_progress() as bar:
             def on_step(step, total, loss):
                 reached["total"] = total
                 if bar is not None:
@@ -124,6 +130,27 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
         from ..views.train_view import print_summary
 
         print_summary(result)
+
+
+@contextmanager
+def _ctrl_c_between_steps(flag: list):
+    """The first Ctrl-C is noted and taken after the step being done (on_record raises
+    it), so that it never lands between a row's write and its count; a second one
+    interrupts at once."""
+    def note(signum, frame):
+        if flag:
+            raise KeyboardInterrupt
+        flag.append(True)
+
+    try:
+        previous = signal.signal(signal.SIGINT, note)
+    except ValueError:  # not the main thread: Ctrl-C as Python delivers it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _interrupted(reached: dict, history) -> None:
