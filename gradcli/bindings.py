@@ -1,4 +1,4 @@
-"""Values for input variables: `-x 1`, `--x 1`, `--x=1`, `x=1` (SPEC §2).
+"""Values for input variables: `-x 1`, `--x 1`, `--x=1`, `x=1` (README "Binding values").
 
 A value is a number or any constant expression (`pi/4`, `2^0.5`, `-1e-3`);
 anything that is not a finite number is a value error.

@@ -44,7 +44,8 @@ class Formulas:
         return "\n".join(lines + [self.text[key]])
 
     def to_json(self, latex: bool = False, names: list[str] | None = None) -> dict:
-        """The keys `--symbolic` adds to a JSON answer (README "Formulas").
+        """The keys `--symbolic` adds to a JSON answer
+        (README "Formulas, exact answers and second derivatives").
 
         names: the rows and columns of a Hessian, whose formulas are keyed by
         (row, column) pairs of its upper triangle; they come out as the full matrix.

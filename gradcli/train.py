@@ -132,7 +132,8 @@ class TrainResult:
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self, history: bool = True) -> dict:
-        """SPEC §3: expression, params, loss, steps, history of {step, loss} (the steps kept).
+        """train --json (README "Training"): expression, params, loss, steps,
+        history of {step, loss} (the steps kept).
 
         "warnings" is there only when there are some; history=False leaves
         "history" out, for a caller that writes the steps as they come.
