@@ -66,3 +66,10 @@ def test_grad_hint_for_a_variable_named_wrt():
     out = run_cli("grad", "wrt * x", "-x", "3", *words, "--json").json
     assert out["inputs"] == {"wrt": 1.0, "x": 3.0}
     assert out["gradient"] == {"wrt": 3.0, "x": 1.0}
+
+
+def test_missing_variable_named_like_an_option_gets_a_hint_that_works(cli):
+    r = cli("eval", "json+1")
+    assert_clean_error(r, 2, "json=1")
+    assert "--json 1" not in r.stderr
+    assert cli("eval", "json+1", "json=2", "--json").json["value"] == 3
