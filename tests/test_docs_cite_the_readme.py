@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pathlib
 import re
-import sys
 
 import gradcli
 
@@ -37,9 +36,9 @@ def test_every_cited_readme_section_exists():
 
 
 def test_pytest_collects_the_modules_doctests():
-    if sys.version_info >= (3, 11):
+    try:
         import tomllib
-    else:
+    except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["pytest"]["ini_options"]
     assert "--doctest-modules" in config["addopts"].split()
