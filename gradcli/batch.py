@@ -87,10 +87,12 @@ class Batch:
                     cols[name] = self.shared[name]
                     continue
                 if isinstance(chunk, CsvChunk):
-                    example = f"-{name} 1" if len(name) == 1 else f"--{name} 1"
+                    from .bindings import binding_example
+
                     raise GradNameError(
                         f"the CSV header has no column '{name}'",
-                        hint=f"add the column, or give one value for every point, e.g. {example}")
+                        hint=f"add the column, or give one value for every point, "
+                             f"e.g. {binding_example([name])}")
             cols[name], bad = _floats(chunk.column(name))
             odd.update(bad)
         for i in sorted(odd - errors.keys()):

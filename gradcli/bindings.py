@@ -1,4 +1,4 @@
-"""Values for input variables: `-x 1`, `--x 1`, `--x=1`, `x=1` (SPEC §2).
+"""Values for input variables: `-x 1`, `--x 1`, `--x=1`, `x=1` (README "Binding values").
 
 A value is a number or any constant expression (`pi/4`, `2^0.5`, `-1e-3`);
 anything that is not a finite number is a value error.
@@ -57,6 +57,22 @@ def split_bindings(args: list[str] | tuple[str, ...]) -> dict[str, str]:
             raise GradUsageError(f"'{shorten(name)}' is given a value twice")
         found[name] = value
     return found
+
+
+def binding_example(names, value: str = "1") -> str:
+    """Command-line words that bind `names`: `-x 1` for one letter, `lr=1` otherwise.
+
+    Every hint that shows how to give a value is built here. NAME=VALUE binds in every
+    command, even where a long option of the same name would win (`--lr 1` sets
+    train's learning rate, `--json 1` asks for JSON; README "Binding values").
+    At most ten names are shown.
+
+    >>> binding_example(["x", "lr", "json"])
+    '-x 1 lr=1 json=1'
+    >>> binding_example(["w"], "0.5")
+    '-w 0.5'
+    """
+    return " ".join(f"-{n} {value}" if len(n) == 1 else f"{n}={value}" for n in list(names)[:10])
 
 
 def parse_value(text: str, name: str = "") -> float:
@@ -118,10 +134,7 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
             hint=" ".join(hints) or None)
     missing = [n for n in inputs if n not in given]
     if missing:
-        # -x 1 for one letter; NAME=1 otherwise, which works even where a long option
-        # of the same name (--json, --lr) would win.
-        example = " ".join(f"-{n} 1" if len(n) == 1 else f"{n}=1" for n in missing[:10])
-        raise GradNameError(f"no value for {_names(missing)}", hint=f"give one, e.g. {example}")
+        raise GradNameError(f"no value for {_names(missing)}", hint=f"give one, e.g. {binding_example(missing)}")
     values = {}
     for name in inputs:
         v = given[name]

@@ -120,7 +120,8 @@ COMMANDS = {
 
 
 class GradcliGroup(click.Group):
-    """Loads commands lazily; turns every failure into a message and SPEC §4's exit code."""
+    """Loads commands lazily; turns every failure into a message and its exit code
+    (README "Errors and exit codes")."""
 
     def list_commands(self, ctx):
         return [name for name in COMMANDS if self._load(name) is not None]
@@ -162,7 +163,7 @@ class GradcliGroup(click.Group):
                 return None
             raise
         if not command.context_settings.get("allow_extra_args"):
-            # No bindings (check, exercise): -h cannot be one, so it is help (SPEC §5).
+            # No bindings (check, exercise): -h cannot be one, so it is help (README "Commands").
             command.context_settings["help_option_names"] = ["--help", "-h"]
         return command
 
@@ -257,7 +258,7 @@ def _mistyped_option(word: str, ctx: click.Context | None) -> str | None:
     if ctx is None or not word.startswith("-"):
         return None
     name = word.lstrip("-").split("=", 1)[0]
-    if len(name) < 2:  # single letters are variables' (SPEC §2)
+    if len(name) < 2:  # single letters are variables' (README "Binding values")
         return None
     close = closest(name, long_options(ctx))
     return f"--{close}" if close else None
@@ -287,8 +288,8 @@ def split_args(args: tuple[str, ...]) -> tuple[str, dict[str, str]]:
                  "write it as \"(-x^2)\", or pass it through '-' (stdin) or @FILE")
     text = read_program(first)
     # A binding named like one of the command's options (--step for --steps) is a typo,
-    # unless the program really has a name of that spelling (SPEC §2): parse to see,
-    # only on this rare path.
+    # unless the program really has a name of that spelling (README "Binding values"):
+    # parse to see, only on this rare path.
     suspects = [(word, name, option) for word, name, _ in binding_words(args[1:])
                 if (option := _mistyped_option(word, ctx))]
     if suspects:
@@ -317,7 +318,8 @@ def program_command(fn):
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
     @functools.wraps(fn)
     def wrapper(*a, **kw):
-        if kw["args"][:1] == ("-h",):  # `gradcli CMD -h`: no expression before it, so help (SPEC §5)
+        # `gradcli CMD -h`: no expression before it, so help (README "Commands")
+        if kw["args"][:1] == ("-h",):
             ctx = click.get_current_context()
             click.echo(ctx.get_help())
             ctx.exit(0)

@@ -1,4 +1,4 @@
-"""The error kinds of SPEC §4, each with its exit code.
+"""The error kinds of README "Errors and exit codes", each with its exit code.
 
 Library code raises these; the command layer turns them into a message on
 stderr (and a JSON object on stdout with --json) and the exit code. Nothing

@@ -101,6 +101,7 @@ class ExactResult:
     inputs: dict[str, Fraction]
     value: Fraction
     gradient: dict[str, Fraction] | None = None
+    values: list | None = None            # every node's value, by node id, as api.Result's
 
     def to_json(self) -> dict:
         obj = {"expression": self.program.text,
@@ -144,7 +145,7 @@ def exact_evaluate(program, values: Mapping | None = None, /, **kw) -> ExactResu
     program = _program(program)
     inputs = bind_exact(program, values, kw)
     vals = exact_values(program, inputs)
-    return ExactResult(program, inputs, vals[program.graph.output])
+    return ExactResult(program, inputs, vals[program.graph.output], values=vals)
 
 
 def exact_grad(program, values: Mapping | None = None, /, *,
@@ -165,7 +166,7 @@ def exact_grad(program, values: Mapping | None = None, /, *,
         if isinstance(v, Failed):
             raise fail(f"the gradient with respect to '{name}'", v)
         gradient[name] = v
-    return ExactResult(program, inputs, vals[program.graph.output], gradient)
+    return ExactResult(program, inputs, vals[program.graph.output], gradient, vals)
 
 
 def _program(program):

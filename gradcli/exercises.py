@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .api import Program
+from .bindings import binding_example
 from .errors import GradcliError
 
 INPUT_NAMES = ["x", "y", "z", "w"]
@@ -184,8 +185,7 @@ def _shell_value(v: float) -> str:
 
 
 def trace_command(ex: Exercise) -> str:
-    binds = " ".join(f"-{n} {_shell_value(v)}" if len(n) == 1 else f"--{n} {_shell_value(v)}"
-                     for n, v in ex.bindings.items())
+    binds = " ".join(binding_example([n], _shell_value(v)) for n, v in ex.bindings.items())
     return f'gradcli trace "{ex.program}" {binds}'
 
 

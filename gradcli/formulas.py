@@ -43,6 +43,54 @@ class Formulas:
         lines = [f"{n} = {self.definitions[n]}" for n in self.uses.get(key, [])]
         return "\n".join(lines + [self.text[key]])
 
+    def to_json(self, latex: bool = False, names: list[str] | None = None) -> dict:
+        """The keys `--symbolic` adds to a JSON answer
+        (README "Formulas, exact answers and second derivatives").
+
+        names: the rows and columns of a Hessian, whose formulas are keyed by
+        (row, column) pairs of its upper triangle; they come out as the full matrix.
+
+        >>> gradient_formulas("x^2 * y").to_json()
+        {'formulas': {'x': '2*x*y', 'y': 'x^2'}}
+        """
+        def arrange(entries: dict) -> dict:
+            if names is None:
+                return entries
+            return {x: {y: entries[(x, y) if (x, y) in entries else (y, x)] for y in names}
+                    for x in names}
+
+        obj = {"formulas": arrange(self.text)}
+        if self.definitions:
+            obj["definitions"] = self.definitions
+        if latex:
+            obj["latex"] = arrange(self.latex)
+            if self.latex_definitions:
+                obj["latex_definitions"] = self.latex_definitions
+        if self.notes:
+            obj["notes"] = self.notes
+        return obj
+
+
+@dataclass
+class FormulaAnswer:
+    """What `grad` and `hessian` answer with --symbolic or --exact: a result (none
+    when no values were given) and the formulas (none without --symbolic)."""
+
+    program: object                        # api.Program
+    result: object | None                  # api.Result, exact.ExactResult or hessian.HessianResult
+    formulas: Formulas | None = None
+    latex: bool = False
+    names: list[str] | None = None         # a Hessian's rows and columns (see Formulas.to_json)
+
+    def to_json(self) -> dict:
+        obj = self.result.to_json() if self.result is not None else {"expression": self.program.text}
+        exact = obj.pop("exact", None)     # the fractions last, after everything else
+        if self.formulas is not None:
+            obj.update(self.formulas.to_json(self.latex, self.names))
+        if exact is not None:
+            obj["exact"] = exact
+        return obj
+
 
 def reserved_names(program) -> set[str]:
     """Names a definition must not take: the program's own, the functions, pi and e."""

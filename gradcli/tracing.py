@@ -130,7 +130,8 @@ class Trace:
         return self.handles[self.output]
 
     def to_json(self) -> dict:
-        """SPEC §3: the grad object plus the output id and every node, inputs first."""
+        """trace --json (README "Tracing the graph"): the grad object plus the output id
+        and every node, inputs first."""
         obj = self.result.to_json()
         obj["output"] = self.output
         isfinite = math.isfinite

@@ -132,7 +132,8 @@ class TrainResult:
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self, history: bool = True) -> dict:
-        """SPEC §3: expression, params, loss, steps, history of {step, loss} (the steps kept).
+        """train --json (README "Training"): expression, params, loss, steps,
+        history of {step, loss} (the steps kept).
 
         "warnings" is there only when there are some; history=False leaves
         "history" out, for a caller that writes the steps as they come.
@@ -160,7 +161,7 @@ def resolve_inputs(program, params: Mapping[str, object], values: Mapping[str, o
 
     Returns (initial parameter values, {bound name: value}, [column names]).
     """
-    from .bindings import bind
+    from .bindings import bind, binding_example
 
     inputs, assigned = program.inputs, list(program.graph.assigned)
     values = dict(values or {})
@@ -178,9 +179,8 @@ def resolve_inputs(program, params: Mapping[str, object], values: Mapping[str, o
     scalars = {n: checked[n] for n in values}
     if rest and data_columns is None:
         names = ", ".join(f"'{n}'" for n in rest)
-        example = " ".join(f"-{n} 1" if len(n) == 1 else f"--{n} 1" for n in rest)
         raise GradNameError(f"no value for {names}",
-                            hint=f"give a value ({example}), make it a parameter "
+                            hint=f"give a value ({binding_example(rest)}), make it a parameter "
                                  f"(--param {next(iter(rest))}=0), or read it from --data FILE")
     return initial, scalars, list(rest)
 

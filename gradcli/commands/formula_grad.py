@@ -49,22 +49,10 @@ def formula_grad_command(args, as_json: bool, wrt, *, symbolic: bool, latex: boo
 
 
 def _print_json(program, result, formulas, latex: bool) -> None:
+    from ..formulas import FormulaAnswer
     from ..views.json_view import dumps
 
-    obj = result.to_json() if result is not None else {"expression": program.text}
-    if formulas is not None:
-        obj["formulas"] = formulas.text
-        if formulas.definitions:
-            obj["definitions"] = formulas.definitions
-        if latex:
-            obj["latex"] = formulas.latex
-            if formulas.latex_definitions:
-                obj["latex_definitions"] = formulas.latex_definitions
-        if formulas.notes:
-            obj["notes"] = formulas.notes
-    if "exact" in obj:            # the fractions last, after everything else
-        obj["exact"] = obj.pop("exact")
-    click.echo(dumps(obj), nl=False)
+    click.echo(dumps(FormulaAnswer(program, result, formulas, latex).to_json()), nl=False)
 
 
 def _print_human(program, result, formulas, latex: bool) -> None:
@@ -81,7 +69,7 @@ def _print_human(program, result, formulas, latex: bool) -> None:
             for name, g in grads.items():
                 value = result.inputs.get(name)
                 if value is None:                   # an assigned name asked for with --wrt
-                    value = _intermediate(program, result, name)
+                    value = result.values[program.node_of(name)]
                 rows.append((name, value, g))
             c.print(view.gradient_table(output, rows))
     if formulas is not None:
@@ -91,12 +79,3 @@ def _print_human(program, result, formulas, latex: bool) -> None:
             labels = {name: view.partial(output, name) for name in formulas.text}
         view.print_formulas(c, labels, formulas, latex)
         view.print_notes(formulas.notes)
-
-
-def _intermediate(program, result, name):
-    node = program.node_of(name)
-    if hasattr(result, "values"):
-        return result.values[node]
-    from ..exact import exact_values
-
-    return exact_values(program, result.inputs)[node]

@@ -56,27 +56,11 @@ def hessian_command(args, as_json, wrt, exact, symbolic, latex):
         _print_human(program, hg.names, result, formulas, latex)
 
 
-def _matrix(names, upper: dict) -> dict:
-    return {x: {y: upper[(x, y) if (x, y) in upper else (y, x)] for y in names} for x in names}
-
-
 def _print_json(program, names, result, formulas, latex: bool) -> None:
+    from ..formulas import FormulaAnswer
     from ..views.json_view import dumps
 
-    obj = result.to_json() if result is not None else {"expression": program.text}
-    if formulas is not None:
-        obj["formulas"] = _matrix(names, formulas.text)
-        if formulas.definitions:
-            obj["definitions"] = formulas.definitions
-        if latex:
-            obj["latex"] = _matrix(names, formulas.latex)
-            if formulas.latex_definitions:
-                obj["latex_definitions"] = formulas.latex_definitions
-        if formulas.notes:
-            obj["notes"] = formulas.notes
-    if "exact" in obj:
-        obj["exact"] = obj.pop("exact")
-    click.echo(dumps(obj), nl=False)
+    click.echo(dumps(FormulaAnswer(program, result, formulas, latex, names).to_json()), nl=False)
 
 
 def _print_human(program, names, result, formulas, latex: bool) -> None:

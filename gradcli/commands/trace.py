@@ -10,22 +10,6 @@ from ..errors import GradUsageError
 FORMATS = ["text", "dot", "mermaid", "svg"]
 
 
-def _console():
-    """Rich on stdout, as wide as COLUMNS says where it is set; else the terminal's
-    width, and without a terminal a fixed 100 so that piped output is stable."""
-    import os
-    import sys
-
-    from rich.console import Console
-
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        width = int(columns)
-    else:
-        width = None if sys.stdout.isatty() else 100
-    return Console(highlight=False, width=width)
-
-
 def _note(message: str) -> None:
     click.echo(f"gradcli: note: {message}", err=True)
 
@@ -74,6 +58,7 @@ def _write_svg(trace, path: str, digits: int | None) -> None:
 
 
 def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
+    from ..views.human import console as make_console
     from ..views.trace_text import plain_parts, print_steps, print_trace
 
     if latex:   # a solution sheet to paste: plain text, no Rich styling or wrapping
@@ -82,7 +67,7 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
 
         click.echo("\n".join(render_latex(narrate(trace), digits)))
         return
-    console = _console()
+    console = make_console(pipe_width=100)  # piped output stays 100 wide, stable
     if steps:
         print_steps(console, trace, digits)
         return

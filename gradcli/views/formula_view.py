@@ -14,10 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..numbers import fmt
-
-
-def console(stderr: bool = False) -> Console:
-    return Console(highlight=False, stderr=stderr)
+from .human import console  # noqa: F401  (the one console, for this module and its callers)
 
 
 def show(v) -> str:

@@ -13,10 +13,27 @@ from rich.table import Table
 from ..numbers import fmt
 
 
-def console() -> Console:
-    # emoji=False: nothing here is written in emoji codes, and Rich's table of them
-    # costs about 10 ms of start-up to load.
-    return Console(highlight=False, emoji=False)
+def console(stderr: bool = False, pipe_width: int | None = None) -> Console:
+    """The one Rich console: results on stdout, or notes and progress on stderr.
+
+    Colour is Rich's choice: none in a pipe or a file, none where NO_COLOR is set.
+    The width is COLUMNS where it is set, else the terminal's; without a terminal
+    it is `pipe_width` (trace's fixed 100, so that piped output is stable) or Rich's
+    80. No highlighting: colour goes only where a view puts it. emoji=False: nothing
+    is written in emoji codes, a name like `:x:` must print as typed, and Rich's
+    table of them costs about 10 ms of start-up to load.
+    """
+    import os
+    import sys
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    elif pipe_width is not None and not (sys.stderr if stderr else sys.stdout).isatty():
+        width = pipe_width
+    else:
+        width = None  # Rich asks the terminal, or falls back to 80
+    return Console(stderr=stderr, width=width, highlight=False, emoji=False)
 
 
 def gradient_table(result) -> Table:

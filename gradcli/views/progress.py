@@ -20,16 +20,14 @@ def training_progress(enabled: bool | None = None):
     if not enabled:  # decided before Rich is imported: --json and pipes never load it
         yield None
         return
-    from rich.console import Console
-
-    err = Console(stderr=True)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..numbers import fmt
+    from .human import console
 
     columns = (TextColumn("training"), BarColumn(), MofNCompleteColumn(),
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
         task = bar.add_task("train", total=None, loss="…")
         next_draw = 0.0
 
