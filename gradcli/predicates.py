@@ -79,9 +79,14 @@ def reads(pred: tuple) -> set[str]:
 
 
 def _test(left: int, rel, right: int | None, number):
-    if right is None:
-        return lambda a, b=None, out=None: rel((a, b, out)[left], number)
-    return lambda a, b=None, out=None: rel((a, b, out)[left], (a, b, out)[right])
+    if right is not None:
+        return lambda a, b=None, out=None: rel((a, b, out)[left], (a, b, out)[right])
+    # A name against a number, the common case: one closure per slot (this runs at every pow).
+    if left == 0:
+        return lambda a, b=None, out=None: rel(a, number)
+    if left == 1:
+        return lambda a, b=None, out=None: rel(b, number)
+    return lambda a, b=None, out=None: rel(out, number)
 
 
 def _always(a, b=None, out=None):
