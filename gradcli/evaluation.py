@@ -18,6 +18,7 @@ from . import kernels
 from . import ops as O
 from . import rational_kernels as R
 from .exprgraph import CHAIN, GUARD, as_fraction
+from .predicates import holds
 
 _FLOAT = {op: getattr(kernels, op.kernel) for op in O.ALL_OPS if op.kernel}
 _FLOAT[CHAIN] = kernels.mul
@@ -79,7 +80,7 @@ def evaluate(g, inputs: dict, *, exact: bool = False, needed: list[bool] | None 
             masked_op, k = g.masks[i]
             if any(isinstance(v, Failed) for v in on):
                 vals[i] = next(v for v in on if isinstance(v, Failed))
-            elif masked_op.zero_where[k](*on, *([None] * (2 - len(on)))):
+            elif holds(masked_op.zero_where[k], *on):
                 vals[i] = zero
             else:
                 vals[i] = value

@@ -30,6 +30,7 @@ from fractions import Fraction
 from .api import Program
 from .bindings import binding_example
 from .errors import GradcliError
+from .predicates import holds
 
 INPUT_NAMES = ["x", "y", "z", "w"]
 NODE_NAMES = ["q", "r", "s", "t", "u", "v", "p", "g", "h"]
@@ -123,7 +124,7 @@ def _acceptable(program: Program, bindings: dict[str, float]) -> bool:
         return False
     v = result.values
     for i, op in enumerate(g.ops):
-        if op.kink is not None and op.kink(*(v[j] for j in g.args[i])):
+        if op.kink is not None and holds(op.kink, *(v[j] for j in g.args[i])):
             return False
         if op.name == "relu" and abs(v[g.args[i][0]]) < KINK_MARGIN:
             return False

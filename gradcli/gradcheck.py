@@ -31,6 +31,7 @@ from .errors import CheckFailed, GradcliError, GradNameError, GradUsageError
 from .numbers import fmt
 from .ops import INPUT
 from .passes import forward
+from .predicates import holds
 
 EPS, ATOL, RTOL = 1e-6, 1e-5, 1e-3  # torch.autograd.gradcheck's defaults
 
@@ -152,7 +153,7 @@ def _kinks(p: Program, result: Result) -> list[tuple[str, set[str]]]:
     """The kinks the point sits on: (note, names whose difference crosses it)."""
     g, vals, grads = p.graph, result.values, result.grads
     found = [i for i in range(len(g)) if g.ops[i].kink is not None and grads[i] != 0
-             and g.ops[i].kink(*(vals[j] for j in g.args[i]))]
+             and holds(g.ops[i].kink, *(vals[j] for j in g.args[i]))]
     if not found:
         return []
     names = list(dict.fromkeys(result.wrt))

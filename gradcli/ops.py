@@ -7,13 +7,16 @@ printed form, the convention at kinks and what the operation needs of its
 inputs. Derivative rules speak of the inputs `a` and `b` and of the
 operation's own value `out`; they are compiled once (see `rules.py`) into
 number crunchers, and can later be instantiated as graph nodes for formulas
-and second derivatives.
+and second derivatives. Conditions (kinks, PyTorch's masks, the cause of a
+value that is not finite) are data, such as `("b", "==", 0)`, read by
+`predicates.py` in every kind of number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+
+from . import predicates
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -27,23 +30,28 @@ class Op:
     prec: int = 9                  # printing precedence: higher binds tighter
     domain: str = "the result is not a finite number"  # said when the value is not finite
     # Kink convention: where the derivative is taken by convention (PyTorch's).
-    kink: Callable | None = None   # inputs -> True at the kink
+    kink: tuple | None = None      # a predicate over the inputs: it holds at the kink
     kink_note: str = ""
     # Local derivatives that are 0 by convention where the rule would give nan
-    # (PyTorch's masks for pow); one predicate or None per input, and the same
-    # condition in words over {a} and {b}, for formulas that cannot show it.
+    # (PyTorch's masks for pow); one predicate or None per input.
     zero_where: tuple = ()
-    zero_where_text: tuple[str, ...] = ()
     doc: str = ""
     aliases: tuple[str, ...] = field(default=())
     latex: str = ""                # a function's LaTeX name (default: \operatorname{name})
-    # Where one domain sentence would list every cause: the cause, from the inputs.
-    explain: Callable | None = None
+    # Where one domain sentence would list every cause: (predicate over a, b and
+    # out, cause) pairs, the first that holds is said.
+    explain: tuple = ()
+
+    @property
+    def zero_where_text(self) -> tuple[str, ...]:
+        """Each mask in words over {a} and {b}, for formulas that cannot show it."""
+        return tuple(predicates.words(p) if p is not None else "" for p in self.zero_where)
 
     def reason(self, inputs: tuple, value: float) -> str:
         """Why the value is not finite, for a math error."""
-        if self.explain is not None:
-            return self.explain(*inputs, value)
+        for pred, cause in self.explain:
+            if predicates.holds(pred, *inputs, *(None,) * (2 - len(inputs)), value):
+                return cause
         return self.domain
 
     def __repr__(self) -> str:
@@ -70,20 +78,20 @@ SUB = _infix("sub", "-", 1, "sub", ("1", "-1"), domain=OVERFLOW)
 MUL = _infix("mul", "*", 2, "mul", ("b", "a"), domain=OVERFLOW)
 DIV = _infix("div", "/", 2, "div", ("1 / b", "-out / b"),
              domain="division by zero, or a quotient that overflows a double",
-             explain=lambda a, b, v: "division by zero" if b == 0 else OVERFLOW)
+             explain=((("b", "==", 0), "division by zero"), ((), OVERFLOW)))
 NEG = Op("neg", 1, "neg", ("-1",), "-", "prefix", 3)
 POW = _infix(
     "pow", "^", 4, "power", ("b * a^(b - 1)", "log(a) * out"),
     domain=("a power needs a positive base when the exponent is not a whole number, "
             "a non-zero base when it is negative, and a result that fits a double"),
     # PyTorch: ∂/∂a is 0 where b = 0; ∂/∂b is 0 where a = 0 and b >= 0.
-    zero_where=(lambda a, b: b == 0, lambda a, b: (a == 0) & (b >= 0)),
-    zero_where_text=("{b} = 0", "{a} = 0 and {b} ≥ 0"),
-    kink=lambda a, b: a == 0,
+    zero_where=(("b", "==", 0), (("a", "==", 0), ("b", ">=", 0))),
+    kink=("a", "==", 0),
     kink_note="at base 0, ∂/∂exponent is taken as 0 (PyTorch)",
-    explain=lambda a, b, v: ("0 to a negative power is infinite" if a == 0 else
-                             "a negative number to a power that is not a whole number is not real"
-                             if v != v else OVERFLOW),
+    explain=((("a", "==", 0), "0 to a negative power is infinite"),
+             # out != out: nan, the one value not equal to itself
+             (("out", "!=", "out"), "a negative number to a power that is not a whole number is not real"),
+             ((), OVERFLOW)),
 )
 
 FUNCTIONS_LIST = [
@@ -116,24 +124,24 @@ FUNCTIONS_LIST = [
     # σ(a)·σ(-a), not σ(1-σ): exact where σ(a) rounds to 1.
     _fn("sigmoid", 1, "sigmoid", ("out * sigmoid(-a)",), doc="1/(1+e^-a)", latex=r"\sigma"),
     _fn("softplus", 1, "softplus", ("sigmoid(a)",), doc="log(1+e^a), without overflow"),
-    _fn("relu", 1, "relu", ("step(a)",), kink=lambda a: a == 0,
+    _fn("relu", 1, "relu", ("step(a)",), kink=("a", "==", 0),
         kink_note="relu'(0) = 0 (PyTorch)"),
-    _fn("leaky_relu", 1, "leaky_relu", ("0.01 + 0.99 * step(a)",), kink=lambda a: a == 0,
+    _fn("leaky_relu", 1, "leaky_relu", ("0.01 + 0.99 * step(a)",), kink=("a", "==", 0),
         kink_note="leaky_relu'(0) = 0.01, the slope (PyTorch)"),
     # step(a) + b*(1 - step(a)), not b + (1 - b)*step(a): exact in both branches for any slope.
     _fn("leaky_relu", 2, "leaky_relu", ("step(a) + b * (1 - step(a))", "min(a, 0)"),
-        kink=lambda a, b: a == 0, kink_note="leaky_relu'(0) = a, the slope (PyTorch)"),
-    _fn("abs", 1, "absolute", ("sign(a)",), kink=lambda a: a == 0,
+        kink=("a", "==", 0), kink_note="leaky_relu'(0) = a, the slope (PyTorch)"),
+    _fn("abs", 1, "absolute", ("sign(a)",), kink=("a", "==", 0),
         kink_note="abs'(0) = 0 (PyTorch)"),
-    _fn("sign", 1, "sign", ("0",), kink=lambda a: a == 0,
+    _fn("sign", 1, "sign", ("0",), kink=("a", "==", 0),
         kink_note="sign'(0) is taken as 0 (PyTorch)", doc="-1, 0 or 1"),
-    _fn("step", 1, "step", ("0",), kink=lambda a: a == 0,
+    _fn("step", 1, "step", ("0",), kink=("a", "==", 0),
         kink_note="step'(0) is taken as 0", doc="1 where a > 0, else 0 (relu's derivative)"),
     _fn("max", 2, "maximum", ("(1 + sign(a - b)) / 2", "(1 - sign(a - b)) / 2"),
-        kink=lambda a, b: a == b, kink_note="a tie splits the gradient evenly (PyTorch)",
+        kink=("a", "==", "b"), kink_note="a tie splits the gradient evenly (PyTorch)",
         latex=r"\max"),
     _fn("min", 2, "minimum", ("(1 - sign(a - b)) / 2", "(1 + sign(a - b)) / 2"),
-        kink=lambda a, b: a == b, kink_note="a tie splits the gradient evenly (PyTorch)",
+        kink=("a", "==", "b"), kink_note="a tie splits the gradient evenly (PyTorch)",
         latex=r"\min"),
 ]
 

@@ -30,7 +30,8 @@ from __future__ import annotations
 from . import kernels_np
 from .graph import Graph
 from .ops import ALIAS, CONST, INPUT
-from .plan_ir import AT_COMPILE, IR, PER_BATCH, PER_STEP, REDUCTIONS, reads
+from .plan_ir import AT_COMPILE, IR, PER_BATCH, PER_STEP, REDUCTIONS
+from .predicates import MAYBE, array_function, verdict
 from .rules import rule_graph
 
 LEAVES = ("const", "column", "param", "rows")
@@ -55,14 +56,13 @@ def _local(ir: IR, op, k: int, a: int, b: int | None, out: int) -> int | None:
     local = _instantiate(ir, rule_graph(op.grads[k]), {"a": a, "b": b, "out": out})
     predicate = op.zero_where[k] if k < len(op.zero_where) else None
     if predicate is not None:
-        args = {"a": a, "b": b}
-        if all(args[name] in ir.value for name in reads(predicate)):
-            # Decided now: the predicate reads constants only (x^2: is 2 == 0?).
-            known = {name: ir.value.get(i, 0.0) for name, i in args.items() if i is not None}
-            if predicate(known.get("a", 0.0), known.get("b", 0.0)):
-                local = ir.const(0.0)
-        else:  # decided row by row: kernels_np's masked_zero, as in arrays.py
-            local = ir.call(kernels_np.masked_zero, ir.call(predicate, a, b), local)
+        # Decided now where the constants decide it (x^2: is 2 == 0?), else row by row
+        # with kernels_np's masked_zero, as in arrays.py.
+        decided = verdict(predicate, ir.value.get(a), None if b is None else ir.value.get(b))
+        if decided is MAYBE:
+            local = ir.call(kernels_np.masked_zero, ir.call(array_function(predicate), a, b), local)
+        elif decided:
+            local = ir.const(0.0)
     if ir.value.get(local) == 0:
         return None  # nothing flows through a constant 0 (as in passes.backward)
     return local

@@ -29,11 +29,10 @@ recursion grows with the program.
 
 from __future__ import annotations
 
-import dis
-
 import numpy as np
 
 from . import kernels_np
+from .predicates import reads  # noqa: F401  (the names a zero_where predicate reads; tests import it here)
 
 # When a node's value is known.
 AT_COMPILE, PER_BATCH, PER_STEP = 0, 1, 2
@@ -320,18 +319,3 @@ EXPANSIONS = {
     "sigmoid": _sigmoid, "softplus": _softplus, "relu": _relu, "step": _step,
     "leaky_relu": _leaky_relu, "sech": _sech, "identity": lambda ir, a: a,
 }
-
-
-# -- the zero_where conventions of ops.py (pow at 0) ---------------------------
-
-def reads(predicate) -> set[str]:
-    """The argument names a zero_where predicate reads (from its bytecode)."""
-    code = predicate.__code__
-    params = set(code.co_varnames[:code.co_argcount])
-    found: set[str] = set()
-    for ins in dis.get_instructions(predicate):
-        if ins.opname.startswith("LOAD_FAST"):
-            names = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
-            found.update(n for n in names if n in params)
-    return found
-

@@ -13,7 +13,7 @@ import math
 from functools import lru_cache
 from types import ModuleType
 
-from . import kernels
+from . import kernels, predicates
 from .graph import Graph
 from .ops import CONST, INPUT, Op
 
@@ -82,13 +82,15 @@ def compile_rule(text: str, backend: ModuleType = kernels):
 
 
 def _guarded(rule, zero_where, backend):
-    """Apply a convention: the local derivative is 0 where zero_where(a, b) holds."""
+    """Apply a convention: the local derivative is 0 where the predicate zero_where holds."""
     if not callable(rule):
         return rule
     masked_zero = getattr(backend, "masked_zero", None)
     if masked_zero is not None:  # arrays: decide element by element
-        return lambda a, b, out: masked_zero(zero_where(a, b), rule(a, b, out))
-    return lambda a, b, out: 0.0 if zero_where(a, b) else rule(a, b, out)
+        mask = predicates.array_function(zero_where)
+        return lambda a, b, out: masked_zero(mask(a, b, out), rule(a, b, out))
+    holds, zero = predicates.function(zero_where), getattr(backend, "number", float)(0)
+    return lambda a, b, out: zero if holds(a, b, out) else rule(a, b, out)
 
 
 @lru_cache(maxsize=None)

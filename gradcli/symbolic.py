@@ -13,7 +13,7 @@ on a gradient node gives second derivatives.
 Conventions carry over: the kink rules are written in the language already
 (relu' is step(a), abs' is sign(a)); a mask of `zero_where` (pow's) becomes
 a GUARD node, or 0, or nothing, depending on whether its predicate can be
-decided from constants; adjoint × local is a CHAIN node (0 where the adjoint
+decided from constants (`predicates.verdict`); adjoint × local is a CHAIN node (0 where the adjoint
 is 0). Only what the asked gradients need is built: no adjoint flows into a
 node that depends on none of the targets (the exponent 2 of x^2 gets none,
 so its log(x)·out is never made).
@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import ops as O
+from . import predicates
 from .exprgraph import CHAIN, GUARD, Expr, from_graph
 from .graph import Graph
+from .predicates import MAYBE
 from .rules import rule_graph
 
 
@@ -36,50 +38,10 @@ def template(op: O.Op, k: int) -> Graph:
     return rule_graph(op.grads[k])
 
 
-class _Maybe:
-    """The answer of a comparison with an unknown value; & and | with it as in 3-valued logic."""
-
-    def __and__(self, other):
-        return False if other is False else self
-
-    __rand__ = __and__
-
-    def __or__(self, other):
-        return True if other is True else self
-
-    __ror__ = __or__
-
-    def __invert__(self):
-        return self
-
-    def __bool__(self):
-        raise TypeError("a mask predicate used 'and'/'or'; write '&' and '|'")
-
-
-MAYBE = _Maybe()
-
-
-class _Unknown:
-    """A value not known while the graph is built: every comparison with it is MAYBE."""
-
-    def _compare(self, other):
-        return MAYBE
-
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _compare
-    __hash__ = object.__hash__
-
-
-UNKNOWN = _Unknown()
-
-
 def _mask_verdict(e: Expr, pred, inputs: tuple[int, ...]):
     """True: the mask holds for all values (local derivative 0); False: never; MAYBE: it depends."""
-    known = []
-    for j in inputs:
-        known.append(e.consts[j] if e.ops[j] is O.CONST else UNKNOWN)
-    known += [None] * (2 - len(known))
-    verdict = pred(*known)
-    return verdict if verdict is MAYBE else bool(verdict)
+    known = [e.consts[j] if e.ops[j] is O.CONST else None for j in inputs]   # None: not known
+    return predicates.verdict(pred, *known)
 
 
 def local_derivative(e: Expr, op: O.Op, k: int, node: int) -> int:

@@ -24,6 +24,7 @@ from .graph import Graph
 from .numbers import fmt
 from .ops import CONST, Op
 from .passes import gradient_error, local_derivatives, no_gc
+from .predicates import holds
 
 VANISHING = 1e-6      # |gradient| below this, on a node an input reaches: the gradient vanishes
 EXPLODING = 1e6       # |gradient| above this: the gradient explodes
@@ -149,7 +150,7 @@ class Trace:
 def _kink_note(op: Op, ins: tuple[float, ...]) -> str:
     if op.kink is None:
         return ""
-    return op.kink_note if op.kink(*ins) else ""
+    return op.kink_note if holds(op.kink, *ins) else ""
 
 
 def trace(program: Program | str, values: Mapping[str, object] | None = None, /, *,
