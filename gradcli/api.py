@@ -33,6 +33,18 @@ class Result:
     grads: list[float] | None = None         # every node's ∂output/∂node, by node id
     wrt: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # gradients whose digits may be lost
+    mode: str = "reverse"                    # how the gradients were found
+    forward_grads: dict[str, float] | None = None   # --mode forward: ∂output/∂name from tangents
+    forward_products: int | None = None      # --mode forward: the tangent passes' products
+
+    @property
+    def products(self) -> int:
+        """How many local-derivative products the mode performed (README: two modes)."""
+        if self.mode == "forward":
+            return self.forward_products
+        from .forward_mode import reverse_products
+
+        return reverse_products(self.program.graph, self.grads)
 
     @property
     def expression(self) -> str:
@@ -45,13 +57,15 @@ class Result:
     @property
     def gradient(self) -> dict[str, float]:
         """∂output/∂name for each name asked for (every input by default)."""
+        if self.forward_grads is not None:
+            return {name: self.forward_grads[name] for name in self.wrt}
         if self.grads is None:
             raise ValueError("this result was evaluated without gradients: use grad()")
         return {name: self.grads[self.program.node_of(name)] for name in self.wrt}
 
     def to_json(self) -> dict:
         obj = {"expression": self.expression, "inputs": dict(self.inputs), "value": self.value}
-        if self.grads is not None:
+        if self.grads is not None or self.forward_grads is not None:
             obj["gradient"] = self.gradient
         if self.warnings:
             obj["warnings"] = list(self.warnings)
@@ -93,8 +107,10 @@ class Program:
             return Result(self, inputs, forward(self.graph, inputs))
 
     def grad(self, values: Mapping[str, object] | None = None, /, *,
-             wrt: Iterable[str] | None = None, **kw) -> Result:
+             wrt: Iterable[str] | None = None, mode: str = "reverse", **kw) -> Result:
         """Forward and backward passes; gradients of the output for `wrt` (default: every input).
+
+        mode="forward" finds them by one tangent pass per name in `wrt` instead.
 
         `wrt` may also name assigned intermediates. A non-finite gradient among
         those asked for is a math error.
@@ -104,6 +120,14 @@ class Program:
         for name in names:
             self.node_of(name)  # unknown names fail before any work
         g = self.graph
+        if mode == "forward":
+            from .forward_mode import forward_gradients
+
+            with no_gc():
+                vals = forward(g, inputs)
+                fgrads, _, products = forward_gradients(g, vals, {n: self.node_of(n) for n in names})
+            return Result(self, inputs, vals, None, names, mode="forward", forward_grads=fgrads,
+                          forward_products=products)
         doubts: list = []
         with no_gc():
             vals = forward(g, inputs)

@@ -53,6 +53,7 @@ class NodeTrace:
     depends: bool                    # it depends on some input variable
     named: bool                      # its label is a name (input, constant, assigned), not text
     kink: str = ""                   # the convention used, where it sits exactly at a kink
+    tangent: dict | None = None      # --mode forward: {input name: ∂node/∂input}
     vanishing: bool = False          # see _health()
     exploding: bool = False
 
@@ -67,6 +68,12 @@ class Trace:
     # this is set (`--show-constants`): a constant is not something a student updates.
     # JSON always has them.
     show_constants: bool = False
+    mode: str = "reverse"
+
+    @property
+    def products(self) -> int:
+        """The local-derivative products the mode performed (README: two modes)."""
+        return self.result.products
 
     @property
     def graph(self) -> Graph:
@@ -135,6 +142,8 @@ class Trace:
         and every node, inputs first."""
         obj = self.result.to_json()
         obj["output"] = self.output
+        obj["products"] = self.products
+        forward = self.mode == "forward"
         isfinite = math.isfinite
         rows = []
         add = rows.append
@@ -143,6 +152,8 @@ class Trace:
             add({"id": n.id, "op": n.op.name, "label": n.label, "inputs": list(n.inputs),
                  "value": n.value, "grad": grad if isfinite(grad) else None,
                  "local": [v if isfinite(v) else None for v in local] if local else []})
+            if forward:   # a tangent that no input reaches stays finite; null like grad elsewhere
+                rows[-1]["tangent"] = {k: v if isfinite(v) else None for k, v in n.tangent.items()}
         obj["nodes"] = rows
         return obj
 
@@ -154,13 +165,26 @@ def _kink_note(op: Op, ins: tuple[float, ...]) -> str:
 
 
 def trace(program: Program | str, values: Mapping[str, object] | None = None, /, *,
-          wrt: Iterable[str] | None = None, **kw) -> Trace:
-    """Forward and backward passes, kept for every node, with each edge's local derivative."""
+          wrt: Iterable[str] | None = None, mode: str = "reverse", **kw) -> Trace:
+    """Forward and backward passes, kept for every node, with each edge's local derivative.
+
+    mode="forward" adds every node's tangents (one pass per name in wrt, default every
+    input) and takes the gradient from them; each node's grad still comes from the
+    backward pass, which is not counted in the forward mode's products.
+    """
     if isinstance(program, str):
         program = Program(program)
     result = program.grad(values, wrt=wrt, **kw)   # binds, runs both passes, checks --wrt
     g = program.graph
     vals, grads = result.values, result.grads
+    tangents = None
+    if mode == "forward":
+        from .forward_mode import forward_gradients
+
+        seeds = {name: program.node_of(name) for name in result.wrt}
+        with no_gc():
+            fgrads, tangents, products = forward_gradients(g, vals, seeds, keep=True)
+        result.mode, result.forward_grads, result.forward_products = "forward", fgrads, products
     with no_gc():
         live = g.feeds_output()
         depends = g.depends_on_input()
@@ -174,9 +198,10 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
             ins = g.args[i]
             kink = _kink_note(op, tuple(vals[j] for j in ins)) if op.kink else ""
             nodes.append(NodeTrace(i, op, g.label(i), ins, vals[i], grads[i], locals_[i],
-                                   live[i], depends[i], i in names, kink))
+                                   live[i], depends[i], i in names, kink,
+                                   tangents and {k: t[i] for k, t in tangents.items()}))
         _health(nodes)
-    return Trace(result, nodes)
+    return Trace(result, nodes, mode=mode)
 
 
 def _local_derivatives(g: Graph, vals: list[float]) -> list[tuple[float, ...]]:

@@ -57,6 +57,9 @@ def test_a_big_steps_narration_is_plain(cli):
     r = cli("trace", "x" + "*1.5+x" * k, "-x", "1", "--steps")   # k terms x*1.5, then + x
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
+    # the last line counts the backward pass's products (README: two modes): 2 per mul and add
+    assert lines.pop() == f"reverse mode: {4 * k} local-derivative products (one backward pass)"
+    lines.pop()
     assert len([ln for ln in lines if ln.startswith("  #")]) == 3 * k + 1   # a line a node
     assert lines[-1].startswith("  ∂f/∂x = ") and lines[-1].split("    (")[0].endswith(
         f"= {1.5 * k + 1:g}")                                              # by hand: 1.5k + 1

@@ -107,6 +107,7 @@ def test_json_is_the_grad_object_plus_nodes(cli):
     assert r.json == {
         "expression": "(x+y)*z", "inputs": {"x": 1, "y": 3, "z": -3}, "value": -12,
         "gradient": {"x": -3, "y": -3, "z": 4}, "output": 4,
+        "products": 4,   # the backward pass: 2 edges out of the mul, 2 out of the add
         "nodes": [
             {"id": 0, "op": "input", "label": "x", "inputs": [], "value": 1, "grad": -3, "local": []},
             {"id": 1, "op": "input", "label": "y", "inputs": [], "value": 3, "grad": -3, "local": []},

@@ -58,7 +58,11 @@ def eval_command(args, as_json, batch):
 @click.option("--latex", is_flag=True, help="The formulas in LaTeX (implies --symbolic).")
 @click.option("--exact", is_flag=True,
               help="Fractions stay exact (-x 1/3); JSON adds them as strings beside the numbers.")
-def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, latex, exact):
+@click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
+              show_default=True,
+              help="reverse: one backward pass gives every gradient; forward: one tangent pass "
+                   "per input (or per --wrt name).")
+def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, latex, exact, mode):
     """The value of EXPR and its gradient (forward and backward passes).
 
     \b
@@ -70,7 +74,16 @@ def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, la
       gradcli grad "x^3 * sin(y)" -x 1.5 -y 0.3 --check
       gradcli grad "x^2 * sin(y)" --symbolic
       gradcli grad "(x+y)/(x*y)" -x 1/3 -y 2 --exact
+      gradcli grad "(x+y)*z" -x 1 -y 3 -z -3 --mode forward
     """
+    if mode == "forward":
+        from ..errors import GradUsageError
+
+        other = next((o for o, on in (("--symbolic", symbolic), ("--latex", latex), ("--exact", exact),
+                                      ("--batch", batch is not None), ("--check", check)) if on), None)
+        if other:
+            raise GradUsageError(f"--mode forward works on floats at one point; it does not go "
+                                 f"with {other}", hint="leave out --mode (reverse is the default)")
     if symbolic or latex or exact:
         from .formula_grad import formula_grad_command
 
@@ -92,7 +105,7 @@ def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, la
     from ..api import Program
 
     text, given = split_args(args)
-    result = Program(text).grad(given, wrt=wrt_names(wrt))
+    result = Program(text).grad(given, wrt=wrt_names(wrt), mode=mode)
     for note in result.warnings:   # digits lost to cancellation or underflow (also in JSON)
         click.echo(f"gradcli: warning: {note}", err=True)
     if as_json:

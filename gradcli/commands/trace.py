@@ -97,7 +97,10 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
               help="Significant digits shown (default 12 in text, 4 in pictures); JSON has them all.")
 @click.option("--latex", is_flag=True,
               help="With --steps: the narration as LaTeX (an align* environment, needs amsmath).")
-def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex):
+@click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
+              show_default=True,
+              help="forward: also every node's tangent ∂node/∂input, one pass per input (or --wrt name).")
+def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode):
     """Every node of EXPR: its value, its gradient and the local derivatives.
 
     The graph is printed as a tree (output first) and a table (inputs first);
@@ -113,6 +116,7 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format dot | dot -Tpng > graph.png
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format mermaid
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --json
+      gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --mode forward --steps
     """
     from ..api import Program
     from ..tracing import trace
@@ -122,7 +126,10 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
         raise GradUsageError("--latex goes with --steps (it writes the narration as LaTeX)",
                              hint="for formulas in LaTeX: gradcli grad EXPR --latex")
     text, given = split_args(args)
-    t = trace(Program(text), given, wrt=wrt_names(wrt))
+    if mode == "forward" and (latex or form != "text" or svg_file):
+        raise GradUsageError("--mode forward is shown in the table, --steps and --json; "
+                             "pictures and --latex show the reverse mode only")
+    t = trace(Program(text), given, wrt=wrt_names(wrt), mode=mode)
     t.show_constants = show_constants
     for note in t.result.warnings:   # digits lost to cancellation or underflow (also in JSON)
         click.echo(f"gradcli: warning: {note}", err=True)

@@ -59,3 +59,12 @@ def print_grad(result) -> None:
     c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{fmt(result.value)}[/bold]")
     if result.gradient:
         c.print(gradient_table(result))
+        c.print(products_line(result), style="dim")
+
+
+def products_line(result) -> str:
+    """How many local-derivative products the mode performed (README: two modes)."""
+    n = result.products
+    how = ("one backward pass" if result.mode == "reverse"
+           else f"{len(result.wrt)} tangent pass{'es' if len(result.wrt) != 1 else ''}")
+    return f"{result.mode} mode: {n} local-derivative product{'s' if n != 1 else ''} ({how})"

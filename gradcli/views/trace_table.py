@@ -57,6 +57,8 @@ def notes(trace: Trace, node) -> list[str]:
 def headers(trace: Trace) -> list[str]:
     names = [c[0] for c in _COLUMNS]
     names[5] = f"∂{trace.output_handle}/∂node"
+    if trace.mode == "forward":   # the tangents ∂node/∂input, one per input, in this column
+        names[5] = "d/d" + ", d/d".join(trace.result.wrt) if trace.result.wrt else "tangent"
     return names
 
 
@@ -77,7 +79,8 @@ def rows(trace: Trace, digits: int = 12) -> list[list[str]]:
             n.op.name,
             ", ".join(map(str, n.inputs)),
             show(n.value, digits),
-            show(n.grad, digits) if shown(n.id) else "",
+            (", ".join(show(t, digits) for t in n.tangent.values()) if n.tangent is not None
+             else show(n.grad, digits) if shown(n.id) else ""),
             local,
             ", ".join(notes(trace, n)),
         ])
@@ -126,7 +129,8 @@ def fit(head: list[str], body: list[list[str]], width: int) -> list[int] | None:
     narrow, there is no table layout (None) and the caller stacks the fields.
     Changes body's list cells in place.
     """
-    lists = [k for k, h in enumerate(head) if h in (_COLUMNS[6][0], _COLUMNS[7][0])]
+    lists = [k for k, h in enumerate(head) if h in (_COLUMNS[6][0], _COLUMNS[7][0])
+             or h.startswith("d/d") and ", " in h]   # forward mode's tangents
     for folded in (False, True):
         if folded:
             for k in lists:

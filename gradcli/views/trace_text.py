@@ -13,6 +13,7 @@ from rich.text import Text
 from ..tracing import Trace, show
 from .steps import narrate, render_text
 from .trace_table import PLAIN_ROWS, print_table
+from .human import products_line
 from .tree import fits_rich, print_tree
 
 
@@ -36,13 +37,20 @@ def print_trace(console, trace: Trace, digits: int = 12) -> None:
     lines = [(f"∂{out}/∂{name}", show(g, digits)) for name, g in gradient.items()]
     if plain_table:
         console.file.write("".join(f"{d} = {v}\n" for d, v in lines))
+        console.file.write(products_line(trace.result) + "\n")
     else:
         for d, v in lines:
             console.print(f"{escape(d)} = [red]{v}[/red]")
+        console.print(products_line(trace.result), style="dim")
 
 
 def print_steps(console, trace: Trace, digits: int = 12) -> None:
-    lines = render_text(narrate(trace), digits)
+    if trace.mode == "forward":
+        from .tangent_steps import tangent_lines
+
+        lines = tangent_lines(trace, digits)
+    else:
+        lines = render_text(narrate(trace), digits) + ["", products_line(trace.result)]
     if len(trace.nodes) > PLAIN_ROWS:
         console.file.write("\n".join(lines) + "\n")
         return

@@ -35,6 +35,9 @@ def flags(node) -> str:
 def node_pieces(trace: Trace, i: int, digits: int = 12) -> Pieces:
     n = trace.nodes[i]
     grad = [("  grad ", ""), (show(n.grad, digits), "red")] if trace.shows_grad(i) else []
+    if n.tangent is not None:   # --mode forward: the tangents instead of the gradient
+        grad = [p for name, t in n.tangent.items()
+                for p in ((f"  d/d{name} ", ""), (show(t, digits), "red"))]
     return [(n.label, "bold"), (f"  {n.op.name} #{i}", "dim"),
             ("  value ", ""), (show(n.value, digits), "green"),
             *grad, (flags(n), "yellow")]
