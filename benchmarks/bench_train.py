@@ -155,10 +155,17 @@ def median_ms(fn, repeats: int):
 HAND = Path(__file__).with_name("peers") / "numpy_train.py"
 
 
+# Child processes get a private bytecode cache, as an installed package has its .pyc
+# files: this environment sets PYTHONDONTWRITEBYTECODE, which would otherwise make every
+# gradcli process compile its modules again (about 45 ms) and the hand script not.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CHILD_ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="gradcli-bench-pyc-")
+
+
 def _process(argv: list[str]) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of one process, stdout discarded."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
