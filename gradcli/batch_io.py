@@ -151,7 +151,7 @@ def open_points(path: str):
     if path == "-":
         return Source(getattr(sys.stdin, "buffer", sys.stdin), "standard input"), None
     name = f"the batch file '{path}'"
-    files._refuse_device(path, "the batch file")  # /dev/zero would never end
+    files.refuse_device(path, "the batch file")  # /dev/zero would never end
     try:
         stream = open(path, "rb")
     except OSError as exc:

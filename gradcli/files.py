@@ -22,7 +22,8 @@ MAX_PROGRAM_BYTES = 64 * MiB
 MAX_DATA_BYTES = 1024 * MiB
 
 
-def _refuse_device(path: str, what: str) -> None:
+def refuse_device(path: str, what: str) -> None:
+    """A usage error for a device or a directory; streamed readers call it too."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -51,7 +52,7 @@ def read_bytes(path: str, what: str, limit: int = MAX_DATA_BYTES) -> bytes:
         if stream is None:  # a text stdin (tests): bytes of it
             return _read_capped(sys.stdin, limit, what, "standard input").encode("utf-8")
         return _read_capped(stream, limit, what, "standard input")
-    _refuse_device(path, what)
+    refuse_device(path, what)
     try:
         with open(path, "rb") as f:
             return _read_capped(f, limit, what, path)

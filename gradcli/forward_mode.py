@@ -54,10 +54,12 @@ def tangent_pass(g: Graph, vals: list[float], seed: int, cache: list | None = No
 
 
 def forward_gradients(g: Graph, vals: list[float], seeds: dict[str, int], *,
-                      keep: bool = False) -> tuple[dict[str, float], dict[str, list[float]], int]:
+                      keep: bool = False, locals_: list | None = None
+                      ) -> tuple[dict[str, float], dict[str, list[float]], int]:
     """∂output/∂name for each seed by one tangent pass each; the tangents (when keep) and
-    the total count of products. A non-finite gradient is a math error naming the edge."""
-    cache: list = [None] * len(g)
+    the total count of products. A non-finite gradient is a math error naming the edge.
+    locals_: every node's local derivatives where the caller has them already (a trace)."""
+    cache: list = [None] * len(g) if locals_ is None else list(locals_)
     grads, tangents, products = {}, {}, 0
     stop = len(g) - 1 if keep else g.output
     for name, seed in seeds.items():

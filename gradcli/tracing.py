@@ -178,12 +178,15 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
     g = program.graph
     vals, grads = result.values, result.grads
     tangents = None
+    with no_gc():
+        locals_ = _local_derivatives(g, vals)
     if mode == "forward":
         from .forward_mode import forward_gradients
 
         seeds = {name: program.node_of(name) for name in result.wrt}
         with no_gc():
-            fgrads, tangents, products = forward_gradients(g, vals, seeds, keep=True)
+            fgrads, tangents, products = forward_gradients(g, vals, seeds, keep=True,
+                                                           locals_=locals_)
         result.mode, result.forward_grads, result.forward_products = "forward", fgrads, products
     with no_gc():
         live = g.feeds_output()
@@ -191,7 +194,6 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
         for i, gi in enumerate(grads):
             if depends[i] and not math.isfinite(gi):
                 raise gradient_error(g, vals, grads, i)
-        locals_ = _local_derivatives(g, vals)
         nodes = []
         names = g.names
         for i, op in enumerate(g.ops):
