@@ -2,8 +2,8 @@
 
 Sugiyama's method, kept short: columns by depth (inputs left, the output
 alone on the right, a constant just left of its first use), a dummy point in
-every column that a long wire crosses, a few barycentre sweeps against
-crossings, then heights by least squares under "no overlap" constraints
+every column that a long wire crosses, barycentre sweeps with sifting and
+transposition against crossings (the inputs stay in program order), then heights by least squares under "no overlap" constraints
 (pool-adjacent-violators), alternating left-to-right and right-to-left so
 that wires run straight where they can.
 
@@ -15,6 +15,7 @@ there, above and below it, inside the band its node or dummy owns.
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 
 from ..errors import GradUsageError
@@ -131,13 +132,110 @@ def build(trace, digits):
 
 
 # -- order within each column ------------------------------------------------
+#
+# Column 0 (the inputs, and constants used there) stays in the order the program
+# uses them. The other columns start in program order too, then sweeps alternate
+# down and up: each column is sorted by the barycentre of its wires' places in the
+# column just done, then each item moves to the place in its column with the
+# fewest crossings (sifting) and neighbours swap while that removes crossings
+# (transposition). The best order seen is kept. All loops, no recursion, and
+# deterministic: stable sorts, and a tie keeps an item where it is.
+# benchmarks/bench_crossings.py measures it.
+
+SWEEPS = 24          # at most; STALE sweeps in a row without a better order end it
+STALE = 6
+PORT_STEP = 1 / 100  # a port's offset (±PORT) as a fraction of one place in a column
+
+
+def _edges_between(order, items, L) -> list[tuple[int, float]]:
+    """The wires from column L to L+1, as (place in L, place in L+1 with the port)."""
+    pos = {it: k for k, it in enumerate(order[L + 1])}
+    return [(a_pos, pos[b] + off * PORT_STEP) for a_pos, a in enumerate(order[L])
+            for b, off in items[a].outs]
+
+
+def _inversions(edges: list[tuple[int, float]]) -> int:
+    """Pairs of wires whose ends are in opposite orders: they cross (one start: they do not)."""
+    edges = sorted(edges)
+    seen: list[float] = []   # the far ends of the wires from earlier places, sorted
+    count, k = 0, 0
+    while k < len(edges):
+        j = k
+        while j < len(edges) and edges[j][0] == edges[k][0]:
+            count += len(seen) - bisect_right(seen, edges[j][1])
+            j += 1
+        for m in range(k, j):
+            insort(seen, edges[m][1])
+        k = j
+    return count
+
 
 def _crossings(order, items, L) -> int:
-    pos = {it: k for k, it in enumerate(order[L + 1])}
-    segs = [(a_pos, pos[b] + off / 1000) for a_pos, a in enumerate(order[L])
-            for b, off in items[a].outs]
-    return sum(1 for s in range(len(segs)) for t in range(s)
-               if (segs[s][0] - segs[t][0]) * (segs[s][1] - segs[t][1]) < 0)
+    """The crossings between columns L and L+1."""
+    return _inversions(_edges_between(order, items, L))
+
+
+def _pair_crossings(u, v, items, above, below) -> int:
+    """Crossings among the wires of u and v, u just above v, with both neighbouring columns."""
+    count = 0
+    ends_u = [above[o] for o, _ in items[u].ins]   # a wire leaves its source at the centre
+    ends_v = [above[o] for o, _ in items[v].ins]
+    count += sum(1 for a in ends_u for b in ends_v if a > b)
+    ends_u = [below[b] + off * PORT_STEP for b, off in items[u].outs]
+    ends_v = [below[b] + off * PORT_STEP for b, off in items[v].outs]
+    count += sum(1 for a in ends_u for b in ends_v if a > b)
+    return count
+
+
+def _neighbours(order, L):
+    depth = len(order)
+    above = {it: k for k, it in enumerate(order[L - 1])} if L else {}
+    below = {it: k for k, it in enumerate(order[L + 1])} if L + 1 < depth else {}
+    return above, below
+
+
+def _sift(order, items, L) -> None:
+    """Move each item of column L, in turn, to the place with the fewest crossings."""
+    col = order[L]
+    above, below = _neighbours(order, L)
+    cross = {(u, v): _pair_crossings(u, v, items, above, below)
+             for u in col for v in col if u != v}
+    for u in list(col):
+        here = col.index(u)
+        rest = col[:here] + col[here + 1:]
+        # cost[i]: u's crossings with the others when it goes at place i of rest
+        cost = [sum(cross[(u, w)] for w in rest)]
+        for w in rest:
+            cost.append(cost[-1] + cross[(w, u)] - cross[(u, w)])
+        place = min(range(len(cost)), key=cost.__getitem__)
+        if cost[place] < cost[here]:
+            col[:] = rest[:place] + [u] + rest[place:]
+
+
+def _transpose(order, items, L) -> bool:
+    """One pass of neighbour swaps in column L that lower the crossings; whether any did."""
+    col = order[L]
+    above, below = _neighbours(order, L)
+    changed = False
+    for k in range(len(col) - 1):
+        u, v = col[k], col[k + 1]
+        if _pair_crossings(v, u, items, above, below) < _pair_crossings(u, v, items, above, below):
+            col[k], col[k + 1] = v, u
+            changed = True
+    return changed
+
+
+def _refine(order, items) -> None:
+    """Sift every column, then swap neighbours until no swap helps."""
+    for _ in range(len(items)):   # a pass that changes something removes a crossing
+        if not any([_transpose(order, items, L) for L in range(1, len(order))]):
+            break
+    for L in range(1, len(order)):
+        if len(order[L]) > 2:
+            _sift(order, items, L)
+    for _ in range(len(items)):
+        if not any([_transpose(order, items, L) for L in range(1, len(order))]):
+            return
 
 
 def order_columns(items) -> list[list[int]]:
@@ -154,23 +252,32 @@ def order_columns(items) -> list[list[int]]:
         return sum(_crossings(o, items, L) for L in range(depth - 1))
 
     best, best_count = [c[:] for c in order], total(order)
-    for sweep in range(8):
+    stale = 0
+    for sweep in range(SWEEPS):
+        if best_count == 0 or stale >= STALE:
+            break
         down = sweep % 2 == 0
-        for L in (range(1, depth) if down else range(depth - 2, -1, -1)):
+        for L in (range(1, depth) if down else range(depth - 2, 0, -1)):
             near = order[L - 1] if down else order[L + 1]
             pos = {it: k for k, it in enumerate(near)}
             here = {it: k for k, it in enumerate(order[L])}
+            scale = len(near) / len(order[L])   # read before the sort, which empties the list
 
             def barycentre(k):
-                links = items[k].ins if down else items[k].outs
-                if not links:
-                    return here[k]
-                return sum(pos[o] + off / 100 for o, off in links) / len(links)
+                if down:
+                    ends = [pos[o] for o, _ in items[k].ins]
+                else:
+                    ends = [pos[b] + off * PORT_STEP for b, off in items[k].outs]
+                # an item with no wire that way keeps its place, scaled to the near column
+                return sum(ends) / len(ends) if ends else here[k] * scale
 
             order[L].sort(key=barycentre)
+        _refine(order, items)
         count = total(order)
         if count < best_count:
-            best, best_count = [c[:] for c in order], count
+            best, best_count, stale = [c[:] for c in order], count, 0
+        else:
+            stale += 1
     return best
 
 

@@ -238,3 +238,37 @@ def render(pic: Picture) -> str:
 
 def svg(trace, digits: int | None = None) -> str:
     return render(draw(trace, digits))
+
+
+def wire_crossings(pic: Picture) -> int:
+    """How many times two wires cross, counted on the drawn polylines (benchmarks, tests).
+
+    Only proper crossings count: wires that leave one node share their first
+    point and run together a while, which is not a crossing.
+    """
+    cell = 40.0   # segments are compared only with those in the same vertical strip
+    buckets: dict[int, list[tuple[int, tuple]]] = {}
+    for w, p in enumerate(pic.paths):
+        pts = p.points()
+        for a, b in zip(pts, pts[1:]):
+            lo, hi = min(a[0], b[0]), max(a[0], b[0])
+            for c in range(int(lo // cell), int(hi // cell) + 1):
+                buckets.setdefault(c, []).append((w, (a, b)))
+    seen = set()
+    for segs in buckets.values():
+        for s in range(len(segs)):
+            ws, (a, b) = segs[s]
+            for t in range(s):
+                wt, (c, d) = segs[t]
+                if ws != wt and _proper(a, b, c, d):
+                    seen.add((a, b, c, d) if ws > wt else (c, d, a, b))
+    return len(seen)
+
+
+def _side(o, a, b) -> float:
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def _proper(a, b, c, d) -> bool:
+    """Segments ab and cd cross at a point inside both."""
+    return (_side(a, b, c) * _side(a, b, d) < 0) and (_side(c, d, a) * _side(c, d, b) < 0)
