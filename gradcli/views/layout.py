@@ -27,6 +27,10 @@ MAX_ITEMS = 20000      # nodes and dummy points; bounds the layout's time
 FONT = 13              # wire labels
 PORT = 24              # a binary node's inputs enter this far above and below its centre
 LABEL_EXT = 18         # a label reaches this far from its wire
+# With --edge-derivatives a third line (the local derivative) goes under the gradient:
+LOCAL_DY = 30          # its baseline below the wire
+PORT_3 = 31            # ports spread so that two wires' three lines do not meet
+LABEL_EXT_3 = 34
 PAD = 8                # between bands
 DUMMY_HALF = 9
 GAP = 56               # room for the curves between columns
@@ -78,17 +82,17 @@ def layers(trace) -> list[int]:
     return layer
 
 
-def node_size(c, arity: int) -> tuple[float, float]:
+def node_size(c, arity: int, port: float = PORT) -> tuple[float, float]:
     lines = [text_width(c.title, 15 if c.kind == "op" else 14, bold=True)]
     lines += [text_width(c.name, 12)] if c.name else []
     lines += [text_width(c.total, 11)] if c.total else []
     if c.kind == "op":
-        h = max(40 + 14 * (len(lines) - 1), 64 if arity == 2 else 0)
+        h = max(40 + 14 * (len(lines) - 1), 2 * port + 16 if arity == 2 else 0)
         return max(max(lines) + 28, 46, h), h
     return max(max(lines) + 20, 36), 30 + 13 * (len(lines) - 1)
 
 
-def build(trace, digits):
+def build(trace, digits, edge_derivatives: bool = False):
     """The items (nodes and dummies) and the wires' chains through them."""
     nodes = trace.nodes
     if len(nodes) > MAX_NODES:
@@ -98,15 +102,16 @@ def build(trace, digits):
     caps = captions(trace, digits)
     layer = layers(trace)
     g = trace.graph
+    port, ext = (PORT_3, LABEL_EXT_3) if edge_derivatives else (PORT, LABEL_EXT)
     items = []
     for n in nodes:
-        w, h = node_size(caps[n.id], len(n.inputs))
-        ports = (-PORT, PORT) if len(n.inputs) == 2 else (0.0,)
-        reach = PORT + LABEL_EXT if len(n.inputs) == 2 else LABEL_EXT
+        w, h = node_size(caps[n.id], len(n.inputs), port)
+        ports = (-port, port) if len(n.inputs) == 2 else (0.0,)
+        reach = port + ext if len(n.inputs) == 2 else ext
         items.append(Item(layer[n.id], n.id, max(h / 2, reach) + PAD, w, h, ports,
                           key=g.starts[n.id]))
     chains = []
-    for wire in wires(trace, digits):
+    for wire in wires(trace, digits, edge_derivatives):
         src, dst = wire.src, wire.dst
         # the output's own wire leaves the picture right of every column
         end_layer = layer[dst] if dst >= 0 else max(layer) + 1
@@ -332,7 +337,8 @@ def columns(items, order, chains) -> list[tuple[float, float, float]]:
     for ch in chains:
         last = ch.items[-1] if ch.wire.dst >= 0 else None
         if last is not None:
-            width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT)) + 16
+            width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT),
+                        text_width(ch.wire.local, FONT)) + 16
             L = items[last].layer
             strip[L] = max(strip[L], width, 40)
     out, x = [], float(MARGIN)

@@ -13,8 +13,10 @@ import math
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from .layout import FONT, MARGIN, build, columns, order_columns, place_heights, text_width
-from .picture import (GRAD_COLOUR, LEGEND_VALUE, VALUE_COLOUR, legend_grad, title)
+from .layout import (FONT, LOCAL_DY, MARGIN, build, columns, order_columns, place_heights,
+                     text_width)
+from .picture import (GRAD_COLOUR, LEGEND_LOCAL, LEGEND_VALUE, LOCAL_COLOUR, VALUE_COLOUR,
+                      legend_grad, title)
 
 INK = "#37474f"
 WIRE = "#607d8b"
@@ -135,8 +137,8 @@ def _captions(shape: Shape, c, live: bool) -> list[Text]:
     return out
 
 
-def draw(trace, digits: int | None = None) -> Picture:
-    caps, items, chains = build(trace, digits)
+def draw(trace, digits: int | None = None, edge_derivatives: bool = False) -> Picture:
+    caps, items, chains = build(trace, digits, edge_derivatives)
     order = order_columns(items)
     place_heights(items, order)
     cols = columns(items, order, chains)
@@ -184,11 +186,15 @@ def draw(trace, digits: int | None = None) -> Picture:
         texts.append(Text(label_x, y - 5, ch.wire.value, FONT, VALUE_COLOUR if live else FADED))
         if ch.wire.grad:   # none on a constant's wire, unless --show-constants
             texts.append(Text(label_x, y + 15, ch.wire.grad, FONT, GRAD_COLOUR if live else FADED))
+        if ch.wire.local:   # --edge-derivatives
+            texts.append(Text(label_x, y + LOCAL_DY, ch.wire.local, FONT,
+                              LOCAL_COLOUR if live else FADED))
         paths.append(p)
 
     bottom = max(it.y + it.half for it in items) + 14
     right_edge = max([cols[-1][2]] + [p.end[0] + 8 for p in paths])
     legend = [(VALUE_COLOUR, LEGEND_VALUE), (GRAD_COLOUR, legend_grad(trace))]
+    legend += [(LOCAL_COLOUR, LEGEND_LOCAL)] if edge_derivatives else []
     notes = [(KINK, f"orange outline: at a kink, {trace.nodes[i].label}: {trace.nodes[i].kink}")
              for i in sorted(shapes) if trace.nodes[i].kink]
     y = bottom
@@ -236,8 +242,8 @@ def render(pic: Picture) -> str:
     return "\n".join(out) + "\n"
 
 
-def svg(trace, digits: int | None = None) -> str:
-    return render(draw(trace, digits))
+def svg(trace, digits: int | None = None, edge_derivatives: bool = False) -> str:
+    return render(draw(trace, digits, edge_derivatives))
 
 
 def wire_crossings(pic: Picture) -> int:
