@@ -18,8 +18,9 @@ import random
 import statistics
 import time
 
-from gradcli.api import Program
-from gradcli.tracing import trace
+from gradcli.language.sigmoid_gates import expand_sigmoid
+from gradcli.program.program import Program
+from gradcli.program.trace import trace
 from gradcli.views import svg as svg_view
 
 MAZUR = """h1 = sigmoid(w1*i1 + w2*i2 + b1)
@@ -124,7 +125,7 @@ def main() -> None:
     rows = [("Mazur 2-2-2 network", trace(MAZUR, MAZUR_VALUES)),
             ("CS231n sigmoid neuron", trace(CS231N, CS231N_VALUES))]
     try:   # the neuron with sigmoid drawn as CS231n's gates, where gradcli has them
-        from gradcli.views.sigmoid_gates import expand_sigmoid   # noqa: F401
+        from gradcli.views.sigmoid_gates import expand_sigmoid
     except ImportError:
         pass
     rows += [(f"random #{k + 1}", trace(p, {n: 0.5 for n in p.inputs}))
@@ -137,7 +138,7 @@ def main() -> None:
         befores.append(b)
         afters.append(a)
         print(f"{name:<24} {len(t.nodes):>5} {b:>7} {a:>6} {tb * 1000:>10.1f} {ta * 1000:>9.1f}")
-    rand_b, rand_a = befores[2:], afters[2:]
+    rand_b, rand_a = befores[3:], afters[3:]
     if rand_b:
         print(f"{'random: total':<24} {'':>5} {sum(rand_b):>7} {sum(rand_a):>6}")
         print(f"{'random: median':<24} {'':>5} {statistics.median(rand_b):>7g} "

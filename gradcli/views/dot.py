@@ -6,8 +6,17 @@ value (green) over the gradient (red), in HTML-like labels.
 
 from __future__ import annotations
 
-from .picture import (GRAD_COLOUR, LEGEND_LOCAL, LEGEND_VALUE, LOCAL_COLOUR, VALUE_COLOUR, captions,
-                      legend_grad, title, wires)
+from gradcli.views.picture import (
+    GRAD_COLOUR,
+    LEGEND_LOCAL,
+    LEGEND_VALUE,
+    LOCAL_COLOUR,
+    VALUE_COLOUR,
+    captions,
+    legend_grad,
+    title,
+    wires,
+)
 
 
 def _html(text: str) -> str:

@@ -13,10 +13,25 @@ import math
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from .layout import (FONT, LOCAL_DY, MARGIN, build, columns, order_columns, place_heights,
-                     text_width)
-from .picture import (GRAD_COLOUR, LEGEND_LOCAL, LEGEND_VALUE, LOCAL_COLOUR, VALUE_COLOUR,
-                      legend_grad, title)
+from gradcli.views.layout import (
+    FONT,
+    LOCAL_DY,
+    MARGIN,
+    build,
+    columns,
+    order_columns,
+    place_heights,
+    text_width,
+)
+from gradcli.views.picture import (
+    GRAD_COLOUR,
+    LEGEND_LOCAL,
+    LEGEND_VALUE,
+    LOCAL_COLOUR,
+    VALUE_COLOUR,
+    legend_grad,
+    title,
+)
 
 INK = "#37474f"
 WIRE = "#607d8b"
