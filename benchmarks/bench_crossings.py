@@ -5,8 +5,8 @@
 
 Crossings are counted geometrically, on the drawn wires' polylines
 (gradcli.views.svg.wire_crossings), for Mazur's 2-2-2 network ("A Step by
-Step Backpropagation Example"), the CS231n staged sigmoid neuron and random
-programs of 30-60 nodes (seeded, so every run draws the same ones). "before"
+Step Backpropagation Example"; also with --sigmoid-gates), the CS231n staged
+sigmoid neuron and random programs of 30-60 nodes (seeded, so every run draws the same ones). "before"
 is the ordering gradcli had up to now (8 barycentre sweeps, inputs free to
 move), kept below as a frozen copy; "after" is gradcli.views.layout's.
 """
@@ -124,10 +124,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = [("Mazur 2-2-2 network", trace(MAZUR, MAZUR_VALUES)),
             ("CS231n sigmoid neuron", trace(CS231N, CS231N_VALUES))]
-    try:   # the neuron with sigmoid drawn as CS231n's gates, where gradcli has them
-        from gradcli.views.sigmoid_gates import expand_sigmoid
-    except ImportError:
-        pass
+    rows.append(("Mazur, --sigmoid-gates", trace(expand_sigmoid(MAZUR), MAZUR_VALUES)))
     rows += [(f"random #{k + 1}", trace(p, {n: 0.5 for n in p.inputs}))
              for k, p in enumerate(random_cases(args.random))]
     print(f"{'graph':<24} {'nodes':>5} {'before':>7} {'after':>6} {'ms before':>10} {'ms after':>9}")

@@ -15,7 +15,7 @@ there, above and below it, inside the band its node or dummy owns.
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 from gradcli.errors import GradUsageError
@@ -148,7 +148,8 @@ def build(trace, digits, edge_derivatives: bool = False):
 # benchmarks/bench_crossings.py measures it.
 
 SWEEPS = 24          # at most; STALE sweeps in a row without a better order end it
-STALE = 6
+STALE = 3
+WORK = 150_000       # and pairs compared (about 2 n² a column a sweep): big pictures stay quick
 PORT_STEP = 1 / 100  # a port's offset (±PORT) as a fraction of one place in a column
 
 
@@ -180,31 +181,28 @@ def _crossings(order, items, L) -> int:
     return _inversions(_edges_between(order, items, L))
 
 
-def _pair_crossings(u, v, items, above, below) -> int:
-    """Crossings among the wires of u and v, u just above v, with both neighbouring columns."""
-    count = 0
-    ends_u = [above[o] for o, _ in items[u].ins]   # a wire leaves its source at the centre
-    ends_v = [above[o] for o, _ in items[v].ins]
-    count += sum(1 for a in ends_u for b in ends_v if a > b)
-    ends_u = [below[b] + off * PORT_STEP for b, off in items[u].outs]
-    ends_v = [below[b] + off * PORT_STEP for b, off in items[v].outs]
-    count += sum(1 for a in ends_u for b in ends_v if a > b)
-    return count
-
-
-def _neighbours(order, L):
+def _ends(order, items, L) -> dict[int, tuple[list[float], list[float]]]:
+    """For each item of column L: where its wires meet the columns left and right, sorted."""
     depth = len(order)
     above = {it: k for k, it in enumerate(order[L - 1])} if L else {}
     below = {it: k for k, it in enumerate(order[L + 1])} if L + 1 < depth else {}
-    return above, below
+    # a wire leaves its source at the centre and enters its consumer at a port
+    return {u: (sorted(above[o] for o, _ in items[u].ins),
+                sorted(below[b] + off * PORT_STEP for b, off in items[u].outs))
+            for u in order[L]}
+
+
+def _pair_crossings(eu, ev) -> int:
+    """Crossings among the wires of u and v (their _ends), u just above v."""
+    return (sum(bisect_left(ev[0], a) for a in eu[0])
+            + sum(bisect_left(ev[1], a) for a in eu[1]))
 
 
 def _sift(order, items, L) -> None:
     """Move each item of column L, in turn, to the place with the fewest crossings."""
     col = order[L]
-    above, below = _neighbours(order, L)
-    cross = {(u, v): _pair_crossings(u, v, items, above, below)
-             for u in col for v in col if u != v}
+    ends = _ends(order, items, L)
+    cross = {(u, v): _pair_crossings(ends[u], ends[v]) for u in col for v in col if u != v}
     for u in list(col):
         here = col.index(u)
         rest = col[:here] + col[here + 1:]
@@ -220,11 +218,11 @@ def _sift(order, items, L) -> None:
 def _transpose(order, items, L) -> bool:
     """One pass of neighbour swaps in column L that lower the crossings; whether any did."""
     col = order[L]
-    above, below = _neighbours(order, L)
+    ends = _ends(order, items, L)
     changed = False
     for k in range(len(col) - 1):
         u, v = col[k], col[k + 1]
-        if _pair_crossings(v, u, items, above, below) < _pair_crossings(u, v, items, above, below):
+        if _pair_crossings(ends[v], ends[u]) < _pair_crossings(ends[u], ends[v]):
             col[k], col[k + 1] = v, u
             changed = True
     return changed
@@ -257,10 +255,12 @@ def order_columns(items) -> list[list[int]]:
         return sum(_crossings(o, items, L) for L in range(depth - 1))
 
     best, best_count = [c[:] for c in order], total(order)
-    stale = 0
+    stale, work = 0, 0
+    per_sweep = sum(2 * len(col) ** 2 for col in order)
     for sweep in range(SWEEPS):
-        if best_count == 0 or stale >= STALE:
+        if best_count == 0 or stale >= STALE or (sweep and work + per_sweep > WORK):
             break
+        work += per_sweep
         down = sweep % 2 == 0
         for L in (range(1, depth) if down else range(depth - 2, 0, -1)):
             near = order[L - 1] if down else order[L + 1]
