@@ -102,7 +102,8 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
               help="forward: also every node's tangent ∂node/∂input, one pass per input (or --wrt name).")
 # -- for teaching with pictures (README "Pictures for teaching")
 @click.option("--edge-derivatives", is_flag=True,
-              help="Pictures: also the local derivative ∂node/∂input on each wire (blue), as colah draws them.")
+              help="Pictures: also the local derivative ∂node/∂input on each wire (blue), "
+                   "as colah draws them.")
 @click.option("--sigmoid-gates", is_flag=True,
               help="Trace every sigmoid(a) as CS231n's gates ×−1, exp, +1, 1/x: 1/(1+exp(-(a))).")
 def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode,

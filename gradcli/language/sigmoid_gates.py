@@ -20,7 +20,10 @@ CLOSE = "))))"           # )         ->  ))))
 
 
 def expand_sigmoid(text: str) -> str:
-    """The program with every sigmoid(a) written as 1/(1+exp(-(a))); parse errors as parse() gives them."""
+    """The program with every sigmoid(a) written as (1/(1+exp(-(a)))).
+
+    A program that does not parse raises the error parse() gives for it.
+    """
     g = parse(text)
     # each call's span runs from the name "sigmoid" to its closing parenthesis
     events = []   # (position, skip to, replacement)

@@ -3,13 +3,15 @@
 Sugiyama's method, kept short: columns by depth (inputs left, the output
 alone on the right, a constant just left of its first use), a dummy point in
 every column that a long wire crosses, barycentre sweeps with sifting and
-transposition against crossings (the inputs stay in program order), then heights by least squares under "no overlap" constraints
+transposition against crossings (the inputs stay in program order), then
+heights by least squares under "no overlap" constraints
 (pool-adjacent-violators), alternating left-to-right and right-to-left so
 that wires run straight where they can.
 
 No wire crosses a label, by construction: a column is [label strip][nodes];
 wires bend only in the gaps between columns; in a label strip every wire runs
-straight at its own height, and a wire's value and gradient are written
+straight at its own height, and a wire's value and gradient (and, with
+--edge-derivatives, its local derivative) are written
 there, above and below it, inside the band its node or dummy owns.
 """
 

@@ -23,7 +23,8 @@ VALUE_COLOUR = "#2e7d32"   # green: the forward value
 GRAD_COLOUR = "#c62828"    # red: the gradient
 LOCAL_COLOUR = "#1565c0"   # blue: the local derivative, with --edge-derivatives
 LEGEND_VALUE = "value (forward pass)"
-LEGEND_LOCAL = "local derivative ∂node/∂input, on each wire into a node (its gradient = the node's × this)"
+LEGEND_LOCAL = ("∂node/∂input, the local derivative, on each wire into a node "
+                "(its gradient = the node's × this)")
 LOCAL_PREFIX = "local "
 
 

@@ -10,6 +10,7 @@ texts: tests check that no wire crosses a label); svg() writes it out.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -264,32 +265,41 @@ def svg(trace, digits: int | None = None, edge_derivatives: bool = False) -> str
 def wire_crossings(pic: Picture) -> int:
     """How many times two wires cross, counted on the drawn polylines (benchmarks, tests).
 
-    Only proper crossings count: wires that leave one node share their first
-    point and run together a while, which is not a crossing.
+    Every wire runs left to right, so two wires cross where the difference of their
+    heights changes sign over the x they share. A touch is not a crossing, and
+    neither are wires that leave one node together and part.
     """
-    cell = 40.0   # segments are compared only with those in the same vertical strip
-    buckets: dict[int, list[tuple[int, tuple]]] = {}
-    for w, p in enumerate(pic.paths):
-        pts = p.points()
-        for a, b in zip(pts, pts[1:]):
-            lo, hi = min(a[0], b[0]), max(a[0], b[0])
-            for c in range(int(lo // cell), int(hi // cell) + 1):
-                buckets.setdefault(c, []).append((w, (a, b)))
-    seen = set()
-    for segs in buckets.values():
-        for s in range(len(segs)):
-            ws, (a, b) = segs[s]
-            for t in range(s):
-                wt, (c, d) = segs[t]
-                if ws != wt and _proper(a, b, c, d):
-                    seen.add((a, b, c, d) if ws > wt else (c, d, a, b))
-    return len(seen)
+    lines = [p.points() for p in pic.paths]
+    boxes = [(min(x for x, _ in q), max(x for x, _ in q), min(y for _, y in q), max(y for _, y in q))
+             for q in lines]
+    count = 0
+    for a in range(len(lines)):
+        for b in range(a):
+            A, B = boxes[a], boxes[b]
+            if A[0] < B[1] and B[0] < A[1] and A[2] <= B[3] and B[2] <= A[3]:
+                count += _sign_changes(lines[a], lines[b])
+    return count
 
 
-def _side(o, a, b) -> float:
-    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+def _height(line, x: float) -> float:
+    """The polyline's height at x (its first point there where it is vertical)."""
+    k = bisect_left(line, (x, -math.inf))
+    if k == 0:
+        return line[0][1]
+    if k == len(line):
+        return line[-1][1]
+    (x0, y0), (x1, y1) = line[k - 1], line[k]
+    return y1 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
 
 
-def _proper(a, b, c, d) -> bool:
-    """Segments ab and cd cross at a point inside both."""
-    return (_side(a, b, c) * _side(a, b, d) < 0) and (_side(c, d, a) * _side(c, d, b) < 0)
+def _sign_changes(p, q) -> int:
+    lo, hi = max(p[0][0], q[0][0]), min(p[-1][0], q[-1][0])
+    xs = sorted({x for x, _ in p + q if lo <= x <= hi})
+    changes, last = 0, 0
+    for x in xs:
+        d = _height(p, x) - _height(q, x)
+        sign = 0 if abs(d) < 1e-6 else (1 if d > 0 else -1)
+        if sign:
+            changes += last == -sign
+            last = sign
+    return changes
