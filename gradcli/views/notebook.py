@@ -1,7 +1,9 @@
 """How a result or a trace shows itself in Jupyter: the picture of the graph and a table.
 
+    >>> import gradcli
     >>> r = gradcli.grad("(x+y)*z", x=1, y=3, z=-3)     # a cell ending in r shows both
-    >>> t = gradcli.trace("p = x + y; g = p * z", x=1, y=3, z=-3)
+    >>> r._repr_html_().startswith('<div class="gradcli"><svg')
+    True
 
 Jupyter calls _repr_html_ (and _repr_svg_) on the value of a cell; those methods,
 in gradcli.program, look here up in NOTEBOOK, which this module fills in when the
