@@ -20,7 +20,7 @@ from __future__ import annotations
 from gradcli.ops import table as O
 from gradcli.language.expr import Expr
 from gradcli.symbolic.latex import LatexStyle, latex_name
-from gradcli.symbolic.printing import plan, render
+from gradcli.symbolic.printing import name_nodes, render
 from gradcli.program.trace import show
 from gradcli.views.local_rules import NUMBER, leaf as _leaf, show_local
 from gradcli.views.steps import BackwardStep, ForwardStep, Narration
@@ -61,7 +61,7 @@ def text(words: str) -> str:
 
 
 def _show(e: Expr, root: int) -> str:
-    return render(plan(e, {0: root}, set()), STYLE, root)
+    return render(name_nodes(e, {0: root}, set()), STYLE, root)
 
 
 def operation(op: O.Op, parts: list[str], numbers: bool = False) -> str:
