@@ -5,8 +5,8 @@ JSON: {"expression", "inputs", "value", "hessian": {x: {y: ∂²f/∂x∂y}}}, p
 "definitions", "latex", "latex_definitions", "notes", as for `grad
 --symbolic`) with --symbolic, where "formulas" is a matrix like "hessian".
 Without values, --symbolic gives the formulas alone. --classify adds
-"classification" and --newton "newton" (curvature.py; README "Second
-derivatives").
+"classification" and --newton "newton" (curvature.py;
+README "Second derivatives: `gradcli hessian`").
 """
 
 from __future__ import annotations
