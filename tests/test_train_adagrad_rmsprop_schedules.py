@@ -90,6 +90,9 @@ def test_step_schedule_by_hand():
     r = train(LOSS, START, lr=lr0, steps=5, schedule="step", step_size=2, gamma=0.5)
     assert r.history.lr == pytest.approx(rates, rel=1e-15)
     np.testing.assert_allclose(_path(r), _sgd_with_rates(rates), rtol=1e-14)
+    assert [h["lr"] for h in r.to_json()["history"]] == r.history.lr
+    unscheduled = train(LOSS, START, lr=lr0, steps=2).to_json()["history"]
+    assert [list(h) for h in unscheduled] == [["step", "loss"]] * 2
 
 
 def test_step_schedule_default_gamma_is_a_tenth():
