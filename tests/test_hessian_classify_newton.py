@@ -264,8 +264,8 @@ def test_missing_point_is_a_name_error(cli):
 
 
 def test_library():
-    from gradcli.curvature import classify, newton_step
-    from gradcli.hessian import hessian
+    from gradcli.symbolic.curvature import classify, newton_step
+    from gradcli.symbolic.hessian import hessian
 
     h = hessian(CUBIC, x=1, y=1, gradient=True)
     assert classify(h).kind == "local minimum"

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from conftest import assert_clean_error
 
-from gradcli.train import train
+from gradcli.training.loop import train
 
 # L(w, v) = (w - 3)^2 + 10 (v + 1)^2: ∂L/∂w = 2(w - 3), ∂L/∂v = 20(v + 1).
 LOSS = "(w - 3)^2 + 10*(v + 1)^2"
