@@ -74,6 +74,8 @@ CASES = [
     ("x^2 - y^4", {"x": 0, "y": 0},
      "degenerate (positive semidefinite with a zero eigenvalue): the test is inconclusive"),
     ("x^2 - y^2 + 0*z", {"x": 0, "y": 0, "z": 0}, "indefinite: a saddle point"),  # a zero eigenvalue too
+    ("x^3", {"x": 0}, "degenerate (the second derivative is 0): the test is inconclusive"),
+    ("cos(x)", {"x": 0}, "negative definite: a local maximum"),
 ]
 
 

@@ -106,8 +106,10 @@ class Classification:
         if not self.critical:
             return f"not a critical point: the gradient is {vector(self.gradient)}"
         if self.kind == "inconclusive":
-            what = "the zero matrix" if self.definiteness == "zero" else \
-                f"{self.definiteness} with a zero eigenvalue"
+            if self.definiteness != "zero":
+                what = f"{self.definiteness} with a zero eigenvalue"
+            else:
+                what = "the second derivative is 0" if len(self.names) == 1 else "the zero matrix"
             return f"degenerate ({what}): the test is inconclusive"
         return f"{self.definiteness}: a {self.kind}"
 
