@@ -36,6 +36,7 @@ from fractions import Fraction
 from . import ops as O
 from . import rational_kernels as R
 from .graph import Graph
+from .nodes import Nodes
 from .ops import Op
 
 CHAIN = Op("mul", 2, "mul", ("b", "a"), "*", "infix", 2, doc="adjoint × local derivative")
@@ -73,12 +74,11 @@ def _whole(v: Fraction | None) -> bool:
     return v is not None and v.denominator == 1
 
 
-class Expr:
+class Expr(Nodes):
     """A hash-consed expression DAG (see the module's docstring)."""
 
     def __init__(self):
-        self.ops: list[Op] = []
-        self.args: list[tuple[int, ...]] = []
+        super().__init__()
         self.consts: dict[int, object] = {}     # Fraction, or float for pi and e
         self.names: dict[int, str] = {}         # inputs and named constants
         self.inputs: dict[str, int] = {}
@@ -88,9 +88,6 @@ class Expr:
         self._table: dict = {}
         self.zero = self.const(0)
         self.one = self.const(1)
-
-    def __len__(self) -> int:
-        return len(self.ops)
 
     # -- making nodes -----------------------------------------------------
     def _node(self, key, op: Op, args: tuple[int, ...]) -> int:

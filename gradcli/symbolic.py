@@ -26,10 +26,10 @@ from functools import lru_cache
 
 from . import ops as O
 from . import predicates
+from .engine import Domain, backward, local_rule, rule_graph
 from .exprgraph import CHAIN, GUARD, Expr, from_graph
 from .graph import Graph
 from .predicates import MAYBE
-from .rules import rule_graph
 
 
 @lru_cache(maxsize=None)
@@ -38,72 +38,90 @@ def template(op: O.Op, k: int) -> Graph:
     return rule_graph(op.grads[k])
 
 
-def _mask_verdict(e: Expr, pred, inputs: tuple[int, ...]):
-    """True: the mask holds for all values (local derivative 0); False: never; MAYBE: it depends."""
-    known = [e.consts[j] if e.ops[j] is O.CONST else None for j in inputs]   # None: not known
-    return predicates.verdict(pred, *known)
+def _guard_backward(domain, e: Expr, i: int, g: int) -> list:
+    """masked_fill: the adjoint flows to the value, masked the same way."""
+    masked_op, k = e.masks[i]
+    ins = e.args[i]
+    return [(ins[0], e.guard(g, masked_op, k, ins[1:]))]
+
+
+class Formulas(Domain):
+    """Nodes of one Expr: a kernel makes a node, chain is a CHAIN node, a mask a GUARD node.
+
+    The backward pass in this domain builds the derivative graph (see the
+    module's docstring); evaluating it in floats or fractions gives numbers.
+    """
+
+    name = "formulas"
+    special = {GUARD: _guard_backward}
+
+    def __init__(self, e: Expr):
+        super().__init__(None)
+        self.e = e
+
+    def find_kernel(self, op):
+        apply = self.e.apply
+        return lambda *xs: apply(op, xs)
+
+    def const(self, v, name=None):
+        return self.e.named_const(name, v) if name else self.e.const(v)
+
+    def leaf(self, graph, i):
+        return i
+
+    def is_zero(self, v) -> bool:
+        return v == self.e.zero
+
+    def chain(self, g, local):
+        return self.e.apply(CHAIN, (g, local))
+
+    def add(self, x, y):
+        return self.e.apply(O.ADD, (x, y))
+
+    def mask(self, op, k, rule):
+        """GUARD, 0, or the rule itself, as the predicate can be decided from constants."""
+        e, pred = self.e, op.zero_where[k]
+
+        def masked(a, b=None, out=None, x=None, *more):
+            local = rule(a, b, out, x, *more) if callable(rule) else rule
+            ins = (a,) if b is None else (a, b, *more)
+            # True: the mask holds for all values (local derivative 0); False: never; MAYBE: it depends
+            verdict = predicates.verdict(pred, *(e.consts[j] if e.ops[j] is O.CONST else None for j in ins))
+            if verdict is True:
+                return e.zero
+            return e.guard(local, op, k, ins) if verdict is MAYBE else local
+
+        return masked
+
+
+def formulas(e: Expr) -> Formulas:
+    """The domain of e's nodes (one per Expr: its compiled rules made nodes of e)."""
+    domain = getattr(e, "domain", None)
+    if domain is None:
+        domain = e.domain = Formulas(e)
+    return domain
 
 
 def local_derivative(e: Expr, op: O.Op, k: int, node: int) -> int:
     """∂node/∂(its input k), built from the operation table's rule."""
-    t = template(op, k)
     ins = e.args[node]
-    leaf = {"a": ins[0], "b": ins[1] if len(ins) > 1 else None, "out": node}
-    built: list[int] = []
-    for ti, top in enumerate(t.ops):
-        if top is O.INPUT:
-            built.append(leaf[t.names[ti]])
-        elif top is O.CONST:
-            name = t.names.get(ti)
-            built.append(e.named_const(name, t.consts[ti]) if name else e.const(t.consts[ti]))
-        else:
-            built.append(e.apply(top, tuple(built[j] for j in t.args[ti])))
-    local = built[t.output]
-    if op.kink is not None and not op.zero_where:   # pow's conventions are its masks, below
-        e.kinks.add(op)
-    pred = op.zero_where[k] if k < len(op.zero_where) else None
-    if pred is not None:
-        verdict = _mask_verdict(e, pred, ins)
-        if verdict is True:
-            return e.zero
-        if verdict is MAYBE:
-            local = e.guard(local, op, k, ins)
-    return local
+    rule = local_rule(op, k, formulas(e))
+    if not callable(rule):
+        return rule
+    return rule(ins[0], ins[1] if len(ins) > 1 else None, node)
 
 
 def differentiate(e: Expr, root: int, targets: list[int]) -> dict[int, int]:
-    """∂root/∂t for every target node t, built into e; a loop over node ids, downwards."""
-    wanted = set(targets)
-    args, ops = e.args, e.ops
-    dep = [False] * (root + 1)       # depends on some target: only these get an adjoint
-    for i in range(root + 1):
-        dep[i] = i in wanted or any(dep[j] for j in args[i])
-    found = {t: e.zero for t in targets}
-    if not dep[root]:
-        return found
-    adjoint = {root: e.one}
-    for i in range(root, -1, -1):
-        gi = adjoint.pop(i, None)
-        if gi is None or gi == e.zero:
-            continue
-        if i in wanted:
-            found[i] = gi
-        ins = args[i]
-        if not ins:
-            continue
-        op = ops[i]
-        if op is GUARD:              # masked_fill: the adjoint flows to the value, masked the same way
-            masked_op, k = e.masks[i]
-            contributions = [(ins[0], e.guard(gi, masked_op, k, ins[1:]))]
-        else:
-            contributions = [(j, e.apply(CHAIN, (gi, local_derivative(e, op, k, i))))
-                             for k, j in enumerate(ins) if dep[j]]
-        for j, c in contributions:
-            if not dep[j]:
-                continue
-            before = adjoint.get(j)
-            adjoint[j] = c if before is None else e.apply(O.ADD, (before, c))
-    return found
+    """∂root/∂t for every target node t, built into e: the engine's backward pass in formulas."""
+    found = backward(e, range(root + 1), formulas(e), targets, root)
+    adj = found.adjoints
+    dep = e.depends_on(targets, root)
+    for i in range(root + 1):      # the kink conventions the derivative used
+        op = e.ops[i]
+        if (op.kink is not None and not op.zero_where and adj[i] is not None and adj[i] != e.zero
+                and any(dep[j] for j in e.args[i])):
+            e.kinks.add(op)
+    return {t: e.zero if adj[t] is None else adj[t] for t in targets}
 
 
 @dataclass
