@@ -31,27 +31,10 @@ name them a, b, c, d, ...
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-
 from . import predicates
 from .ops import CONST, INPUT, Op
 
-# The leaves of a rule, by position in the call f(a, b, out, x, c, d, ...): x is the
-# adjoint g (vjp rules) or the tangent t (jvp rules); c, d, ... are inputs beyond two.
-EXTRA_INPUTS = ("c", "d")      # (not e: that is Euler's number in the language)
-_SLOT = {"a": 0, "b": 1, "out": 2, "g": 3, "t": 3, **{n: 4 + k for k, n in enumerate(EXTRA_INPUTS)}}
-
-
-@lru_cache(maxsize=None)
-def rule_graph(text: str):
-    """A rule of ops.py parsed once by gradcli's own parser into a graph over its leaves."""
-    from .syntax import parse
-
-    g = parse(text)
-    unknown = set(g.inputs) - set(_SLOT)
-    if unknown:  # a mistake in the table, not in user input
-        raise ValueError(f"derivative rule {text!r} uses unknown names {sorted(unknown)}")
-    return g
+from .rules import SLOTS as _SLOT, rule_graph  # noqa: F401  (rule_graph: for callers)
 
 
 def _leaf(slot: int, wide: bool):
@@ -180,6 +163,12 @@ class Domain:
 
     def find_kernel(self, op: Op):
         return getattr(self.kernels, op.kernel)
+
+    def kernel_table(self) -> dict:
+        """{op: kernel} for every op of the table that has a kernel (for hand-tuned loops)."""
+        from .ops import ALL_OPS
+
+        return {op: self.kernel(op) for op in ALL_OPS if op.kernel}
 
     def const(self, v, name: str | None = None):
         """A number of a rule or of a program as this domain's value."""

@@ -44,7 +44,7 @@ GUARD = Op("guard", 3, "", (), "", "guard", 9, doc="a local derivative with PyTo
 
 FOLD_LIMIT = 10 ** 12    # fold constants only into fractions this small: 2^100 stays 2^100
 
-_RATIONAL = {op: getattr(R, op.kernel) for op in O.ALL_OPS if op.kernel}
+_FOLDABLE = frozenset(op for op in O.ALL_OPS if op.kernel)   # the table's ops (not CHAIN, GUARD)
 
 
 def as_fraction(v) -> Fraction:
@@ -58,9 +58,9 @@ def as_fraction(v) -> Fraction:
 
 def fold(op: Op, values) -> Fraction | None:
     """op on constant fractions, or None where the result is not a small rational."""
-    kernel = _RATIONAL.get(op)
-    if kernel is None:
+    if op not in _FOLDABLE:
         return None
+    kernel = getattr(R, op.kernel)
     try:
         v = kernel(*values)
     except ArithmeticError:

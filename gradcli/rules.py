@@ -1,44 +1,32 @@
-"""The derivative rules of the operation table as number crunchers, per kind of number.
+"""The derivative rules of the operation table, parsed by gradcli's own parser.
 
-A thin door onto `engine.py`, where a rule such as "out * sigmoid(-a)" is
-parsed once by gradcli's own parser, its constants folded, and compiled into
-closures over a domain's kernels (`engine.local_rule`). No Python `eval` or
-`exec` is involved. A rule that is a constant (the 1 of `+`) compiles to
-that number, so the backward pass can skip the multiplication. Callers that
-name a kernel module (kernels, rational_kernels, kernels_np) get the domain
-of that module.
+A rule such as "out * sigmoid(-a)" is text in gradcli's language over the
+leaves `a`, `b` (the inputs; c, d for ops with more), `out` (the operation's
+value) and, for `vjp`/`jvp` rules, the adjoint `g` or the tangent `t`. It is
+parsed once here into a small graph; `passes/engine.py` compiles that graph
+into closures over a domain's kernels (`engine.local_rule`), the one place a
+rule is instantiated, for numbers, arrays, formulas and the training plan
+alike. No Python `eval` or `exec` is involved.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from types import ModuleType
 
-from . import kernels
-from .engine import compile_text, local_rule, rule_graph  # noqa: F401  (rule_graph: re-exported)
-from .ops import Op
-
-
-def domain_of(backend: ModuleType):
-    """The domain whose kernels are this module."""
-    from . import domains
-
-    if backend is kernels:
-        return domains.FLOATS
-    if backend is domains.rational_kernels:
-        return domains.RATIONALS
-    from .arrays import NUMPY   # kernels_np: NumPy is imported only when asked for
-
-    return NUMPY
-
-
-def compile_rule(text: str, backend: ModuleType = kernels):
-    """A rule as a number (when constant) or a function f(a, b, out)."""
-    return compile_text(text, domain_of(backend))
+# The leaves of a rule, by position in the call f(a, b, out, x, c, d): x is the
+# adjoint g (vjp rules) or the tangent t (jvp rules); c, d are inputs beyond two
+# (not e: that is Euler's number in the language).
+EXTRA_INPUTS = ("c", "d")
+SLOTS = {"a": 0, "b": 1, "out": 2, "g": 3, "t": 3, **{n: 4 + k for k, n in enumerate(EXTRA_INPUTS)}}
 
 
 @lru_cache(maxsize=None)
-def local_rules(op: Op, backend: ModuleType = kernels) -> tuple:
-    """The compiled ∂out/∂input_k of an operation, one per input (masks included)."""
-    domain = domain_of(backend)
-    return tuple(local_rule(op, k, domain) for k in range(len(op.grads)))
+def rule_graph(text: str):
+    """A rule of ops.py parsed once into a graph over its leaves."""
+    from .syntax import parse
+
+    g = parse(text)
+    unknown = set(g.inputs) - set(SLOTS)
+    if unknown:  # a mistake in the table, not in user input
+        raise ValueError(f"derivative rule {text!r} uses unknown names {sorted(unknown)}")
+    return g

@@ -1,14 +1,14 @@
-"""Derivative graphs: the backward pass run as graph construction.
+"""Derivative graphs: the engine's backward pass run in the domain of formulas.
 
 The numeric backward pass multiplies each node's upstream gradient by its
-local derivatives, numbers from the rules of `ops.py`. Here the same loop
-*builds* those products as nodes: each rule ("b * a^(b - 1)", "out *
-sigmoid(-a)", ...) is parsed once by gradcli's own parser into a template
-graph over the leaves `a`, `b` and `out`, and instantiated at every node
-with the node's inputs in place of `a` and `b` and the node itself in place
-of `out`. The result lives in the same `Expr` as the program, so evaluating
-it gives the gradient, printing it gives the formula, and running this again
-on a gradient node gives second derivatives.
+local derivatives, numbers from the rules of `ops.py`. Here the same pass
+(`engine.backward`) runs in the `Formulas` domain, whose kernels *build*
+nodes: each rule ("b * a^(b - 1)", "out * sigmoid(-a)", ...) is compiled
+once per Expr by `engine.local_rule` and called at every node with the
+node's inputs in place of `a` and `b` and the node itself in place of `out`.
+The result lives in the same `Expr` as the program, so evaluating it gives
+the gradient, printing it gives the formula, and running this again on a
+gradient node gives second derivatives.
 
 Conventions carry over: the kink rules are written in the language already
 (relu' is step(a), abs' is sign(a)); a mask of `zero_where` (pow's) becomes

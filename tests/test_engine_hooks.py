@@ -25,7 +25,6 @@ from gradcli.arrays import NumpyRows
 from gradcli.domains import FLOATS, RATIONALS, SHAPES, ShapeMismatch, Shapes
 from gradcli.engine import backward, forward, tangents
 from gradcli.exprgraph import from_graph
-from gradcli.evaluation import evaluate
 from gradcli.graph import Graph
 from gradcli.ops import CONST, INPUT, MUL, Op
 from gradcli.symbolic import differentiate
@@ -100,20 +99,15 @@ def test_an_op_with_three_inputs_in_floats_fractions_rows_and_formulas():
 
 
 def test_an_op_with_three_inputs_in_formulas():
-    ops.FUNCTIONS["mad"] = {3: MAD}       # so that the formula's printer and evaluator know it
-    try:
-        g = _mad_program()
-        e, where = from_graph(g)
-        found = differentiate(e, where[g.output], [where[i] for i in g.inputs.values()])
-        import gradcli.evaluation as ev
-        ev._FLOAT[MAD] = _with_mad(__import__("gradcli.kernels", fromlist=["x"])).mad
-        vals = evaluate(e, {"x": 1.5, "y": -2.0, "z": 3.0})
-        assert vals[found[where[g.inputs["x"]]]] == 2 * 1.5 * -2.0 * 3.0
-        assert vals[found[where[g.inputs["y"]]]] == 1.5 * 1.5 * 3.0
-    finally:
-        del ops.FUNCTIONS["mad"]
-        import gradcli.evaluation as ev
-        ev._FLOAT.pop(MAD, None)
+    """The derivative graph of a three-input op, built by the same pass, then evaluated."""
+    g = _mad_program()
+    e, where = from_graph(g)
+    found = differentiate(e, where[g.output], [where[i] for i in g.inputs.values()])
+    floats = _domain(FLOATS, __import__("gradcli.kernels", fromlist=["x"]))
+    vals = forward(e, {"x": 1.5, "y": -2.0, "z": 3.0}, floats)
+    assert vals[found[where[g.inputs["x"]]]] == 2 * 1.5 * -2.0 * 3.0
+    assert vals[found[where[g.inputs["y"]]]] == 1.5 * 1.5 * 3.0
+    assert vals[found[where[g.inputs["z"]]]] == 1.5 * 1.5 * -2.0
 
 
 # -- a dot product of vectors, with vjp and jvp rules -------------------------------------
