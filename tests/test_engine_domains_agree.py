@@ -20,13 +20,13 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 
 import gradcli
-from gradcli import passes
-from gradcli.arrays import NUMPY, backward_arrays, forward_arrays
-from gradcli.domains import FLOATS, RATIONALS
-from gradcli.engine import backward, forward, tangents
+from gradcli.passes import floats as passes
+from gradcli.passes.arrays import NUMPY, backward_arrays, forward_arrays
+from gradcli.passes.domains import FLOATS, RATIONALS
+from gradcli.passes.engine import backward, forward, tangents
 from gradcli.errors import GradcliError
-from gradcli.symbolic import gradient_graph
-from gradcli.evaluation import evaluate
+from gradcli.symbolic.derivative_graph import gradient_graph
+from gradcli.passes.evaluate import evaluate
 from test_random_expressions import (PROGRAMS, PROGRAMS_OF_THE_GRAMMAR, SYMBOLS, assert_close,
                                      exact)
 
@@ -101,7 +101,7 @@ POINT = {"x": Fraction(3, 2), "y": Fraction(-2, 5), "z": Fraction(7, 4)}
 
 @pytest.mark.parametrize("text", RATIONAL_PROGRAMS)
 def test_every_domain_gives_sympys_gradient_of_a_rational_program(text):
-    from gradcli.engines import ColumnEngine
+    from gradcli.training.engines import ColumnEngine
 
     g = gradcli.compile(text).graph
     names = list(g.inputs)

@@ -20,14 +20,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from gradcli import kernels_np, ops
-from gradcli.arrays import NumpyRows
-from gradcli.domains import FLOATS, RATIONALS, SHAPES, ShapeMismatch, Shapes
-from gradcli.engine import backward, forward, tangents
-from gradcli.exprgraph import from_graph
-from gradcli.graph import Graph
-from gradcli.ops import CONST, INPUT, MUL, Op
-from gradcli.symbolic import differentiate
+from gradcli.ops import arrays as kernels_np, table as ops
+from gradcli.passes.arrays import NumpyRows
+from gradcli.passes.domains import FLOATS, RATIONALS, SHAPES, ShapeMismatch, Shapes
+from gradcli.passes.engine import backward, forward, tangents
+from gradcli.language.expr import from_graph
+from gradcli.language.graph import Graph
+from gradcli.ops.table import CONST, INPUT, MUL, Op
+from gradcli.symbolic.derivative_graph import differentiate
 
 # mad(a, b, c) = a*b*c: its kernel is built from mul, so every domain has it.
 MAD = Op("mad", 3, "mad", ("b * c", "a * c", "a * b"))
@@ -76,7 +76,7 @@ def test_an_op_with_three_inputs_in_floats_fractions_rows_and_formulas():
     g = _mad_program()
     x, y, z = 1.5, -2.0, 3.0
     want = {"x": 2 * x * y * z, "y": x * x * z, "z": x * x * y}
-    floats = _domain(FLOATS, __import__("gradcli.kernels", fromlist=["x"]))
+    floats = _domain(FLOATS, __import__("gradcli.ops.floats", fromlist=["x"]))
     vals = forward(g, {"x": x, "y": y, "z": z}, floats)
     adj = backward(g, vals, floats).adjoints
     assert {n: adj[i] for n, i in g.inputs.items()} == want
@@ -85,7 +85,7 @@ def test_an_op_with_three_inputs_in_floats_fractions_rows_and_formulas():
         t, _ = tangents(g, vals, floats, i)
         assert t[g.output] == want[name]
     # exact fractions: the same numbers exactly
-    rationals = _domain(RATIONALS, __import__("gradcli.rational_kernels", fromlist=["x"]))
+    rationals = _domain(RATIONALS, __import__("gradcli.ops.rationals", fromlist=["x"]))
     fx, fy, fz = Fraction(3, 2), Fraction(-2), Fraction(3)
     vals = forward(g, {"x": fx, "y": fy, "z": fz}, rationals)
     adj = backward(g, vals, rationals).adjoints
@@ -103,7 +103,7 @@ def test_an_op_with_three_inputs_in_formulas():
     g = _mad_program()
     e, where = from_graph(g)
     found = differentiate(e, where[g.output], [where[i] for i in g.inputs.values()])
-    floats = _domain(FLOATS, __import__("gradcli.kernels", fromlist=["x"]))
+    floats = _domain(FLOATS, __import__("gradcli.ops.floats", fromlist=["x"]))
     vals = forward(e, {"x": 1.5, "y": -2.0, "z": 3.0}, floats)
     assert vals[found[where[g.inputs["x"]]]] == 2 * 1.5 * -2.0 * 3.0
     assert vals[found[where[g.inputs["y"]]]] == 1.5 * 1.5 * 3.0

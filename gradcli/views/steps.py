@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..ops import ALIAS, CONST, INPUT, Op
-from ..tracing import Trace, show
+from gradcli.ops.table import ALIAS, CONST, INPUT, Op
+from gradcli.program.trace import Trace, show
 
 _ORDINAL = ["1st", "2nd"]
 
@@ -49,8 +49,8 @@ class Term:
     @property
     def formula(self) -> str:
         """The rule with the nodes' names put in and simplified: 'b' of p * z is 'z', x^2's is 2*x."""
-        from ..printing import TextStyle
-        from .local_rules import show_local   # the same simplified rule as the LaTeX sheet's
+        from gradcli.symbolic.printing import TextStyle
+        from gradcli.symbolic.local_rules import show_local
 
         return show_local(self.rule, self.rule_names, TextStyle())
 
@@ -70,6 +70,7 @@ class Narration:
     forward: list[ForwardStep]
     backward: list[BackwardStep]
     unused: list[int]                 # nodes the output does not depend on (gradient 0)
+    graph: object = None              # the program's graph (views draw from it, never re-parse)
 
 
 def _apply(op, parts: list[str]) -> str:
@@ -122,7 +123,7 @@ def narrate(trace: Trace) -> Narration:
                 c.local[k], c.op.grads[k], names, trace.edge_grad(consumer, k)))
         backward.append(step)
     unused = [n.id for n in nodes if not n.live and trace.shows_grad(n.id)]
-    return Narration(trace.output_handle, forward, backward, unused)
+    return Narration(trace.output_handle, forward, backward, unused, trace.graph)
 
 
 # -- the text renderer --------------------------------------------------------
