@@ -63,7 +63,9 @@ def test_the_fast_float_loop_agrees_with_the_generic_pass_on_programs_of_the_gra
 
 
 @pytest.mark.parametrize("seed", range(0, len(PROGRAMS), 3))
-def test_floats_rows_formulas_and_forward_mode_agree_with_sympy(seed):
+def test_floats_rows_formulas_the_plan_and_forward_mode_agree_with_sympy(seed):
+    from gradcli.training.engines import ColumnEngine
+
     p = PROGRAMS[seed]
     g = gradcli.compile(p.text).graph
     grads = {v: exact(sp.diff(p.expr, SYMBOLS[v]), p.point) for v in p.point}
@@ -79,6 +81,9 @@ def test_floats_rows_formulas_and_forward_mode_agree_with_sympy(seed):
     # formulas: the derivative graph, evaluated in floats
     gg = gradient_graph(p.text, list(p.point))
     at = evaluate(gg.expr, p.point)
+    # the training plan: every variable a parameter, no data
+    names = list(g.inputs)
+    _, plan = ColumnEngine(g, names, {}, _OneRow(names)).evaluate([p.point[n] for n in names])
     for v, want in grads.items():
         i = g.inputs[v]
         assert_close(reverse[i], want, scale, f"floats d/d{v} of {p.text!r}")
@@ -87,6 +92,7 @@ def test_floats_rows_formulas_and_forward_mode_agree_with_sympy(seed):
         if rows is not None:
             assert_close(float(np.broadcast_to(rows[i], (3,))[1]), want, scale, f"rows d/d{v}")
         assert_close(float(at[gg.nodes[v]]), want, scale, f"formula d/d{v}")
+        assert_close(plan[names.index(v)], want, scale, f"plan d/d{v}")
 
 
 # Programs whose values stay rational, so that the exact domain computes them exactly.

@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from gradcli.ops import arrays as kernels_np, table as ops
+from gradcli.ops import arrays as kernels_np, floats as float_kernels, rationals as rational_kernels, table as ops
 from gradcli.passes.arrays import NumpyRows
 from gradcli.passes.domains import FLOATS, RATIONALS, SHAPES, ShapeMismatch, Shapes
 from gradcli.passes.engine import backward, forward, tangents
@@ -68,15 +68,15 @@ def _mad_program() -> Graph:
 
 
 def _domain(base, module):
-    d = type(base)(_with_mad(module))
-    return d
+    """A domain of base's kind whose kernels include mad."""
+    return type(base)(_with_mad(module))
 
 
 def test_an_op_with_three_inputs_in_floats_fractions_rows_and_formulas():
     g = _mad_program()
     x, y, z = 1.5, -2.0, 3.0
     want = {"x": 2 * x * y * z, "y": x * x * z, "z": x * x * y}
-    floats = _domain(FLOATS, __import__("gradcli.ops.floats", fromlist=["x"]))
+    floats = _domain(FLOATS, float_kernels)
     vals = forward(g, {"x": x, "y": y, "z": z}, floats)
     adj = backward(g, vals, floats).adjoints
     assert {n: adj[i] for n, i in g.inputs.items()} == want
@@ -85,7 +85,7 @@ def test_an_op_with_three_inputs_in_floats_fractions_rows_and_formulas():
         t, _ = tangents(g, vals, floats, i)
         assert t[g.output] == want[name]
     # exact fractions: the same numbers exactly
-    rationals = _domain(RATIONALS, __import__("gradcli.ops.rationals", fromlist=["x"]))
+    rationals = _domain(RATIONALS, rational_kernels)
     fx, fy, fz = Fraction(3, 2), Fraction(-2), Fraction(3)
     vals = forward(g, {"x": fx, "y": fy, "z": fz}, rationals)
     adj = backward(g, vals, rationals).adjoints
@@ -103,7 +103,7 @@ def test_an_op_with_three_inputs_in_formulas():
     g = _mad_program()
     e, where = from_graph(g)
     found = differentiate(e, where[g.output], [where[i] for i in g.inputs.values()])
-    floats = _domain(FLOATS, __import__("gradcli.ops.floats", fromlist=["x"]))
+    floats = _domain(FLOATS, float_kernels)
     vals = forward(e, {"x": 1.5, "y": -2.0, "z": 3.0}, floats)
     assert vals[found[where[g.inputs["x"]]]] == 2 * 1.5 * -2.0 * 3.0
     assert vals[found[where[g.inputs["y"]]]] == 1.5 * 1.5 * 3.0

@@ -1,7 +1,8 @@
-"""Forward and backward passes with NumPy: many points (rows) at once.
+"""NumPy rows: many points at once, the engine's passes in the domain of NumPy arrays.
 
-The same graph, the same operation table and the same derivative rules as
-`passes.py`, with `kernels_np` in place of the float kernels. Each input is a
+The same graph, the same operation table and the same passes as every domain
+(`passes/engine.py`), with the NumPy kernels (`ops/arrays.py`) in place of the
+float kernels. Each input is a
 column (one value per row) or a scalar shared by every row; each node's value
 and adjoint then has the shape NumPy broadcasting gives it. Callers reduce
 adjoints as they need: per row for a batch of points, summed over rows for a

@@ -2,8 +2,9 @@
 
 Each is an `engine.Domain`, a table of kernels (the module whose names are the
 operation table's `Op.kernel`) with its primitives. The others live with what
-they need: NumPy rows in arrays.py (NumPy is imported only there), formulas
-in symbolic.py (an Expr's nodes), the training plan in plan.py (its IR).
+they need: NumPy rows in passes/arrays.py (NumPy is imported only there),
+formulas in symbolic/derivative_graph.py (an Expr's nodes), the training plan
+in training/plan.py (its IR).
 
 >>> from gradcli.passes.engine import forward, backward
 >>> from gradcli.language.parse import parse

@@ -4,7 +4,7 @@ Every stage of gradcli walks the same thing, a flat list of nodes in
 topological order (`nodes.Nodes`: a program's Graph, a formula's Expr, the
 training plan's IR). What changes from stage to stage is the kind of value a
 node holds: a float, a NumPy row, an exact fraction, a node of a formula, a
-micro-operation of the plan. That is a `Domain` (see `domains.py`): a table
+micro-operation of the plan. That is a `Domain` (see `passes/domains.py`): a table
 of kernels and a few primitives. The passes here are written once:
 
 - `local_rule(op, k, domain)`: ∂out/∂input_k of op, its text in ops.py
@@ -31,10 +31,10 @@ name them a, b, c, d, ...
 from __future__ import annotations
 
 import math
+
+from gradcli.language.rules import SLOTS as _SLOT, rule_graph  # noqa: F401  (rule_graph: for callers)
 from gradcli.ops import predicates
 from gradcli.ops.table import CONST, INPUT, Op
-
-from gradcli.language.rules import SLOTS as _SLOT, rule_graph
 
 
 def _leaf(slot: int, wide: bool):
@@ -141,7 +141,8 @@ class DomainError(Exception):
 class Domain:
     """A kind of value the passes run in: a table of kernels and a few primitives.
 
-    Subclasses (domains.py, arrays.py, symbolic.py, plan.py) override what
+    Subclasses (passes/domains.py, passes/arrays.py, symbolic/derivative_graph.py,
+    training/plan.py) override what
     differs; the defaults are those of plain numbers with * and +.
     """
 
