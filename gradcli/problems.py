@@ -303,7 +303,10 @@ def _points(entry, ask: list[str]) -> tuple[dict[str, float], bool]:
         return {q: 1 for q in ask}, False
     if isinstance(raw, dict):
         points = {q: 1 for q in ask}
-        for q, v in raw.items():
+        flat, unknown = flatten_answers(raw)   # grad.x = 2 is a nested table in TOML
+        if unknown:
+            raise GradValueError(f"its points have unknown entries: {', '.join(unknown)}")
+        for q, v in flat.items():
             if q not in points:
                 raise GradValueError(f"its points name '{q}', which is not asked "
                                      f"(it asks {', '.join(ask)})")
