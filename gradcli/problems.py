@@ -60,6 +60,21 @@ MAX_SIG_FIGS = 17   # a double has no more
 _ID = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
+def is_close(given: float, expected: float, tolerance: float = TOLERANCE,
+             rel_tolerance: float | None = None, sig_figs: int | None = None) -> bool:
+    """An answer's test (the module's docstring): any one of the rules is enough."""
+    d = abs(given - expected)
+    size = abs(expected)
+    if d <= tolerance * (size if size > 1.0 else 1.0):
+        return True
+    if rel_tolerance is not None and d <= rel_tolerance * size:
+        return True
+    if sig_figs is not None and size:
+        unit = 10.0 ** (math.floor(math.log10(size)) - sig_figs + 1)
+        return d <= 0.5 * unit * (1 + 1e-9)   # the slack: 1.25 to 2 figures is 1.3
+    return False
+
+
 @dataclass
 class Problem:
     id: str
@@ -75,17 +90,8 @@ class Problem:
     _mistakes: object = field(default=None, repr=False)
 
     def close(self, given: float, expected: float) -> bool:
-        """Whether `given` is right for `expected` (the module's docstring: any rule is enough)."""
-        d = abs(given - expected)
-        size = abs(expected)
-        if d <= self.tolerance * (size if size > 1.0 else 1.0):
-            return True
-        if self.rel_tolerance is not None and d <= self.rel_tolerance * size:
-            return True
-        if self.sig_figs is not None and size:
-            unit = 10.0 ** (math.floor(math.log10(size)) - self.sig_figs + 1)
-            return d <= 0.5 * unit * (1 + 1e-9)   # the slack: 1.25 to 2 figures is 1.3
-        return False
+        """Whether `given` is right for `expected`."""
+        return is_close(given, expected, self.tolerance, self.rel_tolerance, self.sig_figs)
 
     @property
     def mistakes(self):
