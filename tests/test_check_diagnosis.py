@@ -14,8 +14,8 @@ import pytest
 import sympy as sp
 from conftest import run_cli
 
-from gradcli.diagnosis import transposed
-from gradcli.problems import grade_file, load_key
+from gradcli.homework.diagnosis import transposed
+from gradcli.homework.problems import grade_file, load_key
 
 KEY = """
 [[problem]]

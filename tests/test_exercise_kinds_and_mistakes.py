@@ -18,7 +18,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from gradcli.problems import grade_file, load_key
+from gradcli.homework.problems import grade_file, load_key
 
 def R(name):
     """A real symbol: Abs and Max differentiate to sign and Heaviside, not complex parts."""
