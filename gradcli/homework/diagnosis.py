@@ -1,6 +1,6 @@
 """Why an answer is wrong: the numbers that common mistakes give, from the same graph.
 
-For a quantity of a problem (README "Problem sets": `value`, `values.NAME`,
+For a quantity of a problem (`value`, `values.NAME`,
 `grad.NAME`) this lists candidates: a kind of mistake, the number it produces
 and one sentence that names it. A wrong answer that lies within the problem's
 tolerance of a candidate is diagnosed with it; nothing else is ever claimed.
@@ -272,7 +272,7 @@ class Mistakes:
 
 
 def transposed(expected, given, close, what: str = "the answer") -> Diagnosis | None:
-    """The hook for array answers (SPEC §6): `given` is `expected` (a matrix, as nested
+    """The hook for array answers (for when answers may be arrays): `given` is `expected` (a matrix, as nested
     lists) transposed. Scalars never are; arrays reach here once answers may be arrays."""
     if not (isinstance(expected, list) and isinstance(given, list) and expected
             and all(isinstance(row, list) for row in expected)
