@@ -18,8 +18,10 @@ that needs no new pass:
     local for global     ∂c/∂t for t's consumer c (and further along a plain chain)
 
 All loops run over node ids; nothing recurses. The kinds, in the order of
-precedence used when several match (the first is said, a second of another
-kind is added as "also"):
+precedence used when several match (the first is said; a second is added as
+"also" only from another family: a flipped sign; a path mistake, fork, local or
+factor, which often describe one slip in two ways; a wrong quantity, other or
+step):
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from gradcli.ops.table import CONST
 SIGN, FORK, LOCAL, FACTOR, OTHER, STEP, TRANSPOSED = (
     "sign", "fork", "local", "factor", "other", "step", "transposed")
 KINDS = (SIGN, FORK, LOCAL, FACTOR, OTHER, STEP, TRANSPOSED)
+FAMILY = {SIGN: 0, FORK: 1, LOCAL: 1, FACTOR: 1, OTHER: 2, STEP: 2, TRANSPOSED: 3}
 __doc__ += "\n    " + ", ".join(KINDS) + "\n"
 
 MOST = 64      # candidates of one kind for one quantity: big graphs stay cheap
@@ -144,7 +147,7 @@ class Mistakes:
             if close(given, c.value):
                 if first is None:
                     first = c
-                elif c.kind != first.kind:
+                elif FAMILY[c.kind] != FAMILY[first.kind]:
                     return Diagnosis(first.kind, first.message, c)
         return None if first is None else Diagnosis(first.kind, first.message)
 
