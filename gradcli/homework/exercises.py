@@ -69,7 +69,7 @@ class Exercise:
     def to_json(self, student: bool = False) -> dict:
         obj = {"id": self.id, "program": self.program, "bindings": self.bindings, "ask": self.ask,
                "tolerance": TOLERANCE if self.tolerance is None else self.tolerance,
-               "sig_figs": self.sig_figs, "trace": trace_command(self)}
+               "sig_figs": self.sig_figs, "trace": trace_command_line(self)}
         if not student:
             obj["answers"] = self.answers
             obj["mistakes"] = {q: [c.to_json() for c in cs] for q, cs in self.mistakes.items()}
@@ -299,7 +299,7 @@ def _shell_value(v: float) -> str:
     return str(int(v)) if v == int(v) else repr(v)
 
 
-def trace_command(ex: Exercise) -> str:
+def trace_command_line(ex: Exercise) -> str:
     binds = " ".join(binding_example([n], _shell_value(v)) for n, v in ex.bindings.items())
     return f'gradcli trace "{ex.program}" {binds}'
 
@@ -350,7 +350,7 @@ def to_toml(exercises: list[Exercise], seed: int, difficulty: int, student: bool
             out.append(f"tolerance = {ex.tolerance}")
         if ex.sig_figs is not None:
             out.append(f"sig_figs = {ex.sig_figs}           # the answers are small: four figures")
-        out.append(f"# the graph as a picture:  {trace_command(ex)}")
+        out.append(f"# the graph as a picture:  {trace_command_line(ex)}")
         if not student:
             out += ["", "[problem.answer]"] + [f"{q} = {_number(v)}" for q, v in ex.answers.items()]
             out += ["", "# The numbers common mistakes give, and what `gradcli check` says when an",
