@@ -337,3 +337,17 @@ def test_a_class_with_planted_mistakes(tmp_path):
                 assert any(k == ok and abs(m.given - v) <= 1e-6 * max(1, abs(v))
                            for ok, v in truth[m.problem][m.quantity]), (m.problem, m.quantity, k, m.given)
     assert planted > 100 and diagnosed == planted
+
+
+def test_a_big_program(tmp_path):
+    """x used 5,000 times (x*1 + x*2 + ...): ∂f/∂x = 1 + 2 + ... + 5000 = 12,502,500; the
+    first use alone gives 1, and the other paths 12,502,499. The mistakes of a big graph are
+    found by loops over node ids (nothing recurses, nothing is quadratic in the uses)."""
+    n = 5000
+    program = "f = " + " + ".join(f"x*{k}" for k in range(1, n + 1))
+    (tmp_path / "key.toml").write_text(f'[[problem]]\nid = "big"\nprogram = "{program}"\n'
+                                       'bindings = { x = 2 }\nask = ["grad.x"]\n')
+    d = diagnosis(tmp_path, str(tmp_path / "key.toml"), "big", "grad.x", 1)
+    assert d["kind"] == "fork"
+    assert d["message"] == (f"∂f/∂x = 1 is the gradient along one path only: x is used {n} times, "
+                            "and the gradients of its uses add up (the other paths give 12502499)")

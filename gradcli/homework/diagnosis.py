@@ -212,7 +212,7 @@ class Mistakes:
             uses = self.uses[m]
             if len(uses) < 2 or not tan[m]:
                 continue
-            for c, k in uses:
+            for c, k in uses[:MOST]:
                 value = G - tan[m] * (nodes[m].grad - self._edge(c, k))
                 rest = G - value
                 where = x if m == t else f"{self.name(m)}, on the way from {x} to {f},"
@@ -225,11 +225,14 @@ class Mistakes:
         cands += forks[:MOST]
 
         # The local instead of the global derivative.
-        consumers = list(dict.fromkeys(c for c, _ in self.uses[t]))
-        for c in consumers:
+        locals_: dict[int, float] = {}   # consumer -> ∂c/∂t, summed over c's arguments that are t
+        for c, k in self.uses[t]:
+            locals_[c] = locals_.get(c, 0.0) + nodes[c].local[k]
+        consumers = list(locals_)
+        for c in consumers[:MOST]:
             if c == out:
                 continue  # ∂f/∂t along that use is the one-path number above
-            local = sum(nodes[c].local[k] for c2, k in self.uses[t] if c2 == c)
+            local = locals_[c]
             message = (f"this is the local derivative {self.d(c, t)}, not {dfx}: multiply by "
                        f"the upstream gradient {self.d(out, c)} = {_n(nodes[c].grad)}")
             if len(consumers) > 1:
