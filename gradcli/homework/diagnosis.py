@@ -78,6 +78,19 @@ def _n(v: float) -> str:
     return fmt(v, DIGITS)
 
 
+def _bare_operator(label: str) -> bool:
+    """Whether an operator stands outside parentheses: ∂(x*y)/∂x, but ∂max(q, z)/∂q."""
+    depth = 0
+    for ch in label:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and ch in " +-*/^@":
+            return True
+    return False
+
+
 def _times(k: int) -> str:
     return "twice" if k == 2 else f"{k} times"
 
@@ -104,7 +117,7 @@ class Mistakes:
         if name is not None:
             return name
         label = self.nodes[i].label
-        return f"({label})" if any(ch in label for ch in " +-*/^") else label
+        return f"({label})" if _bare_operator(label) else label
 
     def d(self, top: int, i: int) -> str:
         return f"∂{self.name(top)}/∂{self.name(i)}"
