@@ -72,7 +72,8 @@ def is_close(given: float, expected: float, tolerance: float = TOLERANCE,
         return True
     if sig_figs is not None and size:
         unit = 10.0 ** (math.floor(math.log10(size)) - sig_figs + 1)
-        return d <= 0.5 * unit * (1 + 1e-9)   # the slack: 1.25 to 2 figures is 1.3
+        # A hair of slack: 1.3 for 1.25 (2 figures) is half a unit, give or take rounding.
+        return d <= 0.5 * unit * (1 + 1e-9)
     return False
 
 
@@ -148,7 +149,7 @@ class Mark:
     text: object = None              # as written in the answer file
     ok: bool = False
     note: str = ""
-    max_points: float = 1.0
+    max_points: float = 1
     diagnosis: object = None         # diagnosis.Diagnosis of a wrong number, or None
 
     @property
