@@ -197,3 +197,19 @@ def test_bad_points_and_tolerances(tmp_path, change, fragment):
     assert fragment in run.json["error"]["message"]
     run = run_cli("check", key, *answers, "--format", "json")
     assert run.exit_code == 2 and run.json["error"]["kind"] == "value"
+
+
+def test_significant_figures_by_hand():
+    from gradcli.homework.problems import is_close
+
+    # 1.25 to 2 figures: 1.2 and 1.3 are each half a unit (0.05) away; 1.31 is not.
+    assert is_close(1.3, 1.25, 0, None, 2) and is_close(1.2, 1.25, 0, None, 2)
+    assert not is_close(1.31, 1.25, 0, None, 2)
+    # 1/98 = 0.0102040816...: 0.0102 is right to 3 figures, 0.0103 is 0.000096 away (> 0.00005).
+    assert is_close(0.0102, 1 / 98, 0, None, 3) and not is_close(0.0103, 1 / 98, 0, None, 3)
+    # -2421/98 = -24.704...: -24.7 right to 3 figures; to 4, -24.70 is, -24.71 is not.
+    assert is_close(-24.7, -2421 / 98, 0, None, 3)
+    assert is_close(-24.70, -2421 / 98, 0, None, 4) and not is_close(-24.71, -2421 / 98, 0, None, 4)
+    # Any rule is enough: the absolute tolerance accepts what 2 figures would not.
+    assert is_close(1.2500001, 1.25, 1e-6, None, 5)
+    assert not is_close(0.0, 1e-8, 0, None, 3) and is_close(0.0, 1e-8, 1e-6, None, 3)
