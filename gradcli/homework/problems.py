@@ -258,8 +258,27 @@ def flatten_answers(table: dict) -> tuple[dict[str, object], list[str]]:
 
 # -- the key ------------------------------------------------------------------------------
 
+# What a key may say; anything else is most likely a typo (tolerence = 0.1) that would
+# otherwise be ignored while the student is graded with the default.
+KEY_ENTRIES = ("title", "tolerance", "rel_tolerance", "sig_figs", "problem", "points")
+PROBLEM_ENTRIES = ("id", "program", "bindings", "ask", "tolerance", "rel_tolerance", "sig_figs",
+                   "points", "answer", "mistakes")
+
+
+def _unknown_entries(table: dict, known: tuple, where: str) -> None:
+    import difflib
+
+    for name in table:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+            raise GradValueError(f"{where} has an unknown entry '{name}'"
+                                 + (f": did you mean '{close[0]}'?" if close else ""),
+                                 hint="it may have: " + ", ".join(known))
+
+
 def load_key(path: str) -> Key:
     data = _read_toml(path, "the key")
+    _unknown_entries(data, KEY_ENTRIES, f"the key '{path}'")
     defaults = {"tolerance": _tolerance(data.get("tolerance", TOLERANCE), "the key's tolerance"),
                 "rel_tolerance": _optional(data, "rel_tolerance", _tolerance, "the key's rel_tolerance"),
                 "sig_figs": _optional(data, "sig_figs", _sig_figs, "the key's sig_figs")}
@@ -335,6 +354,7 @@ def _points_number(v, what: str) -> float:
 
 
 def _problem(pid: str, entry: dict, defaults: dict) -> Problem:
+    _unknown_entries(entry, PROBLEM_ENTRIES, "it")
     text = entry.get("program")
     if not isinstance(text, str):
         raise GradValueError("it needs a program (a string in gradcli's language)")
