@@ -57,6 +57,35 @@ def _write_svg(trace, path: str, digits: int | None) -> None:
     _note(f"wrote {path} ({len(trace.nodes)} nodes)")
 
 
+# -- the step-through views: trace --html FILE, --svg-frames DIR ------------------------------
+
+def _step_view_options(f):
+    f = click.option("--svg-frames", "frames_dir", metavar="DIR",
+                     help="Also write one SVG per step into DIR (frame_001.svg …), for slides; "
+                          "the last is the --svg picture.")(f)
+    return click.option("--html", "html_file", metavar="FILE",
+                        help="Also write a page to step through the passes in a browser "
+                             "(one offline file: ← and → keys).")(f)
+
+
+def _write_step_views(trace, html_file: str | None, frames_dir: str | None,
+                      digits: int | None) -> None:
+    if html_file is not None:
+        if html_file in ("", "-"):
+            raise GradUsageError("--html needs a file name", hint="gradcli trace EXPR --html page.html")
+        from ..views.page import write_page
+
+        write_page(trace, html_file, digits)
+        _note(f"wrote {html_file} ({len(trace.nodes)} nodes; open it in a browser, ← and → step)")
+    if frames_dir is not None:
+        if frames_dir == "":
+            raise GradUsageError("--svg-frames needs a folder name", hint="gradcli trace EXPR --svg-frames slides/")
+        from ..views.frames import write_frames
+
+        count = write_frames(trace, frames_dir, digits)
+        _note(f"wrote {count} frames into {frames_dir}")
+
+
 def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
     from ..views.human import console as make_console
     from ..views.trace_text import plain_parts, print_steps, print_trace
@@ -100,7 +129,9 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
 @click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
               show_default=True,
               help="forward: also every node's tangent ∂node/∂input, one pass per input (or --wrt name).")
-def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode):
+@_step_view_options
+def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode,
+                  html_file, frames_dir):
     """Every node of EXPR: its value, its gradient and the local derivatives.
 
     The graph is printed as a tree (output first) and a table (inputs first);
@@ -117,6 +148,8 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format mermaid
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --json
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --mode forward --steps
+      gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --html seed.html
+      gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --svg-frames slides/
     """
     from ..api import Program
     from ..tracing import trace
@@ -126,8 +159,8 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
         raise GradUsageError("--latex goes with --steps (it writes the narration as LaTeX)",
                              hint="for formulas in LaTeX: gradcli grad EXPR --latex")
     text, given = split_args(args)
-    if mode == "forward" and (latex or form != "text" or svg_file):
-        raise GradUsageError("--mode forward is shown in the table, --steps and --json; "
+    if mode == "forward" and (latex or form != "text" or svg_file or frames_dir):
+        raise GradUsageError("--mode forward is shown in the table, --steps, --json and --html; "
                              "pictures and --latex show the reverse mode only")
     t = trace(Program(text), given, wrt=wrt_names(wrt), mode=mode)
     t.show_constants = show_constants
@@ -135,6 +168,7 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
         click.echo(f"gradcli: warning: {note}", err=True)
     if svg_file and svg_file != "-":
         _write_svg(t, svg_file, digits)
+    _write_step_views(t, html_file, frames_dir, digits)
     if as_json:
         from ..views.json_view import dumps
 
