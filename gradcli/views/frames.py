@@ -4,12 +4,14 @@ Every frame is the --svg picture with only the labels revealed so far, the
 step's node outlined in amber and the step's --steps line written under the
 legend. The last frame is the finished picture: byte for byte what --svg
 writes (no outline, no line). The other frames are all one size, so that
-slides do not jump; the last is the --svg size (a line shorter).
+slides do not jump; the last is the --svg size (a line shorter). Older
+frame_NNN.svg files in DIR that this run did not write are removed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 
 from gradcli.errors import GradUsageError
@@ -20,6 +22,7 @@ from gradcli.views.walkthrough import state_after, walkthrough
 HIGHLIGHT = "#f9a825"    # amber: the node of the current step (the page uses it too)
 LINE_SIZE = 13
 LINE_BAND = 26           # the height the step's line adds
+FRAME = re.compile(r"frame_\d{3,}\.svg")
 
 
 def frame_pictures(trace, digits: int | None = None) -> list[Picture]:
@@ -60,6 +63,11 @@ def write_frames(trace, folder: str, digits: int | None = None) -> int:
             with open(os.path.join(folder, frame_name(k, len(pictures))), "w",
                       encoding="utf-8") as f:
                 f.write(render(pic))
+        # frames of an earlier, longer walk would read as the end of this one
+        written = {frame_name(k, len(pictures)) for k in range(1, len(pictures) + 1)}
+        for name in os.listdir(folder):
+            if FRAME.fullmatch(name) and name not in written:
+                os.remove(os.path.join(folder, name))
     except OSError as exc:
         raise GradUsageError(f"cannot write the frames to '{folder}': {exc.strerror or exc}") from None
     return len(pictures)

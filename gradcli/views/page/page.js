@@ -99,8 +99,9 @@
       var name = document.createElement("b");
       name.textContent = headers[k];
       field.appendChild(name);
-      field.appendChild(document.createTextNode(td.textContent || "–"));
+      field.appendChild(document.createTextNode(" " + (td.textContent || "–")));
       panel.appendChild(field);
+      panel.appendChild(document.createTextNode(" "));
     });
   }
 
