@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..tracing import Trace, show
-from .human import products_line
-from .steps import FORWARD_HEADING, _factor, forward_text, narrate
+from gradcli.program.trace import Trace, show
+from gradcli.views.human import products_line
+from gradcli.views.steps import FORWARD_HEADING, _factor, forward_text, narrate
 
 _ORDINAL = ["1st", "2nd"]
 
@@ -32,8 +32,8 @@ class TangentPass:
 
 
 def tangent_passes(trace: Trace, digits: int = 12) -> list[TangentPass]:
-    from ..printing import TextStyle
-    from .local_rules import show_local
+    from gradcli.symbolic.printing import TextStyle
+    from gradcli.views.local_rules import show_local
 
     nodes, h = trace.nodes, trace.handles
     passes = []

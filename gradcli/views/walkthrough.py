@@ -21,11 +21,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gradcli.tracing import Trace, show
+from gradcli.program.trace import Trace, show
 from gradcli.views.human import products_line
 from gradcli.views.picture import captions, legend_grad, wires
-from gradcli.views.steps import (FORWARD_HEADING, backward_heading, backward_line, forward_text,
-                                 narrate, unused_line)
+from gradcli.views.steps import (
+    FORWARD_HEADING,
+    backward_heading,
+    backward_line,
+    forward_text,
+    narrate,
+    unused_line,
+)
 from gradcli.views.trace_table import rows
 
 NARRATION_DIGITS = 12   # as trace --steps and the table; the wires keep the pictures' 4

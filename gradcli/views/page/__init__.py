@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from importlib.resources import files
 
 from gradcli.errors import GradUsageError
-from gradcli.tracing import show
+from gradcli.program.trace import show
 from gradcli.views.picture import title
 from gradcli.views.svg import draw, render
 from gradcli.views.trace_table import rows
