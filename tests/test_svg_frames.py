@@ -110,3 +110,14 @@ def test_frames_are_reverse_mode_pictures(tmp_path):
 
 def test_an_empty_folder_name(tmp_path):
     assert_clean_error(run_cli("trace", *SEED, "--svg-frames", ""), 2, "needs a folder name")
+
+
+def test_more_nodes_than_slides_take(tmp_path):
+    from gradcli.views.frames import MAX_NODES
+
+    program = "sin(" * MAX_NODES + "x" + ")" * MAX_NODES    # MAX_NODES + 1 nodes
+    src = tmp_path / "chain.txt"
+    src.write_text(program)
+    run = run_cli("trace", "@" + str(src), "-x", "1", "--svg-frames", str(tmp_path / "f"))
+    assert_clean_error(run, 2, f"at most {MAX_NODES} nodes")
+    assert not (tmp_path / "f").exists()

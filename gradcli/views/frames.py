@@ -4,7 +4,8 @@ Every frame is the --svg picture with only the labels revealed so far, the
 step's node outlined in amber and the step's --steps line written under the
 legend. The last frame is the finished picture: byte for byte what --svg
 writes (no outline, no line). The other frames are all one size, so that
-slides do not jump; the last is the --svg size (a line shorter). Older
+slides do not jump; the last is the --svg size (a line shorter). At most
+MAX_NODES nodes (the page's limit). Older
 frame_NNN.svg files in DIR that this run did not write are removed.
 """
 
@@ -19,30 +20,48 @@ from gradcli.views.layout import MARGIN, text_width
 from gradcli.views.svg import INK, Picture, Text, draw, render
 from gradcli.views.walkthrough import state_after, walkthrough
 
+MAX_NODES = 500          # as the page: more steps than anyone puts on slides
+
 HIGHLIGHT = "#f9a825"    # amber: the node of the current step (the page uses it too)
 LINE_SIZE = 13
 LINE_BAND = 26           # the height the step's line adds
 FRAME = re.compile(r"frame_\d{3,}\.svg")
 
 
+class _DrawnPath:
+    """A wire whose SVG path is written once for all the frames (most of a frame's text)."""
+
+    def __init__(self, path):
+        self._d, self.colour, self.dashed, self.arrow = path.d(), path.colour, path.dashed, path.arrow
+
+    def d(self) -> str:
+        return self._d
+
+
 def frame_pictures(trace, digits: int | None = None) -> list[Picture]:
+    if len(trace.nodes) > MAX_NODES:
+        raise GradUsageError(
+            f"the graph has {len(trace.nodes)} nodes: too many steps for slides (at most "
+            f"{MAX_NODES} nodes)", hint="--svg FILE draws up to 1500 nodes, --steps narrates any")
     pic = draw(trace, digits)
+    paths = [_DrawnPath(p) for p in pic.paths]
     steps = walkthrough(trace, digits)
     lines = [" ".join(s.line.split("\n")) for s in steps]
     width = max([pic.width] + [2 * MARGIN + text_width(t, LINE_SIZE) for t in lines[:-1]])
     out = []
+    state: dict[str, str] = {}
     for k, step in enumerate(steps):
-        state = state_after(steps, k)
-        texts = [replace(t, text=state[t.tag]) if t.tag else t
+        state = state_after([step], 0, state)   # one step further
+        texts = [t if not t.tag or state[t.tag] == t.text else replace(t, text=state[t.tag])
                  for t in pic.texts if not t.tag or t.tag in state]
         shapes = [replace(s, stroke=HIGHLIGHT, stroke_width=4.0) if s.node == step.node else s
                   for s in pic.shapes]
         if k == len(steps) - 1:
-            out.append(Picture(pic.width, pic.height, shapes, pic.paths, texts, pic.title))
+            out.append(Picture(pic.width, pic.height, shapes, paths, texts, pic.title))
             continue
         texts.append(Text(MARGIN, pic.height - MARGIN + LINE_BAND - 4, lines[k], LINE_SIZE,
                           INK, "start"))
-        out.append(Picture(width, pic.height + LINE_BAND, shapes, pic.paths, texts, pic.title))
+        out.append(Picture(width, pic.height + LINE_BAND, shapes, paths, texts, pic.title))
     return out
 
 

@@ -51,9 +51,10 @@ class Step:
                 "line": self.line, "reveal": self.reveal, "clear": self.clear}
 
 
-def state_after(steps: list[Step], k: int) -> dict[str, str]:
-    """What is shown once steps[0..k] are done (the page's JavaScript does the same)."""
-    state: dict[str, str] = {}
+def state_after(steps: list[Step], k: int, state: dict[str, str] | None = None) -> dict[str, str]:
+    """What is shown once steps[0..k] are done, from state (default: nothing shown); a new
+    dict. The page's JavaScript does the same."""
+    state = dict(state or {})
     for step in steps[:k + 1]:
         if step.clear:
             state = {t: v for t, v in state.items() if not t.startswith(step.clear)}
