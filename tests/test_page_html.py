@@ -188,3 +188,24 @@ def test_the_page_takes_its_limit(tmp_path):
 def test_bad_page_targets(tmp_path, target, fragment):
     run = run_cli("trace", *SEED, "--html", target.format(tmp=tmp_path))
     assert_clean_error(run, 2, fragment)
+
+
+def test_shapes_in_the_trace_get_a_column(monkeypatch, tmp_path):
+    """Where trace --json carries "shape" per node (arrays), the table shows it; the page
+    does not depend on it (the tests above have none)."""
+    from gradcli.program.trace import Trace
+
+    plain = Trace.to_json
+
+    def with_shapes(self):
+        obj = plain(self)
+        for n in obj["nodes"]:
+            n["shape"] = [2, 3] if n["label"] == "p" else []
+        return obj
+
+    monkeypatch.setattr(Trace, "to_json", with_shapes)
+    text, _ = write_page(tmp_path, *SEED)
+    assert "<th>shape</th>" in text
+    row = re.search(r'<tr data-node="2">(.*?)</tr>', text).group(1)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row)[4] == "(2, 3)"
+    assert embedded(text, "trace-data")["nodes"][2]["shape"] == [2, 3]
