@@ -33,7 +33,7 @@ class TangentPass:
 
 def tangent_passes(trace: Trace, digits: int = 12) -> list[TangentPass]:
     from gradcli.symbolic.printing import TextStyle
-    from gradcli.views.local_rules import show_local
+    from gradcli.symbolic.local_rules import show_local
 
     nodes, h = trace.nodes, trace.handles
     passes = []
