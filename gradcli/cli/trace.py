@@ -57,6 +57,35 @@ def _write_svg(trace, path: str, digits: int | None, edge_derivatives: bool = Fa
     _note(f"wrote {path} ({len(trace.nodes)} nodes)")
 
 
+# -- the step-through views: trace --html FILE, --svg-frames DIR ------------------------------
+
+def _step_view_options(f):
+    f = click.option("--svg-frames", "frames_dir", metavar="DIR",
+                     help="Also write one SVG per step into DIR (frame_001.svg …), for slides; "
+                          "the last is the --svg picture.")(f)
+    return click.option("--html", "html_file", metavar="FILE",
+                        help="Also write a page to step through the passes in a browser "
+                             "(one offline file: ← and → keys).")(f)
+
+
+def _write_step_views(trace, html_file: str | None, frames_dir: str | None,
+                      digits: int | None) -> None:
+    if html_file is not None:
+        if html_file in ("", "-"):
+            raise GradUsageError("--html needs a file name", hint="gradcli trace EXPR --html page.html")
+        from gradcli.views.page import write_page
+
+        write_page(trace, html_file, digits)
+        _note(f"wrote {html_file} ({len(trace.nodes)} nodes; open it in a browser, ← and → step)")
+    if frames_dir is not None:
+        if frames_dir == "":
+            raise GradUsageError("--svg-frames needs a folder name", hint="gradcli trace EXPR --svg-frames slides/")
+        from gradcli.views.frames import write_frames
+
+        count = write_frames(trace, frames_dir, digits)
+        _note(f"wrote {count} frames into {frames_dir}")
+
+
 def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
     from gradcli.views.human import console as make_console
     from gradcli.views.trace_text import plain_parts, print_steps, print_trace
@@ -106,8 +135,9 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
                    "as colah draws them.")
 @click.option("--sigmoid-gates", is_flag=True,
               help="Trace every sigmoid(a) as CS231n's gates ×−1, exp, +1, 1/x: 1/(1+exp(-(a))).")
+@_step_view_options
 def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode,
-                  edge_derivatives, sigmoid_gates):
+                  edge_derivatives, sigmoid_gates, html_file, frames_dir):
     """Every node of EXPR: its value, its gradient and the local derivatives.
 
     The graph is printed as a tree (output first) and a table (inputs first);
@@ -126,6 +156,8 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format mermaid
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --json
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --mode forward --steps
+      gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --html seed.html
+      gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --svg-frames slides/
     """
     from gradcli.program.program import Program
     from gradcli.program.trace import trace
@@ -142,8 +174,8 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
         from gradcli.language.sigmoid_gates import expand_sigmoid
 
         text = expand_sigmoid(text)
-    if mode == "forward" and (latex or form != "text" or svg_file):
-        raise GradUsageError("--mode forward is shown in the table, --steps and --json; "
+    if mode == "forward" and (latex or form != "text" or svg_file or frames_dir):
+        raise GradUsageError("--mode forward is shown in the table, --steps, --json and --html; "
                              "pictures and --latex show the reverse mode only")
     t = trace(Program(text), given, wrt=wrt_names(wrt), mode=mode)
     t.show_constants = show_constants
@@ -151,6 +183,7 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
         click.echo(f"gradcli: warning: {note}", err=True)
     if svg_file and svg_file != "-":
         _write_svg(t, svg_file, digits, edge_derivatives)
+    _write_step_views(t, html_file, frames_dir, digits)
     if as_json:
         from gradcli.views.json_view import dumps
 

@@ -50,6 +50,7 @@ class Text:
     colour: str = INK
     anchor: str = "middle"
     bold: bool = False
+    tag: str = ""         # what the label shows ("value:3": wire 3's value), for the step views
 
     def box(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom), generously."""
@@ -148,7 +149,9 @@ def _captions(shape: Shape, c, live: bool) -> list[Text]:
     top = shape.cy - (sum(step[k] for k in range(len(lines) - 1))) / 2
     out, y = [], top
     for k, (text, size, colour, bold) in enumerate(lines):
-        out.append(Text(shape.cx, y + 0.36 * size, text, size, colour if live else FADED, bold=bold))
+        tag = f"total:{shape.node}" if c.total and k == len(lines) - 1 else ""
+        out.append(Text(shape.cx, y + 0.36 * size, text, size, colour if live else FADED, bold=bold,
+                        tag=tag))
         y += step[k]
     return out
 
@@ -182,7 +185,7 @@ def draw(trace, digits: int | None = None, edge_derivatives: bool = False) -> Pi
         texts += _captions(s, c, c.live)
 
     paths = []
-    for ch in chains:
+    for w, ch in enumerate(chains):   # chains are in the order of picture.wires()
         src = shapes[ch.wire.src]
         live = ch.wire.live
         p = Path((src.cx + src.w / 2, src.cy), colour=WIRE if live else FADED, dashed=not live)
@@ -199,12 +202,14 @@ def draw(trace, digits: int | None = None, edge_derivatives: bool = False) -> Pi
             p.line(x0 + width, y)
             p.arrow = True
             label_x = x0 + width / 2
-        texts.append(Text(label_x, y - 5, ch.wire.value, FONT, VALUE_COLOUR if live else FADED))
+        texts.append(Text(label_x, y - 5, ch.wire.value, FONT, VALUE_COLOUR if live else FADED,
+                          tag=f"value:{w}"))
         if ch.wire.grad:   # none on a constant's wire, unless --show-constants
-            texts.append(Text(label_x, y + 15, ch.wire.grad, FONT, GRAD_COLOUR if live else FADED))
+            texts.append(Text(label_x, y + 15, ch.wire.grad, FONT, GRAD_COLOUR if live else FADED,
+                              tag=f"grad:{w}"))
         if ch.wire.local:   # --edge-derivatives
             texts.append(Text(label_x, y + LOCAL_DY, ch.wire.local, FONT,
-                              LOCAL_COLOUR if live else FADED))
+                              LOCAL_COLOUR if live else FADED, tag=f"local:{w}"))
         paths.append(p)
 
     bottom = max(it.y + it.half for it in items) + 14
@@ -217,18 +222,21 @@ def draw(trace, digits: int | None = None, edge_derivatives: bool = False) -> Pi
     for colour, text in legend + notes:
         y += 18
         texts.append(Text(MARGIN, y, "■" if colour != KINK else "○", 13, colour, "start"))
-        texts.append(Text(MARGIN + 18, y, text, 12, INK, "start"))
+        texts.append(Text(MARGIN + 18, y, text, 12, INK, "start",
+                          tag="legend:grad" if colour == GRAD_COLOUR else ""))
     width = max([right_edge] + [t.box()[2] for t in texts]) + MARGIN
     return Picture(width, y + MARGIN, list(shapes.values()), paths, texts, heading)
 
 
-def _svg_text(t: Text) -> str:
+def _svg_text(t: Text, tagged: bool = False) -> str:
     weight = ' font-weight="bold"' if t.bold else ""
+    weight += f" data-tag={quoteattr(t.tag)}" if tagged and t.tag else ""
     return (f'<text x="{t.x:.1f}" y="{t.y:.1f}" font-size="{t.size:g}" fill="{t.colour}" '
             f'text-anchor="{t.anchor}"{weight}>{escape(t.text)}</text>')
 
 
-def render(pic: Picture) -> str:
+def render(pic: Picture, tagged: bool = False) -> str:
+    """The SVG text; tagged: labels carry data-tag attributes (the HTML page reveals them)."""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{pic.width:.0f}" height="{pic.height:.0f}" '
         f'viewBox="0 0 {pic.width:.0f} {pic.height:.0f}" '
@@ -253,7 +261,7 @@ def render(pic: Picture) -> str:
         else:
             out.append(f'<rect x="{s.cx - s.w / 2:.1f}" y="{s.cy - s.h / 2:.1f}" width="{s.w:.1f}" '
                        f'height="{s.h:.1f}" rx="7" {common}/>')
-    out += [_svg_text(t) for t in pic.texts]
+    out += [_svg_text(t, tagged) for t in pic.texts]
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
