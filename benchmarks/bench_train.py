@@ -24,8 +24,9 @@ and 10^6 rows; the time gradcli takes to read 10^6 rows (gradcli.data.dataset.lo
 process) beside np.loadtxt; and `grad --batch` over the same files (CSV and JSON
 Lines), whole processes, in points per second.
 
-All in float64, one thread (the thread variables below are set before NumPy
-and PyTorch load). Times are medians of several runs; the machine may be
+All in float64. In process, one thread (the thread variables below are set
+before NumPy and PyTorch load); whole processes run in the environment this
+script was started in, as a user's shell would run them. Times are medians of several runs; the machine may be
 shared, so expect noise. The last column checks that the three runs end at
 the same parameters.
 """
@@ -34,6 +35,9 @@ from __future__ import annotations
 
 import os
 
+# Whole processes run in the environment as the user has it (see CHILD_ENV): saved
+# before this process sets one thread for its own in-process timings.
+USER_ENV = dict(os.environ)
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ[_var] = "1"
 
@@ -158,7 +162,9 @@ HAND = Path(__file__).with_name("peers") / "numpy_train.py"
 # Child processes get a private bytecode cache, as an installed package has its .pyc
 # files: this environment sets PYTHONDONTWRITEBYTECODE, which would otherwise make every
 # gradcli process compile its modules again (about 45 ms) and the hand script not.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# They do not get this process's one-thread settings: a user's shell has none, and
+# gradcli's own choice of BLAS threads (gradcli/cli/start.py) is part of what is timed.
+CHILD_ENV = {k: v for k, v in USER_ENV.items() if k != "PYTHONDONTWRITEBYTECODE"}
 CHILD_ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="gradcli-bench-pyc-")
 
 
