@@ -54,7 +54,7 @@ import numpy as np  # noqa: E402
 
 from common import gradcli_command  # noqa: E402
 
-from gradcli.data import dataset as gradcli_data
+from gradcli.data.dataset import dataset as gradcli_data
 from gradcli.program.program import Program
 from gradcli.data.dataset import Dataset
 from gradcli.training.loop import train

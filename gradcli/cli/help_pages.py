@@ -6,18 +6,19 @@ WIDTH = 78
 
 # The files the pages come from, and their CRC-32s: if one changes, click prints help.
 SOURCES = {
-    '__init__.py': 2797619334,
+    '__init__.py': 3330293717,
     'cli/__init__.py': 1819883472,
-    'cli/check.py': 3996524829,
-    'cli/eval_grad.py': 535809930,
-    'cli/exercise.py': 3461847621,
-    'cli/hessian.py': 4288666742,
+    'cli/check.py': 1179094472,
+    'cli/eval_grad.py': 847479246,
+    'cli/exercise.py': 4109122179,
+    'cli/hessian.py': 279241347,
     'cli/start.py': 2171978661,
-    'cli/trace.py': 1970384394,
-    'cli/train.py': 3611321944,
+    'cli/trace.py': 871068331,
+    'cli/train.py': 3682589975,
     'errors.py': 3912279262,
     'training/__init__.py': 3864776922,
-    'training/optimizers.py': 3212121043,
+    'training/optimizers.py': 544674409,
+    'training/schedules.py': 1494694705,
 }
 
 # argv after `gradcli` -> the page it prints
@@ -137,6 +138,8 @@ PAGES = {
         '    gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --steps\n'
         '    gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --steps --latex\n'
         '    gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --svg graph.svg\n'
+        '    gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --svg graph.svg --edge-derivatives\n'
+        '    gradcli trace "sigmoid(w*x+b)" -w 2 -x -1 -b 1 --sigmoid-gates --svg gates.svg\n'
         '    gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format dot | dot -Tpng > graph.png\n'
         '    gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format mermaid\n'
         '    gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --json\n'
@@ -165,6 +168,11 @@ PAGES = {
         "  --mode [reverse|forward]        forward: also every node's tangent\n"
         '                                  ∂node/∂input, one pass per input (or --wrt\n'
         '                                  name).  [default: reverse]\n'
+        '  --edge-derivatives              Pictures: also the local derivative\n'
+        '                                  ∂node/∂input on each wire (blue), as colah\n'
+        '                                  draws them.\n'
+        "  --sigmoid-gates                 Trace every sigmoid(a) as CS231n's gates\n"
+        '                                  ×−1, exp, +1, 1/x: 1/(1+exp(-(a))).\n'
         '  --help                          Show this message and exit.'
     ),
     'train': (
@@ -179,6 +187,7 @@ PAGES = {
         '    gradcli train "(x*w - target)^2" -x 2 --target 2 --param w=3 --lr 0.1 --steps 1\n'
         '    gradcli train "(w*x + b - y)^2" --data points.csv --param w=0 --param b=0 --lr 0.05 --epochs 200\n'
         '    gradcli train "(w - 3)^2" --param w=0 --lr 0.1 --steps 1000 --tol 1e-12 --json\n'
+        '    gradcli train "(w - 3)^2" --param w=0 --optimizer rmsprop --schedule cosine --steps 200\n'
         '\n'
         'Options:\n'
         '  --json                          Print one JSON object on stdout.\n'
@@ -188,21 +197,39 @@ PAGES = {
         "                                  Lines; '-' reads stdin. Columns feed the\n"
         '                                  inputs of the same name; the loss is the\n'
         '                                  mean over rows.\n'
-        '  --lr FLOAT                      Learning rate.  [default: 0.001]\n'
+        "  --lr FLOAT                      Learning rate (default: PyTorch's, 0.001;\n"
+        '                                  0.01 for adagrad and rmsprop).\n'
         '  --steps INTEGER                 Number of updates (default 100, or\n'
         '                                  --epochs).\n'
         '  --epochs INTEGER                Passes over the data (each ⌈rows / batch\n'
         '                                  size⌉ steps).\n'
         '  --batch-size INTEGER            Rows per step, shuffled each epoch (default:\n'
         '                                  all rows).\n'
-        '  --optimizer [sgd|momentum|adam]\n'
+        '  --optimizer [sgd|momentum|adam|adagrad|rmsprop]\n'
         "                                  Update rule, as torch.optim's.  [default:\n"
         '                                  sgd]\n'
         '  --momentum FLOAT                Momentum factor of --optimizer momentum.\n'
         '                                  [default: 0.9]\n'
         "  --beta1 FLOAT                   Adam's β1.  [default: 0.9]\n"
         "  --beta2 FLOAT                   Adam's β2.  [default: 0.999]\n"
-        "  --eps FLOAT                     Adam's ε.  [default: 1e-08]\n"
+        '  --eps FLOAT                     ε of adam, adagrad and rmsprop (default\n'
+        '                                  1e-08; 1e-10 for adagrad).\n'
+        "  --alpha FLOAT                   RMSprop's smoothing constant α (default\n"
+        '                                  0.99).\n'
+        "  --lr-decay FLOAT                Adagrad's learning-rate decay (default 0).\n"
+        '  --schedule [step|cosine|exponential]\n'
+        '                                  Change the learning rate as training goes,\n'
+        '                                  as torch.optim.lr_scheduler: step (StepLR),\n'
+        '                                  exponential (ExponentialLR), cosine\n'
+        '                                  (CosineAnnealingLR).\n'
+        '  --step-size N                   --schedule step: multiply the rate by\n'
+        '                                  --gamma every N steps.\n'
+        '  --gamma FLOAT                   The factor of --schedule step (default 0.1)\n'
+        '                                  and exponential (required).\n'
+        '  --t-max N                       --schedule cosine: the steps of the half\n'
+        '                                  cosine (default: all the steps).\n'
+        '  --eta-min FLOAT                 --schedule cosine: the lowest rate (default\n'
+        '                                  0).\n'
         '  --clip FLOAT                    Clip the norm of all gradients together to\n'
         '                                  this.\n'
         '  --tol FLOAT                     Stop when the loss changes by less than this\n'
@@ -210,8 +237,9 @@ PAGES = {
         '  --seed INTEGER                  Seed for the shuffling of batches\n'
         '                                  (reproducible runs).\n'
         '  --history FILE                  Write every step (loss, parameters,\n'
-        '                                  gradients, gradient norm) to a .csv or\n'
-        '                                  .jsonl file.\n'
+        '                                  gradients, gradient norm, and the learning\n'
+        '                                  rate with --schedule) to a .csv or .jsonl\n'
+        '                                  file.\n'
         '  --help                          Show this message and exit.'
     ),
     'check': (
@@ -219,23 +247,34 @@ PAGES = {
         '\n'
         '  Grade every ANSWERS file (TOML) against the answer key KEY (TOML).\n'
         '\n'
-        "  Prints each student's marks (expected, given, ✓ or ✗, a score) and a class\n"
-        '  summary. Answers may be numbers or constant expressions ("2421/98", "pi/4").\n'
-        '  A missing or malformed answer counts as wrong; a file that cannot be read is\n'
-        '  reported and the other students are still graded. See the README for the key\n'
-        '  and answer formats; `gradcli exercise` writes keys.\n'
+        "  Prints each student's marks (expected, given, ✓ or ✗, a score, points when\n"
+        '  the key gives them) and a class summary. A wrong number that a common\n'
+        '  mistake produces (one path of a fork only, a flipped sign, the local instead\n'
+        "  of the global derivative, another node's gradient or value, a forgotten\n"
+        '  chain-rule factor) is named. Answers may be numbers or constant expressions\n'
+        '  ("2421/98", "pi/4"). A missing or malformed answer counts as wrong; a file\n'
+        '  that cannot be read is reported and the other students are still graded. See\n'
+        '  the README for the key and answer formats; `gradcli exercise` writes keys.\n'
         '\n'
         '  Exit codes: 0 every answer right; 1 some answer wrong, missing or malformed,\n'
         '  or an answer file names a problem the key does not have; 2 an answer file\n'
-        '  (or the key) cannot be read.\n'
+        '  (or the key) cannot be read, or a bad option.\n'
         '\n'
         '  Examples:\n'
         '    gradcli check key.toml answers/*.toml\n'
         '    gradcli check key.toml ada.toml --json | jq .summary\n'
+        '    gradcli check key.toml answers/*.toml --format csv > grades.csv\n'
+        '    gradcli check key.toml submission/answers.toml --format gradescope > results/results.json\n'
         '\n'
         'Options:\n'
-        '  --json      Print the grading as one JSON object.\n'
-        '  -h, --help  Show this message and exit.'
+        '  --json                          Print the grading as one JSON object (the\n'
+        '                                  same as --format json).\n'
+        '  --format report|json|gradescope|csv\n'
+        '                                  report (the default: tables for people),\n'
+        "                                  json, gradescope (Gradescope's autograder\n"
+        '                                  results.json, for one answer file) or csv\n'
+        '                                  (one row per student).\n'
+        '  -h, --help                      Show this message and exit.'
     ),
     'exercise': (
         'Usage: gradcli exercise [OPTIONS]\n'
@@ -247,24 +286,34 @@ PAGES = {
         "  values; it asks for the output, every intermediate's value and the gradient\n"
         '  with respect to every input and intermediate. The seed is written in the\n'
         '  first line, so any exercise can be drawn again. Each problem also shows the\n'
-        '  `gradcli trace` command that draws its graph.\n'
+        '  `gradcli trace` command that draws its graph, and the key lists the numbers\n'
+        '  that common mistakes give, with what `gradcli check` says about them.\n'
         '\n'
         '  Examples:\n'
         '    gradcli exercise --seed 7 --difficulty 2 > hw3-key.toml\n'
         '    gradcli exercise --seed 7 --difficulty 2 --student > hw3.toml\n'
+        '    gradcli exercise --seed 7 --kind fork --count 3\n'
+        "    gradcli exercise --seed 7 --json | jq '.problems[0].mistakes'\n"
         '    gradcli check hw3-key.toml answers/*.toml\n'
         '    gradcli trace "q = x + y; f = q * z" -x -2 -y 5 -z -4\n'
         '\n'
         'Options:\n'
-        '  --seed INTEGER              Draw this exercise (the same seed gives the same\n'
-        '                              exercise); random by default.\n'
-        '  --difficulty INTEGER RANGE  1: +, -, *;  2: also /, max, min, relu, squares;\n'
-        '                              3: also sigmoid, tanh, exp, log and an input\n'
-        '                              used twice.  [default: 1; 1<=x<=3]\n'
-        '  --count INTEGER RANGE       How many problems.  [default: 1; 1<=x<=100]\n'
-        '  --student                   The problems without their answers, and a\n'
-        '                              template of an answer file.\n'
-        '  -h, --help                  Show this message and exit.'
+        '  --seed INTEGER                Draw this exercise (the same seed gives the\n'
+        '                                same exercise); random by default.\n'
+        '  --difficulty INTEGER RANGE    1 (the default): +, -, *;  2: also /, max,\n'
+        '                                min, relu, squares;  3: also sigmoid, tanh,\n'
+        '                                exp, log and an input used twice.  [1<=x<=3]\n'
+        '  --kind [fork|kink|vanishing]  Practise one idea instead: fork (a node used\n'
+        '                                twice: its gradients add up), kink (relu, abs,\n'
+        '                                max or min route the gradient), vanishing (a\n'
+        '                                sigmoid chain).\n'
+        '  --count INTEGER RANGE         How many problems.  [default: 1; 1<=x<=100]\n'
+        '  --student                     The problems without their answers, and a\n'
+        '                                template of an answer file.\n'
+        '  --json                        Print the exercise as one JSON object (answers\n'
+        "                                and mistakes' numbers included unless\n"
+        '                                --student).\n'
+        '  -h, --help                    Show this message and exit.'
     ),
     'hessian': (
         'Usage: gradcli hessian [OPTIONS] EXPR [-NAME VALUE]...\n'
@@ -277,6 +326,8 @@ PAGES = {
         '    gradcli hessian "x^3 + 2*x^2*y - 3*y" -x 1 -y 2 --json | jq .hessian.x.y\n'
         '    gradcli hessian "x^2*y + y^3" --symbolic\n'
         '    gradcli hessian "(x+y)/(x*y)" -x 1/3 -y 2 --exact --wrt x\n'
+        '    gradcli hessian "x^3 + y^3 - 3*x*y" -x 1 -y 1 --classify\n'
+        '    gradcli hessian "(1-x)^2 + 100*(y-x^2)^2" -x 0 -y 0 --newton\n'
         '\n'
         'Options:\n'
         '  --json                Print one JSON object on stdout.\n'
@@ -285,6 +336,11 @@ PAGES = {
         '  --exact               Fractions stay exact (-x 1/3).\n'
         '  --symbolic            Each entry as a formula too; values are then optional.\n'
         '  --latex               The formulas in LaTeX (implies --symbolic).\n'
+        '  --classify            The eigenvalues, the definiteness, and what kind of\n'
+        '                        critical point this is.\n'
+        '  --newton              One Newton step x − H⁻¹∇f from the point.\n'
+        '  --tol T               --classify: the gradient is zero when every component\n'
+        '                        is at most T in size (default 1e-8).\n'
         '  --help                Show this message and exit.'
     ),
 }

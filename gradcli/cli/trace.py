@@ -33,22 +33,22 @@ def _check_options(as_json: bool, steps: bool, form: str, svg_file: str | None) 
     return form
 
 
-def _picture(trace, form: str, digits: int | None) -> str:
+def _picture(trace, form: str, digits: int | None, edge_derivatives: bool = False) -> str:
     if form == "dot":
         from gradcli.views.dot import dot
 
-        return dot(trace, digits)
+        return dot(trace, digits, edge_derivatives)
     if form == "mermaid":
         from gradcli.views.mermaid import mermaid
 
-        return mermaid(trace, digits)
+        return mermaid(trace, digits, edge_derivatives)
     from gradcli.views.svg import svg
 
-    return svg(trace, digits)
+    return svg(trace, digits, edge_derivatives)
 
 
-def _write_svg(trace, path: str, digits: int | None) -> None:
-    picture = _picture(trace, "svg", digits)
+def _write_svg(trace, path: str, digits: int | None, edge_derivatives: bool = False) -> None:
+    picture = _picture(trace, "svg", digits, edge_derivatives)
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(picture)
@@ -100,7 +100,14 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
 @click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
               show_default=True,
               help="forward: also every node's tangent ∂node/∂input, one pass per input (or --wrt name).")
-def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode):
+# -- for teaching with pictures (README "Pictures for teaching")
+@click.option("--edge-derivatives", is_flag=True,
+              help="Pictures: also the local derivative ∂node/∂input on each wire (blue), "
+                   "as colah draws them.")
+@click.option("--sigmoid-gates", is_flag=True,
+              help="Trace every sigmoid(a) as CS231n's gates ×−1, exp, +1, 1/x: 1/(1+exp(-(a))).")
+def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode,
+                  edge_derivatives, sigmoid_gates):
     """Every node of EXPR: its value, its gradient and the local derivatives.
 
     The graph is printed as a tree (output first) and a table (inputs first);
@@ -113,6 +120,8 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --steps
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --steps --latex
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --svg graph.svg
+      gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --svg graph.svg --edge-derivatives
+      gradcli trace "sigmoid(w*x+b)" -w 2 -x -1 -b 1 --sigmoid-gates --svg gates.svg
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format dot | dot -Tpng > graph.png
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format mermaid
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --json
@@ -126,6 +135,13 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
         raise GradUsageError("--latex goes with --steps (it writes the narration as LaTeX)",
                              hint="for formulas in LaTeX: gradcli grad EXPR --latex")
     text, given = split_args(args)
+    if edge_derivatives and not (svg_file or form != "text"):
+        raise GradUsageError("--edge-derivatives labels the wires of a picture",
+                             hint="add --svg FILE, or --format svg|dot|mermaid")
+    if sigmoid_gates:
+        from gradcli.language.sigmoid_gates import expand_sigmoid
+
+        text = expand_sigmoid(text)
     if mode == "forward" and (latex or form != "text" or svg_file):
         raise GradUsageError("--mode forward is shown in the table, --steps and --json; "
                              "pictures and --latex show the reverse mode only")
@@ -134,12 +150,12 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
     for note in t.result.warnings:   # digits lost to cancellation or underflow (also in JSON)
         click.echo(f"gradcli: warning: {note}", err=True)
     if svg_file and svg_file != "-":
-        _write_svg(t, svg_file, digits)
+        _write_svg(t, svg_file, digits, edge_derivatives)
     if as_json:
         from gradcli.views.json_view import dumps
 
         click.echo(dumps(t.to_json()), nl=False)
     elif form != "text":
-        click.echo(_picture(t, form, digits), nl=False)
+        click.echo(_picture(t, form, digits, edge_derivatives), nl=False)
     else:
         _print_text(t, steps, digits or 12, latex)

@@ -41,6 +41,11 @@ class Op:
     # Where one domain sentence would list every cause: (predicate over a, b and
     # out, cause) pairs, the first that holds is said.
     explain: tuple = ()
+    # Ops that are not elementwise (matmul) give their adjoint's contribution to each
+    # input directly, over a, b, out and the adjoint g ("g @ transpose(b)"), and their
+    # tangent from each input's tangent t ("t @ b"); see engine.py.
+    vjp: tuple[str, ...] = ()
+    jvp: tuple[str, ...] = ()
 
     @property
     def zero_where_text(self) -> tuple[str, ...]:
