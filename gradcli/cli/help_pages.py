@@ -13,7 +13,7 @@ SOURCES = {
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 279241347,
     'cli/start.py': 2171978661,
-    'cli/trace.py': 871068331,
+    'cli/trace.py': 4138269661,
     'cli/train.py': 3682589975,
     'errors.py': 3912279262,
     'training/__init__.py': 3864776922,
@@ -144,6 +144,8 @@ PAGES = {
         '    gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format mermaid\n'
         '    gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --json\n'
         '    gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --mode forward --steps\n'
+        '    gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --html seed.html\n'
+        '    gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --svg-frames slides/\n'
         '\n'
         'Options:\n'
         '  --json                          Print one JSON object on stdout.\n'
@@ -173,6 +175,12 @@ PAGES = {
         '                                  draws them.\n'
         "  --sigmoid-gates                 Trace every sigmoid(a) as CS231n's gates\n"
         '                                  ×−1, exp, +1, 1/x: 1/(1+exp(-(a))).\n'
+        '  --html FILE                     Also write a page to step through the passes\n'
+        '                                  in a browser (one offline file: ← and →\n'
+        '                                  keys).\n'
+        '  --svg-frames DIR                Also write one SVG per step into DIR\n'
+        '                                  (frame_001.svg …), for slides; the last is\n'
+        '                                  the --svg picture.\n'
         '  --help                          Show this message and exit.'
     ),
     'train': (
