@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..numbers import fmt
+from gradcli.numbers import fmt
 
 
 def console(stderr: bool = False, pipe_width: int | None = None) -> Console:
