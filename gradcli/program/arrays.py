@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradcli.passes import array_domain as D
-from gradcli.language import shapes as S
+from gradcli.passes import shapes as S
 from gradcli.errors import GradUsageError
 from gradcli.language.graph import Graph
 
