@@ -157,30 +157,38 @@ def _element(v, at: tuple) -> str:
     return fmt(float(np.asarray(v)[at])) if np.ndim(v) else fmt(float(v))
 
 
+def _index(at: tuple) -> str:
+    return f"[{', '.join(str(int(n)) for n in at)}]" if at else ""
+
+
 def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
-    """'log(x)' cannot be computed at [1]: log needs a positive number (it got x[1] = -2)."""
+    """'log(x)' cannot be computed at [1]: log needs a positive number (it got x[1] = -2).
+
+    The first element that is not finite, and each input's element that made it
+    (where broadcasting stretched an input, its own element)."""
+    value = np.asarray(value)
     bad = ~np.isfinite(value)
-    at = np.unravel_index(int(np.argmax(bad)), value.shape) if value.ndim else ()
-    where = f" at [{', '.join(str(int(n)) for n in at)}]" if at else ""
-    op = g.ops[i]
-    got = []
+    at = tuple(int(n) for n in np.unravel_index(int(np.argmax(bad)), value.shape)) if value.ndim else ()
+    got, elements = [], []
     for j in g.args[i]:
-        v = vals[j]
-        same = np.ndim(v) and np.shape(v) == value.shape
-        label = g.label(j) + (where[4:] if same else "")
-        got.append(f"{label} = {_element(v, at) if same else (fmt(float(v)) if not np.ndim(v) else 'an array')}")
-    scalar_ins = tuple(float(np.asarray(vals[j])[at]) if np.shape(vals[j]) == value.shape and at
-                       else float(vals[j]) if not np.ndim(vals[j]) else float("nan")
-                       for j in g.args[i])
-    why = op.reason(scalar_ins[:2], float(value[at]) if at else float(value)) \
-        if len(scalar_ins) <= 2 else op.domain
-    return GradMathError(f"{g.describe(i)} cannot be computed{where}: {why} (it got {', '.join(got)})")
+        v = np.asarray(vals[j])
+        own = tuple(0 if n == 1 else a for a, n in zip(at[len(at) - v.ndim:], v.shape))
+        x = float(v[own]) if v.ndim else float(v)
+        elements.append(x)
+        label = g.label(j)
+        got.append(fmt(x) if label == fmt(x) else f"{label}{_index(own)} = {fmt(x)}")
+    out = float(value[at]) if at else float(value)
+    why = g.ops[i].reason(tuple(elements), out) if len(elements) <= 2 else g.ops[i].domain
+    giving = f", giving {fmt(out)}" if out == out else ""
+    where = f" at {_index(at)}" if at else ""
+    return GradMathError(f"{g.describe(i)} cannot be computed{where}: {why} "
+                         f"(it got {', '.join(got)}{giving})")
 
 
 def gradient_error(g: Graph, name: str, grad, mode: str = "") -> GradMathError:
     bad = ~np.isfinite(grad)
     at = np.unravel_index(int(np.argmax(bad)), np.shape(grad)) if np.ndim(grad) else ()
-    where = f"[{', '.join(str(int(n)) for n in at)}]" if at else ""
+    where = _index(at)
     how = f"{mode}: " if mode else ""
     return GradMathError(f"the gradient with respect to '{name}' is not finite "
                          f"({how}∂/∂{name}{where} = {_element(grad, at)})")
