@@ -35,8 +35,9 @@ def softplus(a):
 
 
 def relu(a):
-    # maximum, not where (ten times faster); + 0.0 makes relu(-0.0) the 0.0 that where gave
-    return np.maximum(a, 0.0) + 0.0
+    # fmax, not where (ten times faster), with where's values: fmax(nan, 0) is 0, and
+    # + 0.0 makes relu(-0.0) 0.0
+    return np.fmax(a, 0.0) + 0.0
 
 
 def leaky_relu(a, slope=0.01):
