@@ -225,12 +225,13 @@ class Domain:
 
 
 class Backward:
-    """What a backward pass found: every node's adjoint, and how many products it made."""
+    """What a backward pass found: every node's adjoint, how many products it made, and
+    which nodes depend on a target (None: targets were not asked for, every node)."""
 
-    __slots__ = ("adjoints", "products")
+    __slots__ = ("adjoints", "products", "depends")
 
-    def __init__(self, adjoints: list, products: int):
-        self.adjoints, self.products = adjoints, products
+    def __init__(self, adjoints: list, products: int, depends: list[bool] | None = None):
+        self.adjoints, self.products, self.depends = adjoints, products, depends
 
 
 def backward(graph, values, domain, targets=None, root: int | None = None, seed=None) -> Backward:
@@ -246,7 +247,7 @@ def backward(graph, values, domain, targets=None, root: int | None = None, seed=
     dep = None if targets is None else graph.depends_on(targets, root)
     adj: list = [None] * len(graph)
     if dep is not None and not dep[root]:
-        return Backward(adj, 0)
+        return Backward(adj, 0, dep)
     adj[root] = domain.const(1) if seed is None else seed
     special = domain.special
     is_zero, chain, add, reduce_to = domain.is_zero, domain.chain, domain.add, domain.reduce_to
@@ -277,7 +278,7 @@ def backward(graph, values, domain, targets=None, root: int | None = None, seed=
             products += 1
             before = adj[j]
             adj[j] = c if before is None else add(before, c)
-    return Backward(adj, products)
+    return Backward(adj, products, dep)
 
 
 def forward(graph, inputs: dict, domain, needed: list[bool] | None = None) -> list:
