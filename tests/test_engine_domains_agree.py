@@ -66,6 +66,8 @@ def test_the_generic_forward_pass_names_the_same_math_error(seed):
 def test_the_fast_float_loop_agrees_with_the_generic_pass_on_programs_of_the_grammar(text):
     try:
         g = gradcli.compile(text).graph
+        if g.arrays:
+            return   # an array program (literal, @, index): the arrays domain, not floats
         vals = passes.forward(g, {name: 0.75 for name in g.inputs})
     except GradcliError:
         return

@@ -25,7 +25,7 @@ def rule_graph(text: str):
     """A rule of ops.py parsed once into a graph over its leaves."""
     from gradcli.language.parse import parse
 
-    g = parse(text)
+    g = parse(text, internal=True)   # the helpers of the array rules are functions here
     unknown = set(g.inputs) - set(SLOTS)
     if unknown:  # a mistake in the table, not in user input
         raise ValueError(f"derivative rule {text!r} uses unknown names {sorted(unknown)}")

@@ -213,6 +213,11 @@ class Domain:
         holds, zero = predicates.function(op.zero_where[k]), self.const(0)
         return lambda a, b=None, out=None, x=None, *more: zero if holds(a, b, out) else rule(a, b, out, x, *more)
 
+    def spread(self, tangent, out):
+        """A tangent brought to the shape of its node's value `out` (arrays: broadcast up,
+        where only an input that broadcasting stretched carries a tangent)."""
+        return tangent
+
     def reduce_to(self, contribution, value, out):
         """A contribution to an input of value `value` from a node of value `out`, brought
         to the input's shape (arrays: the sum over the axes the input was broadcast along)."""
@@ -307,18 +312,21 @@ def forward(graph, inputs: dict, domain, needed: list[bool] | None = None) -> li
 
 
 def tangents(graph, values, domain, seed: int, stop: int | None = None,
-             cache: list | None = None) -> tuple[list, int]:
+             cache: list | None = None, direction=None) -> tuple[list, int]:
     """Forward mode: every node's tangent ∂node/∂seed (None: zero) up to `stop`, and the products.
 
     tangent(node) = Σ_k chain(tangent(input_k), ∂node/∂input_k), by the same
     local rules as `backward` (or op.jvp); a zero tangent is not multiplied.
     cache: each node's local derivatives, kept across passes from several seeds.
+    direction: the seed's tangent (default the domain's 1; arrays: one element's 1).
     """
     stop = graph.output if stop is None else stop
     args, ops = graph.args, graph.ops
     t: list = [None] * len(graph)
-    t[seed] = domain.const(1)
+    t[seed] = domain.const(1) if direction is None else direction
     is_zero, chain, add = domain.is_zero, domain.chain, domain.add
+    # Only a domain whose values have shapes brings tangents to their node's (arrays).
+    spread = None if type(domain).spread is Domain.spread else domain.spread
     products = 0
     for i in range(seed + 1, stop + 1):
         ins = args[i]
@@ -343,5 +351,5 @@ def tangents(graph, values, domain, seed: int, stop: int | None = None,
                 c = chain(tj, locs[k])
             products += 1
             s = c if s is None else add(s, c)
-        t[i] = s
+        t[i] = s if s is None or spread is None else spread(s, values[i])
     return t, products

@@ -102,6 +102,12 @@ def parse_value(text: str, name: str = "") -> float:
                 f"{what}, '{quoted}', is not a number or a constant expression: "
                 f"it names {listing([repr(shorten(n)) for n in g.inputs])}")
         try:
+            if g.arrays:   # an array literal (README "Arrays: vectors and matrices"), or arithmetic on one
+                from gradcli.passes import shapes
+                from gradcli.passes import array_domain
+
+                value = array_domain.forward(g, {}, shapes.infer(g, {}))[g.output]
+                return array_value(value, name) if value.ndim else float(value)
             value = forward(g, {})[g.output]
         except GradcliError as exc:
             raise GradValueError(f"{what}, '{quoted}', cannot be computed: {exc.message}") from None
@@ -138,8 +144,29 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
     values = {}
     for name in inputs:
         v = given[name]
-        values[name] = parse_value(v, name) if isinstance(v, str) else _number(v, name)
+        if isinstance(v, str):
+            values[name] = parse_value(v, name)
+        elif isinstance(v, (list, tuple)) or getattr(v, "ndim", 0):
+            values[name] = array_value(v, name)
+        else:
+            values[name] = _number(v, name)
     return values
+
+
+def array_value(v, name: str):
+    """An array given as such (NumPy, nested lists): finite numbers in a rectangular shape."""
+    import numpy as np
+
+    what = f"the value of '{shorten(name)}'"
+    try:
+        with np.errstate(all="ignore"):
+            a = np.array(v, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise GradValueError(f"{what} is not an array of numbers of one shape (a ragged or "
+                             f"malformed array): {shorten(repr(v))}") from None
+    if not np.isfinite(a).all():
+        raise GradValueError(f"{what} holds a number that is not finite")
+    return a
 
 
 def _number(v, name: str) -> float:

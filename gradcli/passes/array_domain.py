@@ -1,0 +1,203 @@
+"""The arrays domain (README "Arrays: vectors and matrices"): every node's value is a
+NumPy array of its own shape, run by the engine's passes (passes/engine.py).
+
+The same graph, operation table and passes as every domain. An elementwise row
+(`Op.grads`) contributes its local derivative times the adjoint, summed back
+to the input's shape where broadcasting stretched it (`reduce_to`); a row
+that is not elementwise carries `vjp` and `jvp` rules (matmul, sum, softmax,
+cross_entropy, indexing, literals), in gradcli's own language over the NumPy
+kernels of ops/arrays.py. What this module adds is the domain: its kernels,
+its zero, its 0·∞ convention, its reduction, its errors.
+
+Shapes are inferred (passes/shapes.py) before any of this runs, so a kernel
+never meets shapes that do not fit. Class indices (`cross_entropy`'s y) are
+checked when their values are known, before the node is computed.
+
+Imported only for a program with arrays, so NumPy never slows a scalar one-shot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcli.errors import GradMathError, GradValueError
+from gradcli.language.graph import Graph
+from gradcli.numbers import fmt
+from gradcli.ops import arrays as kernels_np
+from gradcli.ops import predicates
+from gradcli.passes import engine
+
+
+class Arrays(engine.Domain):
+    """NumPy arrays, each of its node's shape; 0·∞ is 0 where nothing flows."""
+
+    name = "arrays"
+
+    def const(self, v, name=None):
+        return np.asarray(v, dtype=float)
+
+    def leaf(self, graph, i):
+        return np.asarray(graph.consts[i], dtype=float)
+
+    def apply(self, op, xs):
+        return np.asarray(self.kernel(op)(*xs), dtype=float)
+
+    def check(self, graph, i, vals, v):
+        if not np.isfinite(v).all():
+            raise forward_error(graph, i, vals, v)
+        return v
+
+    def is_zero(self, v) -> bool:
+        # Only a zero that is a number (a "0" rule): scanning every adjoint would cost a pass
+        # over each array, and 0·∞ inside an array is masked by chain anyway.
+        return np.ndim(v) == 0 and v == 0
+
+    def chain(self, g, local):
+        if not callable(local) and np.ndim(local) == 0:   # a constant rule (1 of +, -1 of -)
+            return g if local == 1 else g * float(local)
+        product = g * local
+        if not np.isfinite(product).all():
+            product = np.where(g == 0, 0.0, product)
+        return product
+
+    def mask(self, op, k, rule):
+        if not callable(rule):
+            return rule
+        where = predicates.array_function(op.zero_where[k])
+        masked_zero = kernels_np.masked_zero
+        return lambda a, b=None, out=None, x=None, *more: masked_zero(where(a, b, out), rule(a, b, out, x, *more))
+
+    def reduce_to(self, contribution, value, out):
+        return kernels_np.reduce_to(contribution, np.shape(value))
+
+    def spread(self, tangent, out):
+        return np.broadcast_to(tangent, np.shape(out))
+
+
+def _labelled_kernel(domain, graph, i, xs):
+    """cross_entropy and every op with class indices: check them, then compute."""
+    check_labels(graph, i, xs)
+    return domain.apply(graph.ops[i], xs)
+
+
+ARRAYS = Arrays(kernels_np)
+
+
+def check_labels(g: Graph, i: int, xs: list) -> None:
+    """Class indices must be whole numbers in range (a value error: they are data)."""
+    op = g.ops[i]
+    classes = np.shape(xs[0])[-1]
+    for k in op.labels:
+        j = g.args[i][k]
+        y = np.atleast_1d(np.asarray(xs[k], dtype=float))
+        bad = ~((y == np.floor(y)) & (y >= 0) & (y < classes))
+        if bad.any():
+            at = int(np.argmax(bad))
+            where = f"[{at}]" if np.ndim(xs[k]) else ""
+            raise GradValueError(
+                f"{g.describe(i)}: the class indices {g.describe(j)} must be whole numbers from 0 to "
+                f"{classes - 1} (the scores have {classes} classes), but {g.label(j)}{where} is "
+                f"{fmt(float(y[at]))}")
+
+
+def forward(g: Graph, inputs: dict, shapes: list) -> list:
+    """Every node's value as an array; a non-finite one is a math error naming the node."""
+    if not ARRAYS.special_forward:
+        from gradcli.ops import table as O
+
+        ARRAYS.special_forward = {op: _labelled_kernel for op in O.ARRAY_OPS if op.labels}
+    with np.errstate(all="ignore"):
+        return engine.forward(g, {k: np.asarray(v, dtype=float) for k, v in inputs.items()}, ARRAYS)
+
+
+def backward(g: Graph, vals: list, shapes: list) -> tuple[list, int]:
+    """Every node's adjoint ∂output/∂node, of the node's shape; and the edges multiplied."""
+    with np.errstate(all="ignore"):
+        found = engine.backward(g, vals, ARRAYS)
+    return [np.zeros(shapes[i]) if v is None else _of_shape(v, shapes[i])
+            for i, v in enumerate(found.adjoints)], found.products
+
+
+def _of_shape(v, shape):
+    """An adjoint as an array of its node's shape (a "0" rule's zero, a read-only broadcast)."""
+    if np.shape(v) == shape and isinstance(v, np.ndarray) and v.flags.writeable:
+        return v
+    return np.array(np.broadcast_to(v, shape), dtype=float)
+
+
+def forward_gradients(g: Graph, vals: list, shapes: list, seeds: dict[str, int], keep: bool = False):
+    """∂output/∂name for each seed, by one tangent pass per element of the seed's value.
+
+    With keep, also every node's tangents: {name: [per node, an array of shape
+    node shape + seed shape (the Jacobian ∂node/∂seed), or None where nothing flows]}.
+    """
+    grads, tangents, products = {}, {}, 0
+    stop = len(g) - 1 if keep else g.output
+    cache: list = [None] * len(g)   # local derivatives: the same for every element's pass
+    for name, seed in seeds.items():
+        shape = shapes[seed]
+        out = np.zeros(shape)
+        per_node: list = [None] * len(g) if keep else []
+        for element in np.ndindex(*shape):
+            direction = np.zeros(shape)
+            direction[element] = 1.0
+            with np.errstate(all="ignore"):
+                t, count = engine.tangents(g, vals, ARRAYS, seed, stop, cache, direction)
+            products += count
+            if t[g.output] is not None:
+                out[element] = float(t[g.output])
+            if keep:
+                for i, ti in enumerate(t):
+                    if ti is not None:
+                        if per_node[i] is None:
+                            per_node[i] = np.zeros(shapes[i] + shape)
+                        per_node[i][(Ellipsis, *element)] = ti
+        if not np.isfinite(out).all():
+            raise gradient_error(g, name, out, "forward mode")
+        grads[name] = out
+        if keep:
+            tangents[name] = per_node
+    return grads, tangents, products
+
+
+# -- errors ---------------------------------------------------------------------
+
+def _element(v, at: tuple) -> str:
+    return fmt(float(np.asarray(v)[at])) if np.ndim(v) else fmt(float(v))
+
+
+def _index(at: tuple) -> str:
+    return f"[{', '.join(str(int(n)) for n in at)}]" if at else ""
+
+
+def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
+    """'log(x)' cannot be computed at [1]: log needs a positive number (it got x[1] = -2).
+
+    The first element that is not finite, and each input's element that made it
+    (where broadcasting stretched an input, its own element)."""
+    value = np.asarray(value)
+    bad = ~np.isfinite(value)
+    at = tuple(int(n) for n in np.unravel_index(int(np.argmax(bad)), value.shape)) if value.ndim else ()
+    got, elements = [], []
+    for j in g.args[i]:
+        v = np.asarray(vals[j])
+        own = tuple(0 if n == 1 else a for a, n in zip(at[len(at) - v.ndim:], v.shape))
+        x = float(v[own]) if v.ndim else float(v)
+        elements.append(x)
+        label = g.label(j)
+        got.append(fmt(x) if label == fmt(x) else f"{label}{_index(own)} = {fmt(x)}")
+    out = float(value[at]) if at else float(value)
+    why = g.ops[i].reason(tuple(elements), out) if len(elements) <= 2 else g.ops[i].domain
+    giving = f", giving {fmt(out)}" if out == out else ""
+    where = f" at {_index(at)}" if at else ""
+    return GradMathError(f"{g.describe(i)} cannot be computed{where}: {why} "
+                         f"(it got {', '.join(got)}{giving})")
+
+
+def gradient_error(g: Graph, name: str, grad, mode: str = "") -> GradMathError:
+    bad = ~np.isfinite(grad)
+    at = np.unravel_index(int(np.argmax(bad)), np.shape(grad)) if np.ndim(grad) else ()
+    where = _index(at)
+    how = f"{mode}: " if mode else ""
+    return GradMathError(f"the gradient with respect to '{name}' is not finite "
+                         f"({how}∂/∂{name}{where} = {_element(grad, at)})")
