@@ -15,7 +15,7 @@ SOURCES = {
     'cli/start.py': 2171978661,
     'cli/trace.py': 4138269661,
     'cli/train.py': 3682589975,
-    'errors.py': 3912279262,
+    'errors.py': 2777739962,
     'training/__init__.py': 3864776922,
     'training/optimizers.py': 544674409,
     'training/schedules.py': 1494694705,
