@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..numbers import fmt
+from .array_text import show
 
 
 def console(stderr: bool = False, pipe_width: int | None = None) -> Console:
@@ -49,14 +49,14 @@ def gradient_table(result) -> Table:
         value = result.inputs.get(name)
         if value is None:  # an assigned intermediate asked for with --wrt
             value = result.values[result.program.node_of(name)]
-        table.add_row(escape(name), fmt(value), fmt(g))
+        table.add_row(escape(name), escape(show(value)), escape(show(g)))
     return table
 
 
 def print_grad(result) -> None:
     c = console()
     out = result.program.output_name
-    c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{fmt(result.value)}[/bold]")
+    c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{escape(show(result.value))}[/bold]")
     if result.gradient:
         c.print(gradient_table(result))
         c.print(products_line(result), style="dim")
