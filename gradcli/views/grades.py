@@ -5,13 +5,13 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from ..numbers import fmt
+from .array_text import show
 from .human import console
 
 
 def _given(m) -> str:
     if m.given is not None:
-        return fmt(m.given)
+        return show(m.given)
     if m.text is not None:
         return escape(str(m.text))
     return "—"
@@ -24,7 +24,7 @@ def student_table(grade) -> Table:
         table.add_column(name, justify=justify)
     for m in grade.marks:
         mark = "[green]✓[/green]" if m.ok else "[red]✗[/red]"
-        table.add_row(escape(m.problem), escape(m.quantity), fmt(m.expected), _given(m), mark,
+        table.add_row(escape(m.problem), escape(m.quantity), show(m.expected), _given(m), mark,
                       escape(m.note))
     return table
 
