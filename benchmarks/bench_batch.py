@@ -132,8 +132,9 @@ def phases(path: Path, repeat: int) -> dict[str, float]:
     """Seconds per phase of one batch, in-process (the chunks read first, then each step)."""
     import numpy as np
 
-    from gradcli.batch import Batch, Results
-    from gradcli.batch_io import open_points, read_chunks
+    from gradcli.homework.batch import Batch, Results
+    from gradcli.data.points import open_points, read_chunks
+    from gradcli.views.json_lines import BatchLines
 
     def once():
         t = {}
@@ -147,6 +148,7 @@ def phases(path: Path, repeat: int) -> dict[str, float]:
         stream.close()
         t["columns"] = t["forward+backward"] = t["write numbers and lines"] = 0.0
         sink = io.StringIO()
+        lines = BatchLines(batch)
         for chunk in chunks:
             start = time.perf_counter()
             cols, errors = batch.columns(chunk)
@@ -155,7 +157,7 @@ def phases(path: Path, repeat: int) -> dict[str, float]:
             value, grads = np.zeros(n), [np.zeros(n) for _ in batch.wrt]
             batch._run(cols, n, value, grads)  # what compute() does once the columns are made
             end = time.perf_counter()
-            sink.write(batch.lines(chunk, Results(n, cols, value, grads, errors)))
+            sink.write(lines(chunk, Results(n, cols, value, grads, errors)))
             t["columns"] += mid - start
             t["forward+backward"] += end - mid
             t["write numbers and lines"] += time.perf_counter() - end

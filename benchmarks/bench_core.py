@@ -199,7 +199,7 @@ def deep(n_tokens: int, rng: random.Random) -> tuple[str, int]:
 def gradcli_phases(text: str, repeats: int) -> dict:
     """Median seconds of parse (gradcli.compile), forward and backward, as Program.grad runs them."""
     import gradcli
-    from gradcli import passes
+    from gradcli.passes import floats as passes
 
     parse_t, fwd_t, bwd_t = [], [], []
     for _ in range(repeats):

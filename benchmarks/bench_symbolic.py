@@ -103,7 +103,7 @@ def dag(statements: int, seed: int = 6) -> str:
 
 
 def nodes_of(text: str) -> int:
-    from gradcli.syntax import parse
+    from gradcli.language.parse import parse
 
     return len(parse(text))
 
@@ -126,8 +126,8 @@ def timed(fn, repeats: int) -> float:
 
 
 def gradcli_row(text: str, repeats: int) -> dict:
-    from gradcli.formulas import format_roots, gradient_formulas, reserved_names
-    from gradcli.hessian import hessian
+    from gradcli.symbolic.formulas import format_roots, gradient_formulas, reserved_names
+    from gradcli.symbolic.hessian import hessian
 
     point = {"x": 0.3, "y": -0.2, "z": 0.1}
     formula = timed(lambda: gradient_formulas(text), repeats)
@@ -170,7 +170,7 @@ def inputs_product(n: int) -> str:
 
 
 def scaling() -> None:
-    from gradcli.formulas import gradient_formulas
+    from gradcli.symbolic.formulas import gradient_formulas
 
     head = f"{'family':<16} {'n':>5} | {'formulas s':>10} {'s/1000':>7} {'chars':>8}"
     print(head)

@@ -9,7 +9,7 @@
     linear    (w*x + b - y)^2                                   w, b
     logistic  -(y*log(sigmoid(z)) + (1-y)*log(1 - sigmoid(z))),  z = w1*x1 + w2*x2 + b
 
-- gradcli: the Python API, `gradcli.train.train(...)`, in this process (no
+- gradcli: the Python API, `gradcli.training.loop.train(...)`, in this process (no
   subprocess): compiling the plan, 100 steps and the final loss, each step's
   loss recorded.
 - numpy: the same training written by hand, gradients derived by hand
@@ -20,7 +20,7 @@ Then whole processes, as a user runs them, on a CSV file of linear data:
 `gradcli train ... --data FILE --steps 100 --json` against peers/numpy_train.py
 (np.loadtxt and the same 100 steps by hand), run alternately; the ratio of their
 median wall times (and of their CPU times, steadier on a shared machine) at 10^5
-and 10^6 rows; the time gradcli takes to read 10^6 rows (gradcli.data.load, in
+and 10^6 rows; the time gradcli takes to read 10^6 rows (gradcli.data.dataset.load, in
 process) beside np.loadtxt; and `grad --batch` over the same files (CSV and JSON
 Lines), whole processes, in points per second.
 
@@ -50,10 +50,10 @@ import numpy as np  # noqa: E402
 
 from common import gradcli_command  # noqa: E402
 
-from gradcli import data as gradcli_data  # noqa: E402
-from gradcli.api import Program  # noqa: E402
-from gradcli.data import Dataset  # noqa: E402
-from gradcli.train import train  # noqa: E402
+from gradcli.data import dataset as gradcli_data
+from gradcli.program.program import Program
+from gradcli.data.dataset import Dataset
+from gradcli.training.loop import train
 
 LINEAR = "(w*x + b - y)^2"
 LOGISTIC = "-(y*log(sigmoid(w1*x1 + w2*x2 + b)) + (1-y)*log(1 - sigmoid(w1*x1 + w2*x2 + b)))"
@@ -225,7 +225,7 @@ def whole_process(sizes: list[int], repeats: int) -> None:
                     start = time.perf_counter()
                     np.loadtxt(csv, delimiter=",", skiprows=1)
                     loadtxt.append(time.perf_counter() - start)
-                print(f"reading {n:,} rows (gradcli.data.load, in process): "
+                print(f"reading {n:,} rows (gradcli.data.dataset.load, in process): "
                       f"{statistics.median(reads):.3f} s; np.loadtxt {statistics.median(loadtxt):.3f} s")
     print("targets (issue 9): ratio <= 1.2× at 10^5 and 10^6 rows; reading 10^6 rows < 0.5 s")
 
@@ -251,7 +251,7 @@ def main() -> None:
     steps = 10 if args.quick else 100
     print(f"{steps} full-batch steps of gradient descent, float64, one thread; median ms of "
           f"several runs. numpy {np.__version__}, torch {torch_version}; gradcli through its Python API "
-          f"(gradcli.train.train, in process).")
+          f"(gradcli.training.loop.train, in process).")
     head = (f"{'loss':9} {'rows':>9} {'gradcli':>10} {'numpy':>10} {'torch':>10} "
             f"{'gradcli/numpy':>14} {'torch/numpy':>12} {'gradcli/torch':>14}  same result")
     print(head)

@@ -1,22 +1,48 @@
 """gradcli: exact values and gradients of expressions, from the command line or Python.
 
-The API is loaded on first use, so that `gradcli --help` does not pay for it.
+Scripts import `gradcli` and nothing deeper: every public name is here. Each
+is loaded on first use, so that `gradcli --help` does not pay for the API.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Program", "Result", "compile", "evaluate", "grad", "GradcliError", "__version__"]
+# name -> the module that defines it (the package reads as the pipeline; see README
+# "How the code is laid out")
+_PUBLIC = {
+    "Program": "gradcli.program.program",
+    "Result": "gradcli.program.program",
+    "compile": "gradcli.program.program",
+    "evaluate": "gradcli.program.program",
+    "grad": "gradcli.program.program",
+    "trace": "gradcli.program.trace",
+    "Trace": "gradcli.program.trace",
+    "eval_points": "gradcli.homework.batch",
+    "grad_points": "gradcli.homework.batch",
+    "check_gradient": "gradcli.homework.gradcheck",
+    "train": "gradcli.training.loop",
+    "gradient_formulas": "gradcli.symbolic.formulas",
+    "exact_grad": "gradcli.symbolic.exact",
+    "exact_evaluate": "gradcli.symbolic.exact",
+    "hessian": "gradcli.symbolic.hessian",
+    "hessian_graph": "gradcli.symbolic.hessian",
+    "GradcliError": "gradcli.errors",
+}
+
+__all__ = [*_PUBLIC, "__version__"]
 
 
 def __getattr__(name: str):
-    if name in ("Program", "Result", "compile", "evaluate", "grad"):
-        from . import api
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gradcli' has no attribute {name!r}")
+    import importlib
 
-        return getattr(api, name)
-    if name == "GradcliError":
-        from .errors import GradcliError
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value      # looked up once
+    return value
 
-        return GradcliError
-    raise AttributeError(f"module 'gradcli' has no attribute {name!r}")
+
+def __dir__():
+    return sorted(__all__)

@@ -12,7 +12,7 @@ import random
 
 import sympy as sp
 
-from gradcli.syntax import parse
+from gradcli.language.parse import parse
 
 SYMBOLS: dict[str, sp.Symbol] = {}
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_clean_error, run_cli
-from gradcli.bindings import bind, resolve
+from gradcli.program.bindings import bind, resolve
 from gradcli.errors import GradNameError, GradValueError
 
 
@@ -216,7 +216,7 @@ def test_a_device_is_refused():
 # -- --inputs ---------------------------------------------------------------------------------
 
 def test_inputs_file_npz_and_json(tmp_path):
-    from gradcli.array_files import read_inputs
+    from gradcli.data.array_files import read_inputs
 
     np.savez(tmp_path / "hw.npz", X=np.arange(4.0).reshape(2, 2), b=np.float64(0.5))
     got = read_inputs(str(tmp_path / "hw.npz"))

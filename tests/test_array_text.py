@@ -58,7 +58,7 @@ def test_scalars_stay_as_gradcli_writes_them():
 
 
 def test_the_text_is_a_literal_gradcli_reads_back():
-    from gradcli.bindings import bind, resolve
+    from gradcli.program.bindings import bind, resolve
 
     a = np.array([[0.5, -2.0, 3.25], [1e-7, 1e20, -0.125]])
     _, _, body = read_back(show(a))

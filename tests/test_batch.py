@@ -1,4 +1,4 @@
-"""`eval --batch` / `grad --batch` and gradcli.batch, against SymPy.
+"""`eval --batch` / `grad --batch` and gradcli.homework.batch, against SymPy.
 
 Every number a batch writes is compared with SymPy's exact value and exact
 derivative at that point (evaluated with mpmath at 30 digits, the inputs read
@@ -19,8 +19,8 @@ import pytest
 import sympy as sp
 from conftest import assert_clean_error, run_cli
 
-from gradcli import batch_io
-from gradcli.batch import eval_points, grad_points
+from gradcli.data import points as batch_io
+from gradcli.homework.batch import eval_points, grad_points
 
 x, y, z, w, b = sp.symbols("x y z w b", real=True)
 SYM = {"x": x, "y": y, "z": z, "w": w, "b": b}

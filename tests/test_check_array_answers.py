@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gradcli.problems import compare, value_or_array
+from gradcli.homework.problems import compare, value_or_array
 
 
 def test_answers_may_be_toml_arrays():

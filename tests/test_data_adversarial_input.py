@@ -9,7 +9,7 @@ import os
 import pytest
 from conftest import assert_clean_error, run_cli
 
-from gradcli import batch_io
+from gradcli.data import points as batch_io
 
 TRAIN = ("train", "(w*x - y)^2", "--param", "w=0", "--steps", "1")
 DEEP = '{"x": ' + "[" * 5000 + "]" * 5000 + ', "y": 1}\n'

@@ -14,7 +14,7 @@ import random
 import numpy as np
 import pytest
 
-from gradcli import data
+from gradcli.data import dataset as data
 from gradcli.errors import GradValueError
 
 CELLS = ["1", "-2.5", " 3 ", "\t4\t", "1e5", "+.5", "5.", "1.e-3", "0", "-0", "1e-400",

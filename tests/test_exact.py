@@ -11,7 +11,7 @@ import sympy as sp
 from conftest import assert_clean_error
 from formula_oracle import random_program, symbol, to_sympy
 from gradcli.errors import GradMathError, GradValueError
-from gradcli.exact import exact_evaluate, exact_grad
+from gradcli.symbolic.exact import exact_evaluate, exact_grad
 
 # micrograd's test_more_ops, in gradcli's language (a name is assigned once, so c, d, g get twins).
 MICROGRAD = """

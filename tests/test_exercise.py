@@ -14,8 +14,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from gradcli.exercises import make_set
-from gradcli.problems import load_key
+from gradcli.homework.exercises import make_set
+from gradcli.homework.problems import load_key
 
 FUNCTIONS = {
     "max": sp.Max, "min": sp.Min, "relu": lambda a: sp.Max(a, 0),

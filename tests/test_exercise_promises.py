@@ -20,7 +20,7 @@ from collections import Counter
 import pytest
 
 from conftest import run_cli
-from gradcli.exercises import make_set
+from gradcli.homework.exercises import make_set
 
 try:
     import tomllib

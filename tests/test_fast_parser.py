@@ -11,21 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from gradcli import syntax
+from gradcli.language import parse as syntax
 from gradcli.errors import GradcliError
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "grammars" / syntax.FAST_TABLES_FILE
+SHIPPED = REPO / "gradcli" / "language" / syntax.FAST_TABLES_FILE
 
 
 def test_shipped_fast_tables_are_generated_from_this_grammar():
-    """Regenerated from grammars/gradcli.lark now, the module is byte for byte the shipped one."""
+    """Regenerated from gradcli/language/gradcli.lark now, the module is byte for byte the shipped one."""
     assert SHIPPED.read_text("utf-8") == syntax.generate_fast_tables()
 
 
 def test_fast_tables_of_another_grammar_are_not_used(monkeypatch):
     """Tables left over from an edited grammar are ignored: Lark parses, with the grammar."""
-    from gradcli.grammars import gradcli_lalr
+    from gradcli.language import lalr_tables as gradcli_lalr
 
     monkeypatch.setattr(gradcli_lalr, "GRAMMAR", gradcli_lalr.GRAMMAR + "\n// edited\n")
     parser = syntax.Parser()
@@ -48,7 +48,7 @@ def _probe(setup: str) -> dict:
 
 
 def test_a_program_that_parses_never_imports_lark():
-    got = _probe("import gradcli, gradcli.syntax as s\n"
+    got = _probe("import gradcli, gradcli.language.parse as s\n"
                  "out = [s.Parser.get().from_tables, gradcli.grad('y = (x+\\n 2)*z; y^2', x=1, z=3).gradient]")
     assert got == {"lark": False, "out": [True, {"x": 54.0, "z": 54.0}]}  # ∂/∂x = 2·y·z, ∂/∂z = 2·y·(x+2)
 

@@ -15,9 +15,9 @@ import sympy as sp
 from conftest import run_cli
 
 import gradcli
-from gradcli.exact import exact_grad
-from gradcli.formulas import FormulaAnswer, gradient_formulas, format_roots, reserved_names
-from gradcli.hessian import hessian, hessian_graph
+from gradcli.symbolic.exact import exact_grad
+from gradcli.symbolic.formulas import FormulaAnswer, gradient_formulas, format_roots, reserved_names
+from gradcli.symbolic.hessian import hessian, hessian_graph
 
 X, Y = sp.symbols("x y", real=True)
 POINT = {"x": 0.7, "y": -1.3}

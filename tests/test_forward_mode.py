@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradcli.api import Program
+from gradcli.program.program import Program
 from test_random_expressions import PROGRAMS, SYMBOLS, Generator, assert_close, exact
 
 SEED = ["p = x + y; g = p * z", "-x", "1", "-y", "3", "-z", "-3"]

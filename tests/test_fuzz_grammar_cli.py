@@ -34,7 +34,7 @@ BINDINGS = st.one_of(
 def _grammar():
     from lark import Lark
 
-    from gradcli.syntax import grammar_text
+    from gradcli.language.parse import grammar_text
 
     # Without comments: a generated '#' would swallow the rest of a line.
     return Lark(grammar_text().replace("%ignore COMMENT", ""), parser="lalr", lexer="basic")

@@ -1,4 +1,4 @@
-"""`grad --check` and gradcli.gradcheck: analytic gradients beside central differences.
+"""`grad --check` and gradcli.homework.gradcheck: analytic gradients beside central differences.
 
 The analytic column is compared with SymPy's exact derivative, the numeric one
 with the same derivative within the error a central difference makes; a wrong
@@ -14,10 +14,10 @@ import pytest
 import sympy as sp
 from conftest import assert_clean_error, run_cli
 
-from gradcli import passes
+from gradcli.passes import floats as passes
 from gradcli.errors import CheckFailed
-from gradcli.gradcheck import check_gradient
-from gradcli.ops import FUNCTIONS
+from gradcli.homework.gradcheck import check_gradient
+from gradcli.ops.table import FUNCTIONS
 
 x, y = sp.symbols("x y", real=True)
 

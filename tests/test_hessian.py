@@ -11,7 +11,7 @@ import sympy as sp
 
 from conftest import assert_clean_error
 from formula_oracle import close, random_point, random_program, symbol, to_sympy, value_at
-from gradcli.hessian import hessian, hessian_graph
+from gradcli.symbolic.hessian import hessian, hessian_graph
 
 ISSUE = "x^3 + 2*x^2*y - 3*y"
 

@@ -13,9 +13,9 @@ import subprocess
 
 import pytest
 
-from gradcli.formulas import format_roots, gradient_formulas, reserved_names
-from gradcli.hessian import hessian_graph
-from gradcli.latex import latex_name, partial
+from gradcli.symbolic.formulas import format_roots, gradient_formulas, reserved_names
+from gradcli.symbolic.hessian import hessian_graph
+from gradcli.symbolic.latex import latex_name, partial
 
 KNOWN_MACROS = {
     "frac", "cdot", "left", "right", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",

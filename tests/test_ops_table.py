@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from gradcli import kernels, kernels_np, ops, rational_kernels
-from gradcli.syntax import parse
+from gradcli.ops import (
+    floats as kernels,
+    arrays as kernels_np,
+    table as ops,
+    rationals as rational_kernels,
+)
+from gradcli.language.parse import parse
 
 ROWS = [op for op in ops.ALL_OPS if op.kernel]
 

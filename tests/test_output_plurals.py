@@ -8,9 +8,9 @@ import re
 
 from conftest import run_cli
 
-from gradcli import passes
-from gradcli.gradcheck import check_gradient
-from gradcli.ops import FUNCTIONS
+from gradcli.passes import floats as passes
+from gradcli.homework.gradcheck import check_gradient
+from gradcli.ops.table import FUNCTIONS
 
 KEY = """
 [[problem]]

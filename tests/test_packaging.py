@@ -42,16 +42,16 @@ def wheel(tmp_path_factory) -> Path:
     return found
 
 
-TABLES = "gradcli/grammars/gradcli.tables.json"   # the LALR tables, generated from the grammar
+TABLES = "gradcli/language/gradcli.tables.json"   # the LALR tables, generated from the grammar
 
 
 def test_wheel_ships_the_grammar_and_the_parser_tables(wheel):
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-        assert "gradcli/grammars/gradcli.lark" in names
+        assert "gradcli/language/gradcli.lark" in names
         assert TABLES in names
-        assert z.read("gradcli/grammars/gradcli.lark") == (REPO / "grammars" / "gradcli.lark").read_bytes()
-        assert z.read(TABLES) == (REPO / "grammars" / "gradcli.tables.json").read_bytes()
+        assert z.read("gradcli/language/gradcli.lark") == (REPO / "gradcli" / "language" / "gradcli.lark").read_bytes()
+        assert z.read(TABLES) == (REPO / "gradcli" / "language" / "gradcli.tables.json").read_bytes()
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         assert re.search(r"gradcli\s*=\s*gradcli\.cli:main", z.read(entry_points).decode())
 
@@ -68,7 +68,7 @@ def test_installed_wheel_parses_with_its_own_grammar_and_tables(wheel, tmp_path)
                           "--disable-pip-version-check", "--target", str(target), str(wheel)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    probe = ("import gradcli, gradcli.syntax as s\n"
+    probe = ("import gradcli, gradcli.language.parse as s\n"
              "print(gradcli.__file__)\n"
              "print(s.Parser().from_tables)\n"
              "print(gradcli.grad('(x+y)*z', x=1, y=3, z=-3).gradient)\n")
@@ -86,9 +86,9 @@ def test_shipped_parser_tables_are_fresh():
     """The tables were generated from this grammar and this Lark, and the parser takes them."""
     from importlib import resources
 
-    from gradcli import syntax
+    from gradcli.language import parse as syntax
 
-    shipped = json.loads(resources.files("gradcli.grammars").joinpath(syntax.TABLES_FILE).read_text("utf-8"))
+    shipped = json.loads(resources.files("gradcli.language").joinpath(syntax.TABLES_FILE).read_text("utf-8"))
     assert shipped["digest"] == syntax.grammar_digest(syntax.grammar_text())
     assert syntax.Parser().from_tables
 

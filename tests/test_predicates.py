@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 
 import gradcli
-from gradcli import ops as O
-from gradcli import predicates as P
-from gradcli.plan import compile_plan
-from gradcli.syntax import parse
+from gradcli.ops import table as O
+from gradcli.ops import predicates as P
+from gradcli.training.plan import compile_plan
+from gradcli.language.parse import parse
 
 T, F, M = True, False, P.MAYBE
 INF, NAN = math.inf, math.nan
@@ -206,8 +206,8 @@ def test_the_plan_decides_a_mask_that_one_constant_settles():
 
 
 def test_the_plan_gradient_of_a_settled_mask_is_the_hand_derivative():
-    from gradcli.data import Dataset
-    from gradcli.engines import ColumnEngine
+    from gradcli.data.dataset import Dataset
+    from gradcli.training.engines import ColumnEngine
 
     x = [0.0, 0.5, -1.0, 2.0]
     w = 0.75

@@ -1,4 +1,4 @@
-"""Problem sets: `gradcli check KEY ANSWERS...` and gradcli.problems.
+"""Problem sets: `gradcli check KEY ANSWERS...` and gradcli.homework.problems.
 
 The expected answers of the example key are derived by hand (or by SymPy) in
 this file; a class with right, wrong, missing and malformed answers, an answer
@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 from conftest import assert_clean_error, run_cli
 
-from gradcli.problems import grade_file, load_key
+from gradcli.homework.problems import grade_file, load_key
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "problems"
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from gradcli.cli import main
-from gradcli.files import MAX_PROGRAM_BYTES
+from gradcli.data.files import MAX_PROGRAM_BYTES
 
 from conftest import assert_clean_error, run_cli
 

@@ -373,7 +373,7 @@ def _grammar_without_comments():
     """gradcli's grammar, minus comments: a generated '#' would swallow the rest of a line."""
     from lark import Lark
 
-    from gradcli.syntax import grammar_text
+    from gradcli.language.parse import grammar_text
 
     return Lark(grammar_text().replace("%ignore COMMENT", ""), parser="lalr", lexer="basic")
 

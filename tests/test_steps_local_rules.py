@@ -14,8 +14,8 @@ import sympy as sp
 
 import gradcli
 from formula_oracle import DEFINITIONS, symbol, value_at
-from gradcli import ops as O
-from gradcli.printing import TextStyle
+from gradcli.ops import table as O
+from gradcli.symbolic.printing import TextStyle
 from gradcli.views.local_rules import show_local
 from gradcli.views.steps_latex import local, source
 

@@ -16,9 +16,9 @@ import sympy as sp
 
 import gradcli
 from formula_oracle import close, random_point, random_program, symbol, to_sympy, value_at
-from gradcli import ops as O
+from gradcli.ops import table as O
 from gradcli.errors import GradNameError
-from gradcli.formulas import gradient_formulas
+from gradcli.symbolic.formulas import gradient_formulas
 
 PIECEWISE = {"relu", "leaky_relu", "abs", "sign", "step", "max", "min"}
 
@@ -146,9 +146,9 @@ def test_readable_forms(text, name, formula):
 ])
 def test_fewest_parentheses(text, printed):
     """The printer alone (no simplification): each program printed back with the parentheses it needs."""
-    from gradcli.exprgraph import from_graph
-    from gradcli.printing import TextStyle, plan, render
-    from gradcli.syntax import parse
+    from gradcli.language.expr import from_graph
+    from gradcli.symbolic.printing import TextStyle, plan, render
+    from gradcli.language.parse import parse
 
     g = parse(text)
     e, where = from_graph(g)

@@ -14,9 +14,9 @@ import sympy as sp
 
 import gradcli
 from formula_oracle import symbol, to_sympy
-from gradcli import ops as O
-from gradcli.formulas import gradient_formulas
-from gradcli.syntax import parse
+from gradcli.ops import table as O
+from gradcli.symbolic.formulas import gradient_formulas
+from gradcli.language.parse import parse
 
 
 def printed_terms(text: str) -> int:

@@ -15,8 +15,8 @@ import sympy as sp
 
 import gradcli
 from formula_oracle import symbol, to_sympy
-from gradcli.exact import exact_grad
-from gradcli.formulas import gradient_formulas
+from gradcli.symbolic.exact import exact_grad
+from gradcli.symbolic.formulas import gradient_formulas
 
 CASES = ["z = 0.1; b - w + x*z", "z = 2; z*x^2", "k = 3; m = 0.5; k*x^2 + m*y",
          "z = 0.1; q = z; q*x", "c = 2; y = c*x; y^c", "k = pi; k*x", "r = 1/3; sin(r*x)"]

@@ -18,8 +18,8 @@ import sympy as sp
 
 import gradcli
 from formula_oracle import symbol, to_sympy, value_at
-from gradcli import simplify as S
-from gradcli.formulas import gradient_formulas
+from gradcli.symbolic import simplify as S
+from gradcli.symbolic.formulas import gradient_formulas
 
 
 def tower(n: int) -> str:

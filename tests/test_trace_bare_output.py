@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from test_trace_pictures import check_geometry
 
-from gradcli.tracing import trace
+from gradcli.program.trace import trace
 
 NS = "{http://www.w3.org/2000/svg}"
 PROGRAMS = ["p = x*2; x", "(-x); x", "p = x*2; q = p + 1; x", "u = exp(x); x"]

@@ -18,7 +18,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradcli.tracing import trace
+from gradcli.program.trace import trace
 
 SIGMOID = lambda u: 1 / (1 + sp.exp(-u))  # noqa: E731
 

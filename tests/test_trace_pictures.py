@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradcli.tracing import show, trace
+from gradcli.program.trace import show, trace
 from gradcli.views.svg import draw
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -148,7 +148,7 @@ def graphs(draw_):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs())
 def test_random_graphs_keep_wires_off_labels(text):
-    from gradcli.api import Program
+    from gradcli.program.program import Program
 
     p = Program(text)
     values = {name: 0.5 for name in p.inputs}

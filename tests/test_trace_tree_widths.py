@@ -38,7 +38,7 @@ def test_a_narrow_terminal_console_gets_no_folded_number():
 
     from rich.console import Console
 
-    from gradcli.tracing import trace
+    from gradcli.program.trace import trace
     from gradcli.views.trace_text import print_trace
 
     t = trace("sin(" * DEPTH + "x" + ")" * DEPTH, {"x": 0.987654321})

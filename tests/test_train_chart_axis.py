@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from gradcli.train import History
+from gradcli.training.loop import History
 from gradcli.views.train_view import curve_block
 
 LABEL = re.compile(r"^\s*(\S+) ┤")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import assert_clean_error
 
-from gradcli.data import Dataset, load
+from gradcli.data.dataset import Dataset, load
 from gradcli.errors import GradUsageError, GradValueError
 
 LOSS = ("train", "(w*x - y)^2", "--param", "w=0", "--steps", "1")

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from gradcli.train import train
+from gradcli.training.loop import train
 
 GROWING = ("train", "(w - 3)^2", "--param", "w=0", "--lr", "1.5")
 

@@ -12,7 +12,7 @@ import csv
 
 import pytest
 
-from gradcli.train import FULL_HISTORY, History, train
+from gradcli.training.loop import FULL_HISTORY, History, train
 
 
 def test_history_keeps_a_bounded_evenly_spaced_sample():

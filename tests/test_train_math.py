@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from gradcli.train import train
+from gradcli.training.loop import train
 
 
 def test_seed_step():

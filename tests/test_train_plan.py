@@ -13,13 +13,13 @@ import random
 import numpy as np
 import pytest
 
-from gradcli import kernels_np
-from gradcli.data import Dataset
-from gradcli.engines import ColumnEngine
+from gradcli.ops import arrays as kernels_np
+from gradcli.data.dataset import Dataset
+from gradcli.training.engines import ColumnEngine
 from gradcli.errors import GradMathError
-from gradcli.plan import Plan, compile_plan
-from gradcli.plan_ir import IR, reads
-from gradcli.syntax import parse
+from gradcli.training.plan import Plan, compile_plan
+from gradcli.training.plan_ir import IR, reads
+from gradcli.language.parse import parse
 
 PARAMS = ["w1", "w2"]
 UNARY = ["exp", "sin", "cos", "tan", "atan", "sinh", "cosh", "tanh", "sech", "sigmoid", "softplus",
@@ -201,7 +201,7 @@ def test_bound_values_are_folded():
 
 
 def test_zero_where_reads():
-    from gradcli.ops import POW
+    from gradcli.ops.table import POW
 
     assert reads(POW.zero_where[0]) == {"b"}
     assert reads(POW.zero_where[1]) == {"a", "b"}
@@ -221,8 +221,8 @@ def test_plan_falls_back_to_the_reference_on_infinities():
 
 
 def test_training_in_chunks_gives_what_training_in_one_piece_gives(monkeypatch):
-    from gradcli import plan_run
-    from gradcli.train import train
+    from gradcli.training import plan_run
+    from gradcli.training.loop import train
 
     rng = np.random.default_rng(5)
     x1, x2 = rng.normal(size=300), rng.normal(size=300)

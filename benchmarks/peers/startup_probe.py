@@ -27,14 +27,14 @@ def phases() -> dict:
 
     import click  # noqa: F401
     step("import click")
-    import gradcli.cli  # noqa: F401
+    import gradcli.cli
     step("import gradcli.cli (after click)")
-    import gradcli.api
-    step("import gradcli.api (ops, kernels, rules, passes, syntax)")
-    from gradcli.syntax import Parser
+    import gradcli.program.program
+    step("import gradcli.program.program (ops, kernels, rules, passes, syntax)")
+    from gradcli.language.parse import Parser
     Parser.get()  # a program that parses never imports Lark (a syntax error does)
     step("Parser.get(): the shipped LALR tables (grammars/gradcli_lalr.py)")
-    result = gradcli.api.Program("(x+y)*z").grad({"x": "1", "y": "3", "z": "-3"})
+    result = gradcli.program.program.Program("(x+y)*z").grad({"x": "1", "y": "3", "z": "-3"})
     step("parse + bind + forward + backward of (x+y)*z")
     from gradcli.views.json_view import dumps
     dumps(result.to_json())

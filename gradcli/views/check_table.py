@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from ..numbers import fmt
-from .human import console
+from gradcli.numbers import fmt
+from gradcli.views.human import console
 
 MARKS = {"ok": "[green]✓[/green]", "wrong": "[red]✗[/red]", "kink": "[yellow]kink[/yellow]",
          "skipped": "[yellow]n/a[/yellow]"}

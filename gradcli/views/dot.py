@@ -6,7 +6,15 @@ value (green) over the gradient (red), in HTML-like labels.
 
 from __future__ import annotations
 
-from .picture import GRAD_COLOUR, LEGEND_VALUE, VALUE_COLOUR, captions, legend_grad, title, wires
+from gradcli.views.picture import (
+    GRAD_COLOUR,
+    LEGEND_VALUE,
+    VALUE_COLOUR,
+    captions,
+    legend_grad,
+    title,
+    wires,
+)
 
 
 def _html(text: str) -> str:

@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..numbers import fmt
-from .human import console  # noqa: F401  (the one console, for this module and its callers)
+from gradcli.numbers import fmt
+from gradcli.views.human import console
 
 
 def show(v) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from .array_text import show
-from .human import console
+from gradcli.views.array_text import show
+from gradcli.views.human import console
 
 
 def _given(m) -> str:

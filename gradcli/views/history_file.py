@@ -20,8 +20,8 @@ import csv
 import json
 import tempfile
 
-from ..errors import GradUsageError
-from .json_view import dumps
+from gradcli.errors import GradUsageError
+from gradcli.views.json_view import dumps
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .array_text import show
+from gradcli.views.array_text import show
 
 
 def console(stderr: bool = False, pipe_width: int | None = None) -> Console:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import GradUsageError
-from ..ops import CONST
-from .picture import captions, wires
+from gradcli.errors import GradUsageError
+from gradcli.ops.table import CONST
+from gradcli.views.picture import captions, wires
 
 MAX_NODES = 1500       # more would not be readable on any page
 MAX_ITEMS = 20000      # nodes and dummy points; bounds the layout's time

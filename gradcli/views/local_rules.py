@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from .. import ops as O
-from ..exprgraph import FOLD_LIMIT, Expr, as_fraction
-from ..printing import Plan, render
-from ..rules import rule_graph
-from ..simplify import simplify
+from gradcli.ops import table as O
+from gradcli.language.expr import FOLD_LIMIT, Expr, as_fraction
+from gradcli.symbolic.printing import Plan, render
+from gradcli.language.rules import rule_graph
+from gradcli.symbolic.simplify import simplify
 
 NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)(e([+-]?\d+))?\Z")
 

@@ -7,7 +7,7 @@ per-word colours that survive GitHub's sanitiser, so the gradient line says
 
 from __future__ import annotations
 
-from .picture import captions, legend_grad, title, wires
+from gradcli.views.picture import captions, legend_grad, title, wires
 
 _ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;"}
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ops import ALIAS, CONST, INPUT
-from ..tracing import Trace, show
+from gradcli.ops.table import ALIAS, CONST, INPUT
+from gradcli.program.trace import Trace, show
 
 DIGITS = 4                 # significant digits on a picture (JSON has them all)
 VALUE_COLOUR = "#2e7d32"   # green: the forward value

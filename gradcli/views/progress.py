@@ -22,8 +22,8 @@ def training_progress(enabled: bool | None = None):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..numbers import fmt
-    from .human import console
+    from gradcli.numbers import fmt
+    from gradcli.views.human import console
 
     columns = (TextColumn("training"), BarColumn(), MofNCompleteColumn(),
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())

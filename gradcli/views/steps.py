@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..ops import ALIAS, CONST, INPUT, Op
-from ..tracing import Trace, show
+from gradcli.ops.table import ALIAS, CONST, INPUT, Op
+from gradcli.program.trace import Trace, show
 
 _ORDINAL = ["1st", "2nd"]
 
@@ -49,8 +49,8 @@ class Term:
     @property
     def formula(self) -> str:
         """The rule with the nodes' names put in and simplified: 'b' of p * z is 'z', x^2's is 2*x."""
-        from ..printing import TextStyle
-        from .local_rules import show_local   # the same simplified rule as the LaTeX sheet's
+        from gradcli.symbolic.printing import TextStyle
+        from gradcli.views.local_rules import show_local
 
         return show_local(self.rule, self.rule_names, TextStyle())
 

@@ -17,13 +17,13 @@ renderer writes them. Needs amsmath (align*, \\text).
 
 from __future__ import annotations
 
-from .. import ops as O
-from ..exprgraph import Expr
-from ..latex import LatexStyle, latex_name
-from ..printing import plan, render
-from ..tracing import show
-from .local_rules import NUMBER, leaf as _leaf, show_local
-from .steps import BackwardStep, ForwardStep, Narration
+from gradcli.ops import table as O
+from gradcli.language.expr import Expr
+from gradcli.symbolic.latex import LatexStyle, latex_name
+from gradcli.symbolic.printing import plan, render
+from gradcli.program.trace import show
+from gradcli.views.local_rules import NUMBER, leaf as _leaf, show_local
+from gradcli.views.steps import BackwardStep, ForwardStep, Narration
 
 _ORDINAL = ["1st", "2nd"]
 
@@ -80,8 +80,8 @@ def local(rule: str, names: dict) -> str:
 
 def source(program_text: str) -> str | None:
     """A node's text in the program, in LaTeX; None where it does not parse (shortened text)."""
-    from ..errors import GradcliError
-    from ..syntax import parse
+    from gradcli.errors import GradcliError
+    from gradcli.language.parse import parse
 
     try:
         g = parse(program_text)

@@ -13,8 +13,16 @@ import math
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from .layout import FONT, MARGIN, build, columns, order_columns, place_heights, text_width
-from .picture import (GRAD_COLOUR, LEGEND_VALUE, VALUE_COLOUR, legend_grad, title)
+from gradcli.views.layout import (
+    FONT,
+    MARGIN,
+    build,
+    columns,
+    order_columns,
+    place_heights,
+    text_width,
+)
+from gradcli.views.picture import GRAD_COLOUR, LEGEND_VALUE, VALUE_COLOUR, legend_grad, title
 
 INK = "#37474f"
 WIRE = "#607d8b"

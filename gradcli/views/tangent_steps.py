@@ -9,16 +9,16 @@ tangent are written: those are the products the pass performed.
 
 from __future__ import annotations
 
-from ..tracing import Trace, show
-from .human import products_line
-from .steps import _factor, forward_line, narrate
+from gradcli.program.trace import Trace, show
+from gradcli.views.human import products_line
+from gradcli.views.steps import _factor, forward_line, narrate
 
 _ORDINAL = ["1st", "2nd"]
 
 
 def tangent_lines(trace: Trace, digits: int = 12) -> list[str]:
-    from ..printing import TextStyle
-    from .local_rules import show_local
+    from gradcli.symbolic.printing import TextStyle
+    from gradcli.views.local_rules import show_local
 
     lines = ["Forward pass: each node from its inputs"]
     lines += [f"  #{s.node:<4} {forward_line(s, digits)}" for s in narrate(trace).forward]

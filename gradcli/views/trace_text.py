@@ -10,11 +10,11 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.text import Text
 
-from ..tracing import Trace, show
-from .steps import narrate, render_text
-from .trace_table import PLAIN_ROWS, print_table
-from .human import products_line
-from .tree import fits_rich, print_tree
+from gradcli.program.trace import Trace, show
+from gradcli.views.steps import narrate, render_text
+from gradcli.views.trace_table import PLAIN_ROWS, print_table
+from gradcli.views.human import products_line
+from gradcli.views.tree import fits_rich, print_tree
 
 
 def plain_parts(trace: Trace, width: int = 100) -> tuple[bool, bool]:
@@ -46,7 +46,7 @@ def print_trace(console, trace: Trace, digits: int = 12) -> None:
 
 def print_steps(console, trace: Trace, digits: int = 12) -> None:
     if trace.mode == "forward":
-        from .tangent_steps import tangent_lines
+        from gradcli.views.tangent_steps import tangent_lines
 
         lines = tangent_lines(trace, digits)
     else:

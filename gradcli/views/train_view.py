@@ -16,8 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..numbers import fmt
-from .human import console
+from gradcli.numbers import fmt
+from gradcli.views.human import console
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 _MOST_COLUMNS = 100  # the loss curve's width on a wide terminal

@@ -14,7 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from rich.tree import Tree
 
-from ..tracing import Trace, show
+from gradcli.program.trace import Trace, show
 
 RICH_DEPTH = 16       # deeper than this, Rich's guides leave too little room at 100 columns
 GUIDE = 4             # columns of Rich's guides per level

@@ -1,0 +1,77 @@
+"""The --batch and --check modes of `eval` and `grad`: options in, library call, view out.
+
+The work itself is in the library (`gradcli.homework.batch`, `gradcli.homework.gradcheck`); this
+module only reads the command line, prints and picks the exit code.
+"""
+
+from __future__ import annotations
+
+import click
+
+from gradcli.homework.batch import Batch, run
+from gradcli.data.points import open_points
+from gradcli.cli import report, split_args
+from gradcli.errors import MAX_LINE, GradcliError, GradUsageError, printable, shorten
+from gradcli.homework.gradcheck import ATOL, EPS, RTOL, check_gradient
+
+
+def check_options(check: bool, batch, eps, atol, rtol) -> None:
+    """grad's options that only make sense together."""
+    if check and batch is not None:
+        raise GradUsageError("--check works on one point and cannot be combined with --batch")
+    given = [name for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)) if v is not None]
+    if given and not check:
+        raise GradUsageError(
+            f"{', '.join('--' + n for n in given)} only appl{'y' if len(given) > 1 else 'ies'} to --check",
+            hint=f"to give a variable named {given[0]} a value, write {given[0]}=VALUE or -{given[0]} VALUE")
+
+
+def check_command(args, as_json: bool, wrt, eps, atol, rtol) -> int:
+    """`grad EXPR ... --check`: print the report; the exit code (1 when a gradient disagrees)."""
+    text, given = split_args(args)
+    rep = check_gradient(text, given, wrt=wrt, eps=EPS if eps is None else eps,
+                         atol=ATOL if atol is None else atol, rtol=RTOL if rtol is None else rtol)
+    if as_json:
+        from gradcli.views.json_view import dumps
+
+        click.echo(dumps(rep.to_json()), nl=False)
+    else:
+        from gradcli.views.check_table import print_check
+
+        print_check(rep)
+    failure = rep.failure()
+    if failure is None:
+        return 0
+    report(failure, as_json=False)  # the message on stderr; stdout already holds the report
+    return failure.exit_code
+
+
+def batch_command(args, source: str, *, wrt, gradients: bool, as_json: bool) -> int:
+    """`eval/grad EXPR [shared bindings] --batch FILE`; returns the exit code."""
+    from gradcli.views.json_lines import BatchLines
+    from gradcli.views.json_view import dumps
+
+    try:
+        if args and args[0] == "-" and source == "-":
+            raise GradUsageError("the program and the batch cannot both come from stdin",
+                                 hint="pass the program as text or as @FILE")
+        text, given = split_args(args)
+        batch = Batch(text, given, wrt, gradients)
+        stream, fmt = open_points(source)
+        try:
+            lines = BatchLines(batch)
+            total, failures, first = run(batch, stream, fmt,
+                                         lambda chunk, res: click.echo(lines(chunk, res), nl=False))
+        finally:
+            if source != "-":
+                stream.close()
+    except GradcliError as exc:
+        if not as_json:  # batch output is JSON: a script reading stdout hears of it too
+            click.echo(dumps(exc.to_json()), nl=False)
+        raise
+    if first is None:
+        return 0
+    line, exc = first
+    click.echo(f"gradcli: {failures} of {total} points failed; the first at line {line}: "
+               f"{exc.kind} error: {printable(shorten(exc.message, MAX_LINE))}", err=True)
+    return exc.exit_code

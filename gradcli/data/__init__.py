@@ -1,0 +1,1 @@
+"""Reading files the user names: training data (CSV, JSON Lines), --batch points."""

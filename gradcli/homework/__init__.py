@@ -1,0 +1,1 @@
+"""Homework at scale: many points at once, gradient checks, problem sets, exercises."""

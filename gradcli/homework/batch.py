@@ -1,0 +1,314 @@
+"""Many points at once: `eval --batch`, `grad --batch`, and the same from Python.
+
+    >>> from gradcli.homework.batch import grad_points
+    >>> [r["gradient"] for r in grad_points("(x+y)*z", [{"x": 1, "y": 3, "z": -3},
+    ...                                                  {"x": 2, "y": -1, "z": 0.5}])]
+    [{'x': -3.0, 'y': -3.0, 'z': 4.0}, {'x': 0.5, 'y': 0.5, 'z': 1.0}]
+
+Each point gives the object `eval --json` / `grad --json` gives for it, or
+`{"error": {"kind", "message", "line"}}` when that point fails; the others go
+on. Points are read in chunks (batch_io.py), turned into one column per input
+and pushed through the graph together by `arrays.py` (the same operation table
+and rules as the one-point passes). Where a NumPy pass meets a math error, the
+chunk is halved until the failing points are found; those few are evaluated
+one by one with the float passes, so each gets exactly the one-point message.
+
+Values given once for every point (`shared`, the command line's bindings) are
+defaults: a point that carries its own value for the name overrides it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from gradcli.data import points as batch_io
+from gradcli.program.program import Program
+from gradcli.passes.arrays import backward_arrays, forward_arrays
+from gradcli.data.points import Chunk, CsvChunk, read_chunks
+from gradcli.program.bindings import bind
+from gradcli.errors import GradcliError, GradMathError, GradNameError, GradValueError
+from gradcli.data.formats import SHOWN_CHARS, shown
+
+# Below this many points, evaluating them one by one costs less than another halving.
+SMALL = 32
+
+
+@dataclass
+class Results:
+    """One chunk's answers: columns by point index (rubbish where errors has the point)."""
+
+    n: int
+    inputs: dict[str, object]      # name -> array of n values, or one float for all
+    value: np.ndarray
+    grads: list[np.ndarray]        # one array per name in Batch.wrt
+    errors: dict[int, GradcliError]
+
+
+class Batch:
+    """What every point shares: the program, the shared values and what to report.
+
+    wrt is None for values only (eval); otherwise the names whose gradients are
+    reported (every input by default; assigned names are allowed, as in grad).
+    """
+
+    def __init__(self, program: Program | str, shared: Mapping[str, object] | None = None,
+                 wrt: Iterable[str] | None = None, gradients: bool = True):
+        self.program = program if isinstance(program, Program) else Program(program)
+        g = self.program.graph
+        self.inputs = self.program.inputs
+        shared = dict(shared or {})
+        # bind() checks the names and values exactly as the one-point commands do.
+        given = {name: 0.0 for name in self.inputs}
+        given.update(shared)
+        values = bind(self.inputs, list(g.assigned), given)
+        self.shared = {name: values[name] for name in shared}
+        self.wrt = None
+        if gradients:
+            names = self.inputs if wrt is None else list(dict.fromkeys(wrt))
+            self.targets = [self.program.node_of(name) for name in names]
+            self.wrt = names
+
+    # -- reading: raw values into columns ---------------------------------------------
+
+    def columns(self, chunk: Chunk) -> tuple[dict[str, object], dict[int, GradcliError]]:
+        errors = dict(chunk.errors)
+        cols: dict[str, object] = {}
+        odd: set[int] = set()
+        for name in self.inputs:
+            if not chunk.has(name):
+                if name in self.shared:
+                    cols[name] = self.shared[name]
+                    continue
+                if isinstance(chunk, CsvChunk):
+                    from gradcli.program.bindings import binding_example
+
+                    raise GradNameError(
+                        f"the CSV header has no column '{name}'",
+                        hint=f"add the column, or give one value for every point, "
+                             f"e.g. {binding_example([name])}")
+            cols[name], bad = _floats(chunk.column(name))
+            odd.update(bad)
+        for i in sorted(odd - errors.keys()):
+            try:
+                values = self._bind_point(chunk.point(i))
+            except GradcliError as exc:
+                errors[i] = exc
+                continue
+            for name, v in values.items():
+                if isinstance(cols[name], np.ndarray):
+                    cols[name][i] = v
+        return cols, errors
+
+    def _bind_point(self, raw: Mapping) -> dict[str, float]:
+        """The one-point rules for a point the fast path could not take (text, absent, bad)."""
+        given = dict(self.shared)
+        for name in self.inputs:
+            v = raw.get(name)
+            if v is None or (isinstance(v, str) and not v.strip()):
+                continue  # absent: the shared value, if any, holds
+            if isinstance(v, bool):
+                raise GradValueError(f"the value of '{name}' is not a number: {str(v).lower()}")
+            if isinstance(v, int) and abs(v) > 2**1023:  # float() would raise OverflowError
+                digits = int(abs(v).bit_length() * 0.30103) + 1  # str() refuses > 4,300 digits
+                raise GradValueError(f"the value of '{name}' is not a finite number (an integer of "
+                                     f"about {digits} digits)")
+            given[name] = v
+        try:
+            return bind(self.inputs, [], given)
+        except GradcliError as exc:
+            # The message quotes the bad value: never whole (a cell may be a megabyte).
+            for v in given.values():
+                if isinstance(v, str) and len(v.strip()) > SHOWN_CHARS:
+                    exc.message = exc.message.replace(v.strip(), shown(v)[1:-1])
+            raise
+
+    # -- computing ----------------------------------------------------------------------
+
+    def compute(self, chunk: Chunk) -> Results:
+        n = len(chunk)
+        cols, errors = self.columns(chunk)
+        good = None
+        if errors:  # compute the readable points only
+            good = np.array([i for i in range(n) if i not in errors], dtype=np.intp)
+            work = {k: (c[good] if isinstance(c, np.ndarray) else c) for k, c in cols.items()}
+        else:
+            work = cols
+        m = n if good is None else len(good)
+        value = np.zeros(m)
+        grads = [np.zeros(m) for _ in (self.wrt or ())]
+        failed = self._run(work, m, value, grads) if m else {}
+        if good is not None:
+            for r, exc in failed.items():
+                errors[int(good[r])] = exc
+            value, grads = _scatter(value, good, n), [_scatter(a, good, n) for a in grads]
+        else:
+            errors.update(failed)
+        return Results(n, cols, value, grads, errors)
+
+    def _run(self, cols: dict, m: int, value: np.ndarray, grads: list) -> dict[int, GradcliError]:
+        """Fill value and grads for m points; return the points that failed."""
+        failed: dict[int, GradcliError] = {}
+        if not any(isinstance(c, np.ndarray) for c in cols.values()):
+            # Every point is the same point: compute it once.
+            self._one_by_one(np.array([0]), cols, value, grads, failed)
+            if failed:
+                return {r: failed[0] for r in range(m)}
+            value[:] = value[0]
+            for a in grads:
+                a[:] = a[0]
+            return failed
+        g = self.program.graph
+        pending: list = [None]  # None: all points; otherwise an array of point indices
+        while pending:
+            idx = pending.pop()
+            sub = cols if idx is None else {k: (c[idx] if isinstance(c, np.ndarray) else c)
+                                            for k, c in cols.items()}
+            rows = np.arange(m) if idx is None else idx
+            try:
+                vals = forward_arrays(g, sub)
+            except GradMathError:
+                if len(rows) <= SMALL:
+                    self._one_by_one(rows, cols, value, grads, failed)
+                else:
+                    half = len(rows) // 2
+                    pending += [rows[half:], rows[:half]]
+                continue
+            value[rows] = vals[g.output]
+            if self.wrt is None:
+                continue
+            adjoints = backward_arrays(g, vals)
+            bad = np.zeros(len(rows), dtype=bool)
+            for k, node in enumerate(self.targets):
+                got = np.broadcast_to(adjoints[node], rows.shape)
+                grads[k][rows] = got
+                bad |= ~np.isfinite(got)
+            if bad.any():  # a non-finite gradient: let the float pass explain it
+                self._one_by_one(rows[bad], cols, value, grads, failed)
+        return failed
+
+    def _one_by_one(self, rows, cols, value, grads, failed) -> None:
+        p = self.program
+        for r in rows.tolist():
+            point = {k: (float(c[r]) if isinstance(c, np.ndarray) else c) for k, c in cols.items()}
+            try:
+                res = p.evaluate(point) if self.wrt is None else p.grad(point, wrt=self.wrt)
+            except GradcliError as exc:
+                failed[r] = exc
+                continue
+            value[r] = res.value
+            for k, node in enumerate(self.targets if self.wrt is not None else ()):
+                grads[k][r] = res.grads[node]
+
+    # -- answers as objects -----------------------------------------------------------
+
+    def objects(self, chunk: Chunk, res: Results) -> list[dict]:
+        """The chunk's answers as Python objects (what `lines` writes)."""
+        cols = {n: (c.tolist() if isinstance(c, np.ndarray) else [c] * res.n)
+                for n, c in res.inputs.items()}
+        value = res.value.tolist()
+        grads = [a.tolist() for a in res.grads]
+        out = []
+        for i in range(res.n):
+            exc = res.errors.get(i)
+            if exc is not None:
+                obj = exc.to_json()
+                obj["error"]["line"] = chunk.lines[i]
+            else:
+                obj = {"expression": self.program.text,
+                       "inputs": {n: c[i] for n, c in cols.items()}, "value": value[i]}
+                if self.wrt is not None:
+                    obj["gradient"] = {n: grads[k][i] for k, n in enumerate(self.wrt)}
+            out.append(obj)
+        return out
+
+
+def _floats(cells: list) -> tuple[np.ndarray, list[int]]:
+    """A column of raw values as floats, and the points that need the one-point rules."""
+    kinds = set(map(type, cells))
+    if kinds <= {float, int} or kinds == {str}:
+        try:
+            col = np.array(cells, dtype=float)
+        except (ValueError, OverflowError):
+            col = None
+        # NumPy reads '1_000' and non-ASCII digits; the one-point rules do not.
+        plain = kinds != {str} or ("_" not in "".join(cells) and "".join(cells).isascii())
+        if col is not None and plain and np.isfinite(col).all():
+            return col, []
+    col = np.zeros(len(cells))
+    bad = []
+    for i, v in enumerate(cells):
+        t = type(v)
+        try:
+            f = float(v) if t is float or t is int or (t is str and v.isascii() and "_" not in v) else None
+        except (ValueError, OverflowError):
+            f = None
+        if f is not None and math.isfinite(f):
+            col[i] = f
+        else:
+            bad.append(i)
+    return col, bad
+
+
+def _scatter(values: np.ndarray, where: np.ndarray, n: int) -> np.ndarray:
+    full = np.zeros(n)
+    full[where] = values
+    return full
+
+
+# -- the Python API -----------------------------------------------------------------------
+
+def _points(program, rows, shared, wrt, gradients) -> list[dict]:
+    batch = Batch(program, shared, wrt, gradients)
+    out: list[dict] = []
+    rows = iter(rows)
+    first = 1
+    while True:
+        part = list(itertools.islice(rows, batch_io.CHUNK_ROWS))
+        if not part:
+            return out
+        errors = {i: GradValueError(f"point {first + i} is not a mapping of names to values")
+                  for i, r in enumerate(part) if not isinstance(r, Mapping)}
+        for i in errors:
+            part[i] = {}
+        chunk = Chunk(part, list(range(first, first + len(part))), errors)
+        out += batch.objects(chunk, batch.compute(chunk))
+        first += len(part)
+
+
+def grad_points(program, rows: Iterable[Mapping], *, wrt: Iterable[str] | None = None,
+                shared: Mapping[str, object] | None = None) -> list[dict]:
+    """`grad --batch` from Python: one object per point (`grad --json`'s, or an error)."""
+    return _points(program, rows, shared, wrt, True)
+
+
+def eval_points(program, rows: Iterable[Mapping], *,
+                shared: Mapping[str, object] | None = None) -> list[dict]:
+    """`eval --batch` from Python: one object per point (`eval --json`'s, or an error)."""
+    return _points(program, rows, shared, None, False)
+
+
+# -- the command line ---------------------------------------------------------------------
+
+def run(batch: Batch, stream, fmt: str | None, write) -> tuple[int, int, tuple | None]:
+    """Stream every chunk through the batch; (points, failures, (line, error) of the first).
+
+    write(chunk, results) is given each chunk's answers as they come (a view: the
+    command line writes them as JSON Lines, views/json_lines.BatchLines).
+    """
+    total = failures = 0
+    first = None
+    for chunk in read_chunks(stream, fmt):
+        res = batch.compute(chunk)
+        write(chunk, res)
+        total += res.n
+        if res.errors:
+            failures += len(res.errors)
+            if first is None:
+                i = min(res.errors)
+                first = (chunk.lines[i], res.errors[i])
+    return total, failures, first

@@ -1,0 +1,175 @@
+"""`grad --check`: every gradient beside central finite differences.
+
+    >>> from gradcli.homework.gradcheck import check_gradient
+    >>> report = check_gradient("x^3 * sin(y)", {"x": 1.5, "y": 0.3})
+    >>> report.ok, [row.status for row in report.rows]
+    (True, ['ok', 'ok'])
+
+For each name asked for, the numeric derivative is (f(v + eps) - f(v - eps)) / 2eps
+with every other input held; an assigned name is perturbed by cutting its node
+loose from its inputs (it becomes an input of a copy of the graph), so the
+difference measures ∂output/∂node as backprop defines it. The analytic and
+numeric derivatives agree when |analytic - numeric| <= atol + rtol·|numeric|,
+PyTorch's gradcheck test with its defaults (eps 1e-6, atol 1e-5, rtol 1e-3).
+
+At a kink (relu at 0, a tie in max, ...) the derivative is a convention and a
+difference across the kink means nothing: such a name is reported as "kink",
+with the convention from ops.py, and does not fail the check. `analytic=`
+replaces gradcli's own gradients with the caller's (a hand-derived gradient,
+or a deliberately wrong one in a test).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from gradcli.program.program import Program, Result
+from gradcli.errors import CheckFailed, GradcliError, GradNameError, GradUsageError
+from gradcli.numbers import fmt
+from gradcli.ops.table import INPUT
+from gradcli.passes.floats import forward
+from gradcli.ops.predicates import holds
+
+EPS, ATOL, RTOL = 1e-6, 1e-5, 1e-3  # torch.autograd.gradcheck's defaults
+
+
+@dataclass
+class Check:
+    """One name's gradient beside its finite difference."""
+
+    name: str
+    analytic: float
+    numeric: float | None          # None where f(v ± eps) cannot be computed
+    status: str                    # "ok" | "wrong" | "kink" | "skipped"
+    note: str = ""
+
+    @property
+    def abs_error(self) -> float | None:
+        return None if self.numeric is None else abs(self.analytic - self.numeric)
+
+    @property
+    def rel_error(self) -> float | None:
+        """|analytic - numeric| / |numeric| (None when numeric is 0 and they differ)."""
+        err = self.abs_error
+        if err is None or (self.numeric == 0 and err != 0):
+            return None
+        return 0.0 if err == 0 else err / abs(self.numeric)
+
+    def to_json(self) -> dict:
+        return {"analytic": self.analytic, "numeric": self.numeric, "abs_error": self.abs_error,
+                "rel_error": self.rel_error, "status": self.status, "note": self.note or None}
+
+
+@dataclass
+class CheckReport:
+    result: Result                 # the one-point grad result that was checked
+    eps: float
+    atol: float
+    rtol: float
+    rows: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # one per kink the point sits on
+
+    @property
+    def ok(self) -> bool:
+        return all(row.status != "wrong" for row in self.rows)
+
+    def failure(self) -> CheckFailed | None:
+        wrong = [row for row in self.rows if row.status == "wrong"]
+        if not wrong:
+            return None
+        parts = "; ".join(f"∂/∂{r.name}: analytic {fmt(r.analytic)}, numeric {fmt(r.numeric)}"
+                          for r in wrong)
+        which = "" if len(self.rows) == 1 else f" for {len(wrong)} of {len(self.rows)} names"
+        return CheckFailed(f"the gradient check failed{which} ({parts})",
+                           hint=f"tolerance: |analytic - numeric| <= {self.atol:g} + "
+                                f"{self.rtol:g}·|numeric|, with eps {self.eps:g}")
+
+    def to_json(self) -> dict:
+        obj = self.result.to_json()
+        obj["check"] = {"eps": self.eps, "atol": self.atol, "rtol": self.rtol, "ok": self.ok,
+                        "gradient": {row.name: row.to_json() for row in self.rows},
+                        "notes": list(self.notes)}
+        return obj
+
+
+def check_gradient(program: Program | str, values: Mapping[str, object] | None = None, *,
+                   wrt: Iterable[str] | None = None, eps: float = EPS, atol: float = ATOL,
+                   rtol: float = RTOL, analytic: Mapping[str, float] | None = None) -> CheckReport:
+    """Check the gradient of program at values (see the module's docstring)."""
+    _check_tolerances(eps, atol, rtol)
+    p = program if isinstance(program, Program) else Program(program)
+    result = p.grad(values or {}, wrt=wrt)
+    given = dict(analytic or {})
+    unknown = [n for n in given if n not in result.wrt]
+    if unknown:
+        raise GradNameError(f"analytic gradients given for names not checked: {', '.join(unknown)}")
+    report = CheckReport(result, eps, atol, rtol)
+    kinks = _kinks(p, result)
+    for name in dict.fromkeys(result.wrt):
+        node = p.node_of(name)
+        a = float(given.get(name, result.grads[node]))
+        try:
+            numeric = _central_difference(p, result, name, node, eps)
+        except GradcliError as exc:
+            report.rows.append(Check(name, a, None, "skipped",
+                                     f"finite differences cannot be computed here: {exc.message}"))
+            continue
+        close = abs(a - numeric) <= atol + rtol * abs(numeric)
+        notes = [text for text, names in kinks if name in names]
+        status = "ok" if close else ("kink" if notes else "wrong")
+        report.rows.append(Check(name, a, numeric, status, "; ".join(notes)))
+    report.notes = [text for text, names in kinks if names & set(result.wrt)]
+    return report
+
+
+def _check_tolerances(eps: float, atol: float, rtol: float) -> None:
+    if not (math.isfinite(eps) and eps > 0):
+        raise GradUsageError(f"--eps must be a positive number, not {eps:g}")
+    for label, v in (("--atol", atol), ("--rtol", rtol)):
+        if not (math.isfinite(v) and v >= 0):
+            raise GradUsageError(f"{label} must be a number >= 0, not {v:g}")
+
+
+def _central_difference(p: Program, result: Result, name: str, node: int, eps: float) -> float:
+    g = p.graph
+    bindings = dict(result.inputs)
+    if name not in g.inputs:  # an assigned node: cut it loose, make it an input of a copy
+        g = copy.copy(g)
+        g.ops, g.args, g.inputs = list(g.ops), list(g.args), dict(g.inputs)
+        g.ops[node], g.args[node] = INPUT, ()
+        g.inputs[name] = node
+    v = result.values[node]
+    bindings[name] = v + eps
+    up = forward(g, bindings)[g.output]
+    bindings[name] = v - eps
+    down = forward(g, bindings)[g.output]
+    return (up - down) / (2 * eps)
+
+
+def _kinks(p: Program, result: Result) -> list[tuple[str, set[str]]]:
+    """The kinks the point sits on: (note, names whose difference crosses it)."""
+    g, vals, grads = p.graph, result.values, result.grads
+    found = [i for i in range(len(g)) if g.ops[i].kink is not None and grads[i] != 0
+             and holds(g.ops[i].kink, *(vals[j] for j in g.args[i]))]
+    if not found:
+        return []
+    names = list(dict.fromkeys(result.wrt))
+    own = [0] * len(g)                 # a bit per name, on the name's node
+    for k, name in enumerate(names):
+        own[p.node_of(name)] |= 1 << k
+    below = [0] * len(g)               # the names a node's inputs depend on
+    for i in range(len(g)):
+        for j in g.args[i]:
+            below[i] |= below[j] | own[j]
+    out = []
+    for i in found:
+        op = g.ops[i]
+        got = ", ".join(f"{g.label(j)} = {fmt(vals[j])}" for j in g.args[i])
+        hit = {n for k, n in enumerate(names) if below[i] >> k & 1}
+        if hit:
+            out.append((f"'{g.label(i)}' is at a kink ({got}): {op.kink_note}; finite differences "
+                        f"across it mean nothing for {', '.join(sorted(hit))}", hit))
+    return out

@@ -1,0 +1,1 @@
+"""Forward and backward passes (and forward mode) over a graph's flat node list."""

@@ -1,0 +1,1 @@
+"""A compiled program: the API's Program and Result, bindings, traces."""

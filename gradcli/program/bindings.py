@@ -1,0 +1,243 @@
+"""Values for input variables: `-x 1`, `--x 1`, `--x=1`, `x=1` (README "Binding values").
+
+A value is a number or any constant expression (`pi/4`, `2^0.5`, `-1e-3`);
+anything that is not a finite number is a value error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gradcli.errors import GradNameError, GradUsageError, GradValueError, listing, shorten
+from gradcli.numbers import fmt
+
+_NAME = re.compile(r"[^\W\d]\w*\Z")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\Z")
+
+
+def binding_words(args: list[str] | tuple[str, ...]):
+    """(word, name, value text) for each binding; value is None where a `-NAME` ends the line."""
+    i = 0
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if word.startswith("-"):
+            body = word.lstrip("-")
+            if len(word) - len(body) > 2 or not body:
+                raise GradUsageError(f"unexpected argument '{shorten(word)}'",
+                                     hint="bind variables as -x 1, --x 1, --x=1 or x=1")
+            if "=" in body:
+                name, value = body.split("=", 1)
+            elif i < len(args):
+                name, value = body, args[i]
+                i += 1
+            else:
+                name, value = body, None
+        elif "=" in word:
+            name, value = word.split("=", 1)
+        else:
+            raise GradUsageError(
+                f"unexpected argument '{shorten(word)}'",
+                hint="the expression comes first, then bindings such as -x 1, --x 1, --x=1 or x=1")
+        yield word, name, value
+
+
+def split_bindings(args: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Command-line words into {name: value text}, in the order given."""
+    found: dict[str, str] = {}
+    for word, name, value in binding_words(args):
+        if value is None:
+            word = shorten(word)
+            raise GradUsageError(f"'{word}' needs a value, as in {word} 1",
+                                 hint="-h after the expression is a variable; for help, put -h first or use --help"
+                                 if word == "-h" else None)
+        if not _NAME.match(name):
+            raise GradUsageError(f"'{shorten(name)}' in '{shorten(word)}' is not a variable name")
+        if name in found:
+            raise GradUsageError(f"'{shorten(name)}' is given a value twice")
+        found[name] = value
+    return found
+
+
+def binding_example(names, value: str = "1") -> str:
+    """Command-line words that bind `names`: `-x 1` for one letter, `lr=1` otherwise.
+
+    Every hint that shows how to give a value is built here. NAME=VALUE binds in every
+    command, even where a long option of the same name would win (`--lr 1` sets
+    train's learning rate, `--json 1` asks for JSON; README "Binding values").
+    At most ten names are shown.
+
+    >>> binding_example(["x", "lr", "json"])
+    '-x 1 lr=1 json=1'
+    >>> binding_example(["w"], "0.5")
+    '-w 0.5'
+    """
+    return " ".join(f"-{n} {value}" if len(n) == 1 else f"{n}={value}" for n in list(names)[:10])
+
+
+def parse_value(text: str, name: str = "") -> float:
+    """A binding value: a plain number or a constant expression."""
+    what = f"the value of '{shorten(name)}'" if name else "the value"
+    quoted = shorten(text)
+    if _PLAIN_NUMBER.match(text.strip()):
+        value = float(text)
+        if value == 0 and re.search(r"[1-9]", re.split(r"[eE]", text)[0]):
+            # 1e-400 rounds to 0 as a double: refused rather than silently taken as 0
+            raise GradValueError(f"{what}, '{quoted}', is too small for a double: it would "
+                                 "be taken as 0 (the smallest is about 4.9e-324)")
+    else:
+        from gradcli.errors import GradcliError
+        from gradcli.passes.floats import forward
+        from gradcli.language.parse import parse
+
+        try:
+            g = parse(text)
+        except GradcliError as exc:
+            raise GradValueError(f"{what}, '{quoted}', is not a number or a constant expression",
+                                 hint=exc.message) from None
+        if g.assigned or not all(g.feeds_output()):
+            raise GradValueError(f"{what}, '{quoted}', is not one constant expression")
+        if g.inputs:
+            raise GradValueError(
+                f"{what}, '{quoted}', is not a number or a constant expression: "
+                f"it names {listing([repr(shorten(n)) for n in g.inputs])}")
+        try:
+            value = forward(g, {})[g.output]
+        except GradcliError as exc:
+            raise GradValueError(f"{what}, '{quoted}', cannot be computed: {exc.message}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise GradValueError(f"{what}, '{quoted}', is not a finite number ({fmt(value)})")
+    return value
+
+
+def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> dict[str, float]:
+    """Check the given values against a program's inputs; return {input: value}."""
+    from gradcli.ops import table as ops
+
+    for name in given:
+        if name in ops.CONSTANTS:
+            raise GradNameError(f"'{name}' is a constant ({fmt(ops.CONSTANTS[name])}) and cannot be given a value")
+        if name in assigned:
+            raise GradNameError(f"'{shorten(name)}' is assigned by the program and cannot be given a value")
+    unknown = [n for n in given if n not in inputs]
+    if unknown:
+        import difflib
+
+        hints = []
+        for n in unknown[:3]:
+            close = difflib.get_close_matches(n, inputs, n=1, cutoff=0.5)
+            if close:
+                hints.append(f"did you mean '{close[0]}' for '{shorten(n)}'?")
+        uses = listing([shorten(n) for n in inputs]) if inputs else "no variables"
+        sources = sorted({given[n].source for n in unknown if isinstance(given[n], Sourced)})
+        if sources:
+            hints.append("every name in an --inputs file must be an input of the program")
+        raise GradNameError(
+            f"the program does not use {_names(unknown)}"
+            f"{' (given in ' + listing(sources) + ')' if sources else ''} (it uses {uses})",
+            hint=" ".join(hints) or None)
+    missing = [n for n in inputs if n not in given]
+    if missing:
+        raise GradNameError(f"no value for {_names(missing)}", hint=f"give one, e.g. {binding_example(missing)}")
+    values = {}
+    draws = None
+    for name in inputs:
+        v = given[name]
+        if isinstance(v, Sourced):
+            v = v.value
+        if isinstance(v, str) and not _is_array_text(v):
+            values[name] = parse_value(v, name)
+        elif isinstance(v, str):
+            from gradcli.program.array_bindings import Draws, array_value
+
+            draws = draws or Draws()
+            values[name] = array_value(v, name, draws)
+        elif _is_array(v):
+            values[name] = _array(v, name)
+        else:
+            values[name] = _number(v, name)
+    return values
+
+
+class Sourced:
+    """A value that came from a file (--inputs): messages about its name say where from."""
+
+    __slots__ = ("value", "source")
+
+    def __init__(self, value, source: str):
+        self.value, self.source = value, source
+
+
+def resolve(given: dict[str, object], seed: int | None = None) -> dict[str, object]:
+    """The command line's array texts (literals, @FILE, randn(…)) turned into arrays now.
+
+    One numpy.random.default_rng(seed) (--seed, default 0) serves every draw, in the
+    order the values were given; scalar texts are left for `bind` exactly as before.
+    """
+    draws = None
+    out = {}
+    for name, v in given.items():
+        text = v.value if isinstance(v, Sourced) else v
+        if isinstance(text, str) and _is_array_text(text):
+            from gradcli.program.array_bindings import Draws, array_value
+
+            draws = draws or Draws(seed)
+            value = array_value(text, name, draws)
+            v = Sourced(value, v.source) if isinstance(v, Sourced) else value
+        out[name] = v
+    return out
+
+
+def _is_array_text(text: str) -> bool:
+    s = text.lstrip()
+    if s[:1] in ("[", "@"):
+        return True
+    from gradcli.program.array_bindings import is_array_text
+
+    return "(" in s and is_array_text(s)
+
+
+def _is_array(v) -> bool:
+    return isinstance(v, (list, tuple)) or type(v).__module__ == "numpy" and hasattr(v, "ndim")
+
+
+def _array(v, name: str):
+    from gradcli.data.array_files import _numpy_array, nested_array
+
+    where = f"the value of '{shorten(name)}'"
+    if isinstance(v, (list, tuple)):
+        return nested_array(_lists(v), where)
+    return _numpy_array(v, where)
+
+
+def _lists(v):
+    """Tuples as lists (the API may be given either), without recursion."""
+    if isinstance(v, tuple):
+        v = list(v)
+    if not isinstance(v, list):
+        return v
+    top = list(v)
+    stack = [top]
+    while stack:
+        items = stack.pop()
+        for k, x in enumerate(items):
+            if isinstance(x, (list, tuple)):
+                items[k] = list(x)
+                stack.append(items[k])
+    return top
+
+
+def _number(v, name: str) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError, OverflowError):  # float(10**400) overflows
+        raise GradValueError(f"the value of '{shorten(name)}' is not a number: {shorten(repr(v))}") from None
+    if f != f or f in (float("inf"), float("-inf")):
+        raise GradValueError(f"the value of '{shorten(name)}' is not a finite number ({f})")
+    return f
+
+
+def _names(names: list[str]) -> str:
+    """"variable 'x'", "variables 'x' and 'y'": at most ten, then how many more."""
+    quoted = [f"'{shorten(n)}'" for n in names]
+    return ("variable " if len(quoted) == 1 else "variables ") + listing(quoted)

@@ -1,0 +1,1 @@
+"""Formulas: derivative graphs, simplification, printing, LaTeX, exact answers, Hessians."""

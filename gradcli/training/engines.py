@@ -1,0 +1,160 @@
+"""Loss and gradient at given parameters: one point on floats, or rows with NumPy.
+
+`PointEngine` (no data) runs passes.py's forward and backward on plain
+floats. `ColumnEngine` (data) runs the compiled plan (plan.py) on whole
+columns; when the plan's loss or a gradient is not finite, the same step is
+run again through the reference passes (arrays.py), which either name the
+node and the row that failed or, where the plan met an infinity that the
+reference passes treat as dead (0·∞ is 0 there), give finite values.
+
+Both return (loss, gradients) or raise GradMathError, so the training loop
+does not care which kind of numbers it trains on. NumPy is imported only by
+ColumnEngine: training at one point does not load it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from gradcli.errors import GradMathError
+from gradcli.language.graph import Graph
+from gradcli.numbers import fmt
+
+
+class PointEngine:
+    """No data: every input is a parameter or a bound value."""
+
+    rows = None
+    full_batch = True  # every step sees all the data there is
+
+    def __init__(self, g: Graph, params: list[str], scalars: dict[str, float]):
+        self.g, self.params = g, params
+        self.bindings = dict(scalars)
+        self.nodes = [g.inputs[p] for p in params]
+
+    def batches(self, seed):
+        while True:
+            yield None
+
+    def use(self, batch) -> None:
+        pass
+
+    def evaluate(self, theta: list[float], full: bool = False) -> tuple[float, list[float]]:
+        from gradcli.passes.floats import backward, forward, gradient_error
+
+        g = self.g
+        bindings = self.bindings
+        bindings.update(zip(self.params, theta))
+        vals = forward(g, bindings)  # a non-finite value is a math error naming its node
+        grads = backward(g, vals)
+        out = [grads[i] for i in self.nodes]
+        for i, v in zip(self.nodes, out):
+            if not math.isfinite(v):
+                raise gradient_error(g, vals, grads, i)
+        return vals[g.output], out
+
+
+class ColumnEngine:
+    """Data: the mean of the program over the rows of a batch, with the compiled plan."""
+
+    def __init__(self, g: Graph, params: list[str], scalars: dict[str, float],
+                 dataset, batch_size: int | None = None):
+        from gradcli.training.plan import compile_plan
+
+        self.g, self.params, self.scalars = g, params, scalars
+        self.dataset = dataset
+        self.rows = dataset.rows
+        self.batch_size = min(batch_size or self.rows, self.rows)
+        needed = [n for n in g.inputs if n not in scalars and n not in params]
+        self.columns = {n: dataset.columns[n] for n in needed}
+        self.plan = compile_plan(g, params, scalars, needed)
+        self._bound: dict[int, object] = {}          # a bound plan per batch size (-1: all rows)
+        self._gathered: dict[int, dict] = {}         # column buffers per batch size
+        self._batch = None                 # row indices of the current batch; None: all rows
+        self._current = self._full()
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size >= self.rows
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.rows // self.batch_size)
+
+    def _full(self):
+        bound = self._bound.get(-1)
+        if bound is None:
+            bound = self._bound[-1] = self.plan.bind(self.rows)
+            bound.load(self.columns)
+        return bound
+
+    def batches(self, seed):
+        """Row indices of each step's batch, epoch after epoch; None: all rows."""
+        import numpy as np
+
+        if self.batch_size >= self.rows:
+            while True:
+                yield None
+        rng = np.random.default_rng(seed)
+        while True:
+            order = rng.permutation(self.rows)
+            for start in range(0, self.rows, self.batch_size):
+                yield order[start:start + self.batch_size]
+
+    def use(self, batch) -> None:
+        """Make `batch` (row indices, or None for all rows) the one evaluate() sees."""
+        import numpy as np
+
+        self._batch = batch
+        if batch is None:
+            self._current = self._full()
+            return
+        size = len(batch)
+        bound = self._bound.get(size)
+        if bound is None:
+            bound = self._bound[size] = self.plan.bind(size)
+            self._gathered[size] = {n: np.empty(size) for n in self.columns}
+        gathered = self._gathered[size]
+        for name, column in self.columns.items():
+            np.take(column, batch, out=gathered[name])
+        bound.load(gathered)
+        self._current = bound
+
+    def evaluate(self, theta: list[float], full: bool = False) -> tuple[float, list[float]]:
+        """Mean loss and gradient over the current batch (all rows if full)."""
+        bound = self._full() if full else self._current
+        loss, grads = bound.run(theta)
+        if math.isfinite(loss) and all(math.isfinite(v) for v in grads):
+            return loss, grads
+        return self.reference(theta, None if full else self._batch)
+
+    def reference(self, theta: list[float], batch=None) -> tuple[float, list[float]]:
+        """The same step through arrays.py: finite values, or the error that explains them."""
+        import numpy as np
+
+        from gradcli.passes.arrays import backward_arrays, forward_arrays
+
+        g = self.g
+        columns = self.columns if batch is None else {n: c[batch] for n, c in self.columns.items()}
+        rows = self.rows if batch is None else len(batch)
+        given = {**self.scalars, **dict(zip(self.params, theta)), **columns}
+        try:
+            vals = forward_arrays(g, given)
+        except GradMathError:
+            if batch is None:
+                raise
+            self.reference(theta)  # name a row of the whole data set, not of the batch
+            raise
+        out = vals[g.output]
+        mean = np.ndim(out) > 0
+        with np.errstate(all="ignore"):
+            loss = float(np.mean(out)) if mean else float(out)
+            adj = backward_arrays(g, vals, 1.0 / rows if mean else 1.0)
+            grads = [float(np.sum(np.broadcast_to(adj[g.inputs[p]], (rows,))) if mean
+                           else adj[g.inputs[p]]) for p in self.params]
+        if not math.isfinite(loss):
+            raise GradMathError(f"the loss is {fmt(loss)}")
+        for name, v in zip(self.params, grads):
+            if not math.isfinite(v):
+                raise GradMathError(f"the gradient with respect to '{name}' is {fmt(v)}")
+        return loss, grads
