@@ -322,7 +322,16 @@ def _with_arrays(given: dict, ctx: click.Context) -> dict:
                 raise GradUsageError(f"'{shorten(name)}' is given a value twice: on the command "
                                      f"line and in {source}")
     merged.update(given)
-    return resolve(merged, ctx.meta.get("gradcli.seed"))
+    return resolve(merged, draws=draws(ctx))
+
+
+def draws(ctx: click.Context):
+    """The command's one random generator for binding values (--seed; train's params too)."""
+    from gradcli.program.array_bindings import Draws
+
+    if "gradcli.draws" not in ctx.meta:
+        ctx.meta["gradcli.draws"] = Draws(ctx.meta.get("gradcli.seed"))
+    return ctx.meta["gradcli.draws"]
 
 
 def wrt_names(wrt: tuple[str, ...]) -> list[str] | None:

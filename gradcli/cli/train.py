@@ -72,6 +72,12 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
     text, given = split_args(args)
     program = Program(text)
     initial = _params(params)
+    if any(v.lstrip()[:1] in ("[", "@") or "(" in v for v in initial.values()):
+        from gradcli.cli import draws
+        from gradcli.program.bindings import resolve
+
+        # array initial values (W1=0.5*randn(16, 2)) draw from --seed after the bindings
+        initial = resolve(initial, draws=draws(click.get_current_context()))
     if history_file:
         from gradcli.views.history_file import history_format
 

@@ -168,13 +168,12 @@ class Sourced:
         self.value, self.source = value, source
 
 
-def resolve(given: dict[str, object], seed: int | None = None) -> dict[str, object]:
+def resolve(given: dict[str, object], seed: int | None = None, draws=None) -> dict[str, object]:
     """The command line's array texts (literals, @FILE, randn(…)) turned into arrays now.
 
     One numpy.random.default_rng(seed) (--seed, default 0) serves every draw, in the
     order the values were given; scalar texts are left for `bind` exactly as before.
     """
-    draws = None
     out = {}
     for name, v in given.items():
         text = v.value if isinstance(v, Sourced) else v

@@ -78,9 +78,18 @@ class Adam:
         bias_correction2_sqrt = bias_correction2 ** 0.5
         out = []
         for p, m, v in zip(params, self.m, self.v):
-            denom = math.sqrt(v) / bias_correction2_sqrt + self.eps
+            denom = _sqrt(v) / bias_correction2_sqrt + self.eps
             out.append(p + (-step_size) * m / denom)  # param.addcdiv_(exp_avg, denom, value=-step_size)
         return out
+
+
+def _sqrt(v):
+    """math.sqrt of a float; elementwise of an array parameter's moments."""
+    if isinstance(v, float):
+        return math.sqrt(v)
+    import numpy as np
+
+    return np.sqrt(v)
 
 
 def _lerp(start: float, end: float, weight: float) -> float:
@@ -102,9 +111,13 @@ def make(name: str, lr: float = DEFAULT_LR, momentum: float = DEFAULT_MOMENTUM,
     raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(NAMES)}")
 
 
-def grad_norm(grads: list[float]) -> float:
-    """The Euclidean norm of all the gradients together."""
-    return math.hypot(*grads)
+def grad_norm(grads: list) -> float:
+    """The Euclidean norm of all the gradients together (every element of an array's)."""
+    if all(isinstance(g, float) for g in grads):
+        return math.hypot(*grads)
+    import numpy as np
+
+    return math.hypot(*(float(np.sqrt(np.sum(np.square(g)))) for g in grads))
 
 
 def clip_grad_norm(grads: list[float], max_norm: float, total_norm: float) -> list[float]:

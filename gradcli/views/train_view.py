@@ -23,8 +23,12 @@ _BLOCKS = " ▁▂▃▄▅▆▇█"
 _MOST_COLUMNS = 100  # the loss curve's width on a wide terminal
 
 
-def short(v: float) -> str:
-    """A number for a table: at most 6 significant digits."""
+def short(v) -> str:
+    """A number for a table: at most 6 significant digits (an array: each element so)."""
+    if getattr(v, "ndim", 0) > 0:
+        from gradcli.views.array_text import show
+
+        return show(v, 6)
     return fmt(v, 6)
 
 
@@ -36,8 +40,8 @@ def params_table(result) -> Table:
     table.add_column("last gradient", justify="right", style="cyan")
     last = result.history.grads[-1] if len(result.history) else [None] * len(result.params)
     for (name, final), g in zip(result.params.items(), last):
-        table.add_row(escape(name), short(result.initial[name]), short(final),
-                      "" if g is None else short(g))
+        table.add_row(escape(name), escape(short(result.initial[name])), escape(short(final)),
+                      "" if g is None else escape(short(g)))
     return table
 
 
