@@ -85,6 +85,12 @@ class GradValueError(GradcliError):
     kind = "value"
 
 
+class GradShapeError(GradcliError):
+    """Array shapes that do not fit (SPEC §6): found before any arithmetic."""
+
+    kind = "shape"
+
+
 class GradMathError(GradcliError):
     """The mathematics failed: a domain error, overflow, a non-finite value."""
 

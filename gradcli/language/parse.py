@@ -62,7 +62,7 @@ def grammar_digest(text: str) -> str:
 
 
 class _ParenNewlines:
-    """Lark post-lexer: a line break inside parentheses is white space, not a separator."""
+    """Lark post-lexer: a line break inside parentheses or brackets is white space, not a separator."""
 
     always_accept = ("_NEWLINE",)
 
@@ -70,9 +70,9 @@ class _ParenNewlines:
         depth = 0
         for tok in stream:
             kind = tok.type
-            if kind == "LPAR":
+            if kind == "LPAR" or kind == "LSQB":
                 depth += 1
-            elif kind == "RPAR":
+            elif kind == "RPAR" or kind == "RSQB":
                 depth -= 1
             elif kind == "_NEWLINE" and depth > 0:
                 continue
@@ -86,6 +86,8 @@ class Builder:
     group includes its parentheses for the parent's text, while the node's own
     text stays without them.
     """
+
+    internal = False   # whether the helpers of the array rules are functions (rule text only)
 
     def reset(self, text: str) -> Graph:
         self.g = Graph(text)
@@ -142,6 +144,75 @@ class Builder:
     def pow(self, c):
         return self._binary(O.POW, c[0], c[2])
 
+    def matmul(self, c):
+        self.g.arrays = True
+        return self._binary(O.MATMUL, c[0], c[1])
+
+    def array(self, c):
+        """`[e1, e2, …]`: the elements stacked along a new first axis (SPEC §6).
+
+        A literal of constants (numbers, nested literals of numbers) becomes one
+        constant node holding the array, so that a 1,000-number matrix is one node.
+        """
+        lsqb, rsqb = c[0], c[-1]
+        elems = c[1:-1]
+        start, end = lsqb.start_pos, rsqb.end_pos
+        g = self.g
+        g.arrays = True
+        folded = _fold_constants(g, [e[0] for e in elems])
+        if folded is not None:
+            value, first = folded
+            del g.ops[first:], g.args[first:], g.starts[first:], g.ends[first:]
+            for j in [j for j in g.consts if j >= first]:
+                del g.consts[j]
+            for j in [j for j in g.names if j >= first]:
+                del g.names[j]
+            import numpy as np   # only for a program with an array literal
+
+            shapes = [np.shape(v) for v in value]
+            if len(set(shapes)) > 1:
+                from gradcli.language.shapes import ragged_error
+
+                raise ragged_error(g.text, start, end, [(e[1], e[2]) for e in elems], shapes)
+            i = g.add(O.CONST, (), start, end)
+            g.consts[i] = np.array(value, dtype=float)
+            return i, start, end
+        i = g.add(O.STACK, tuple(e[0] for e in elems), start, end)
+        return i, start, end
+
+    def index(self, c):
+        """`a[i, j]`: constant whole numbers, each its own constant node (no gradient)."""
+        target, lsqb, rsqb = c[0], c[1], c[-1]
+        g = self.g
+        g.arrays = True
+        idx = []
+        sign, first = 1.0, None
+        for tok in c[2:-1]:
+            if tok.type == "MINUS":
+                sign, first = -1.0, tok
+                continue
+            value = sign * float(tok)
+            at = (first or tok).start_pos
+            if value != int(value) or not math.isfinite(value):
+                from gradcli.language.syntax_errors import caret_picture
+
+                raise GradSyntaxError(
+                    f"line {tok.line}, column {tok.column}: an index is a whole number, not {tok}\n"
+                    f"{caret_picture(g.text, at)}\nexpected a constant integer there, as in a[0] or a[-1]")
+            j = g.add(O.CONST, (), at, tok.end_pos)
+            g.consts[j] = value
+            idx.append(j)
+            sign, first = 1.0, None
+        op = O.INDEX.get(len(idx))
+        if op is None:
+            from gradcli.language.syntax_errors import caret_picture
+
+            raise GradSyntaxError(
+                f"line {lsqb.line}, column {lsqb.column}: at most 3 indices are supported, "
+                f"{len(idx)} were given\n{caret_picture(g.text, lsqb.start_pos)}")
+        i = g.add(op, (target[0], *idx), target[1], rsqb.end_pos)
+        return i, target[1], rsqb.end_pos
+
     def neg(self, c):
         tok, operand = c
         i = self.g.add(O.NEG, (operand[0],), tok.start_pos, operand[2])
@@ -160,6 +231,8 @@ class Builder:
         args = c[2:-1]
         name = str(tok)
         by_arity = O.FUNCTIONS.get(name)
+        if by_arity is None and self.internal:
+            by_arity = O.INTERNAL_FUNCTIONS.get(name)
         if by_arity is None:
             raise GradNameError(f"unknown function '{name}' at column {tok.column}",
                                 hint=_suggest(name, O.FUNCTIONS))
@@ -173,6 +246,8 @@ class Builder:
                 f"argument{'s' if wanted != '1' else ''}, but {len(args)} "
                 f"{'were' if len(args) != 1 else 'was'} given\n{caret_picture(self.g.text, tok.start_pos)}\n"
                 f"expected {wanted} argument{'s' if wanted != '1' else ''} there")
+        if op.arrays:
+            self.g.arrays = True
         i = self.g.add(op, tuple(a[0] for a in args), tok.start_pos, rpar.end_pos)
         return i, tok.start_pos, rpar.end_pos
 
@@ -200,6 +275,27 @@ class Builder:
     def start(self, c):
         self.g.output = c[-1][0]
         return self.g
+
+
+def _fold_constants(g: Graph, elems: list[int]):
+    """(the elements' values, the first node of the literal) when every element is a
+    number (`-2` too) or a folded literal, and nothing else was built since; else None."""
+    ops, args, consts, names = g.ops, g.args, g.consts, g.names
+    first = len(ops)
+    values = []
+    for j in reversed(elems):
+        op = ops[j]
+        if op is O.NEG and ops[args[j][0]] is O.CONST and args[j][0] == j - 1 and j - 1 not in names:
+            value, low = -consts[j - 1], j - 1
+        elif op is O.CONST and (j not in names or names[j] in O.CONSTANTS):
+            value, low = consts[j], j
+        else:
+            return None
+        if j + 1 != first:
+            return None
+        first = low
+        values.append(value)
+    return values[::-1], first
 
 
 def _suggest(name: str, known) -> str | None:
@@ -296,8 +392,9 @@ class Parser:
             cls._instance = Parser()
         return cls._instance
 
-    def parse(self, text: str) -> Graph:
+    def parse(self, text: str, internal: bool = False) -> Graph:
         with self._lock:
+            self.builder.internal = internal
             # The collector only slows a parse that allocates millions of objects, none cyclic.
             was_enabled = gc.isenabled()
             gc.disable()
@@ -356,10 +453,10 @@ def _parse_fast(t: _FastTables, text: str) -> Graph | None:
             if kind in ignore:
                 pos = end
                 continue
-            # _ParenNewlines: a line break inside parentheses is white space.
-            if kind == "LPAR":
+            # _ParenNewlines: a line break inside parentheses or brackets is white space.
+            if kind == "LPAR" or kind == "LSQB":
                 depth += 1
-            elif kind == "RPAR":
+            elif kind == "RPAR" or kind == "RSQB":
                 depth -= 1
             elif kind == "_NEWLINE" and depth > 0:
                 pos = end
@@ -408,12 +505,14 @@ def _parse_fast(t: _FastTables, text: str) -> Graph | None:
                 return value_stack[-1]
 
 
-def parse(text: str) -> Graph:
-    """Parse a program into its graph. Raises GradSyntaxError, GradNameError, GradMathError."""
+def parse(text: str, internal: bool = False) -> Graph:
+    """Parse a program into its graph. Raises GradSyntaxError, GradNameError, GradMathError
+    (and GradShapeError for a ragged literal). internal: the text is a rule of the
+    operation table, which may call the helpers of the array rules."""
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#")
                                for line in text.splitlines()):
         raise GradSyntaxError("the program is empty: write an expression, e.g. gradcli grad \"x^2\" -x 3")
-    return Parser.get().parse(text)
+    return Parser.get().parse(text, internal)
 
 
 def _int_keys(pairs):

@@ -15,24 +15,26 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from gradcli.ops import table as O
 from gradcli.errors import GradSyntaxError, visible
 
-_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
-_OPERANDS = {"NUMBER", "NAME", "LPAR"}
+_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW", "AT"}
+_OPERANDS = {"NUMBER", "NAME", "LPAR", "LSQB"}
 _ENDS = {"_NEWLINE", "SEMICOLON", "$END"}
 
 _TOKEN_WORDS = {
-    "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "POW": "'^'",
-    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "EQUAL": "'='", "SEMICOLON": "';'",
+    "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "POW": "'^'", "AT": "'@'",
+    "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "COMMA": "','", "EQUAL": "'='", "SEMICOLON": "';'",
     "_NEWLINE": "a line break", "$END": "the end of the program",
 }
 
 
 def _expected_words(expected: set[str]) -> str:
     parts = []
+    # '[' (an array literal, an index) is not listed: where an operand fits, "a number,
+    # a name or '('" says enough, and the messages of scalar programs stay as they were.
     parts += [word for kind, word in (("NUMBER", "a number"), ("NAME", "a name"), ("LPAR", "'('"))
               if kind in expected]
     if expected & _OPERATORS:
         parts.append("an operator")
-    for kind in ("RPAR", "COMMA", "EQUAL"):
+    for kind in ("RPAR", "RSQB", "COMMA", "EQUAL"):
         if kind in expected:
             parts.append(_TOKEN_WORDS[kind])
     if expected & _ENDS:
@@ -138,8 +140,8 @@ def describe(exc: UnexpectedInput, text: str, lark) -> GradSyntaxError:
         expected = _expected_words(_accepted_after(text[:pos], lark))
         if char in "'\"":
             hint = "strings are not part of the language: it has numbers, names and functions only"
-        elif char in "[{":
-            hint = "use ( ) for grouping"
+        elif char == "{":
+            hint = "use ( ) for grouping and [ ] for arrays"
         elif char == "!" or char == "<" or char == ">":
             hint = "comparisons are not part of the language; max(a, b), min(a, b) and step(x) may help"
         elif char == "=":
@@ -166,17 +168,27 @@ def describe(exc: UnexpectedInput, text: str, lark) -> GradSyntaxError:
 
 def _hint(text, pos, tok, expected, lark) -> str | None:
     if tok.type == "$END":
-        depth = 0
+        depth = brackets = 0
         for tok2 in lark.lex(text, dont_ignore=False):
             depth += tok2.type == "LPAR"
             depth -= tok2.type == "RPAR"
+            brackets += tok2.type == "LSQB"
+            brackets -= tok2.type == "RSQB"
         if depth > 0:
             return f"{depth} '(' {'is' if depth == 1 else 'are'} not closed"
+        if brackets > 0:
+            return f"{brackets} '[' {'is' if brackets == 1 else 'are'} not closed"
         return "the last statement is not finished"
     if tok.type == "_NEWLINE" and expected & _OPERANDS:
         return ("a line break ends a statement; to continue an expression on the next line, "
                 "put it in parentheses")
     prev = _previous_token(text, pos, lark)
+    if tok.type == "RSQB" and prev is not None and prev.type == "LSQB":
+        return "[] is empty: write the elements of an array, as in [1, 2], or an index, as in a[0]"
+    if expected and expected <= {"NUMBER", "MINUS"} and prev is not None and prev.type in ("LSQB", "COMMA"):
+        return "an index is a constant integer, as in a[0], A[1, -1]: a variable cannot index an array"
+    if tok.type == "RSQB" and "RSQB" not in expected and prev is not None and prev.type not in _OPERATORS:
+        return "this ']' has no '[' to close"
     if prev is None:
         if tok.type == "RPAR":
             return "this ')' has no '(' to close"

@@ -41,6 +41,19 @@ class Op:
     # Where one domain sentence would list every cause: (predicate over a, b and
     # out, cause) pairs, the first that holds is said.
     explain: tuple = ()
+    # Arrays (SPEC §6). An operation that is not elementwise carries its rules as
+    # vector-Jacobian products (over a, b, c, d, out and the adjoint g: the contribution
+    # to input k's gradient, of input k's shape) and Jacobian-vector products (over the
+    # same names and the input's tangent t: the contribution to the output's tangent).
+    # An operation without them is elementwise: its contribution is its local
+    # derivative times g, summed back to the input's shape (broadcasting).
+    vjp: tuple[str, ...] = ()
+    jvp: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()     # the vjp rules as a student writes them (narration)
+    shape: str = "broadcast"       # the shape rule, a function of shapes.py
+    arrays: bool = False           # exists for arrays only (the program runs in the arrays domain)
+    internal: bool = False         # a helper of the rules, not callable from programs
+    labels: tuple[int, ...] = ()   # inputs that are class indices: no gradient, checked when bound
 
     @property
     def zero_where_text(self) -> tuple[str, ...]:
@@ -152,6 +165,77 @@ FUNCTIONS: dict[str, dict[int, Op]] = {"pow": {2: POW}}
 for _op in FUNCTIONS_LIST:
     for _name in (_op.name, *_op.aliases):
         FUNCTIONS.setdefault(_name, {})[_op.arity] = _op
+
+
+def _arr(name, arity, kernel, vjp=(), jvp=(), **kw):
+    """An operation on arrays (SPEC §6), with its rules as vjp and jvp."""
+    return Op(name, arity, kernel, (), kw.pop("symbol", name), kw.pop("form", "call"),
+              kw.pop("prec", 9), vjp=vjp, jvp=jvp, arrays=True, **kw)
+
+
+def _helper(name, arity, kernel=None, doc=""):
+    """A helper of the array rules: a table row with a kernel, not part of the language."""
+    return Op(name, arity, kernel or name, (), name, "call", 9, arrays=True, internal=True, doc=doc)
+
+
+# `a @ b`: NumPy's matmul; 1-D operands are a row (left) or a column (right), dropped again.
+MATMUL = _arr("matmul", 2, "matmul", ("matmul_da(g, a, b)", "matmul_db(g, a, b)"),
+              ("t @ b", "a @ t"), symbol="@", form="infix", prec=2, shape="matmul",
+              said=("g @ transpose(b)", "transpose(a) @ g"))
+# `[x1, x2]`: its elements stacked along a new first axis; one rule for every position k.
+STACK = _arr("stack", -1, "stack", ("pick(g, k)",), ("place(t, k, out)",), symbol="[]",
+             shape="stack", doc="an array literal")
+# `a[i]`, `a[i, j]`, `a[i, j, l]`: the indices are constant inputs (no gradient).
+INDEX = {n: _arr("index", n + 1, "index",
+                 (f"unindex(g, a, {', '.join('bcd'[:n])})",) + ("0",) * n,
+                 (f"index(t, {', '.join('bcd'[:n])})",) + ("0",) * n,
+                 symbol="[]", form="index", shape="index", internal=True)
+         for n in (1, 2, 3)}
+
+ARRAY_FUNCTIONS = [
+    _arr("transpose", 1, "transpose", ("transpose(g)",), ("transpose(t)",), shape="transpose"),
+    _arr("sum", 1, "total", ("expand(g, a)",), ("sum(t)",), shape="reduce"),
+    _arr("sum", 2, "sum_axis", ("unsum(g, a, b)", "0"), ("sum(t, b)", "0"), shape="reduce_axis"),
+    _arr("mean", 1, "mean", ("expand(g, a) / count(a)",), ("mean(t)",), shape="reduce"),
+    _arr("mean", 2, "mean_axis", ("unsum(g, a, b) / axis_count(a, b)", "0"), ("mean(t, b)", "0"),
+         shape="reduce_axis"),
+    # Over the last axis, shifted by its maximum: softmax([1000, 0]) is exact.
+    _arr("softmax", 1, "softmax", ("out * (g - sumlast(g * out))",),
+         ("out * (t - sumlast(t * out))",), shape="last_axis"),
+    _arr("log_softmax", 1, "log_softmax", ("g - softmax(a) * sumlast(g)",),
+         ("t - sumlast(softmax(a) * t)",), shape="last_axis"),
+    _arr("logsumexp", 1, "logsumexp", ("softmax(a) * lastaxis(g)",), ("sum(softmax(a) * t, -1)",),
+         shape="drop_last"),
+    # The mean over rows of -log softmax(s)[y]; y holds class indices.
+    _arr("cross_entropy", 2, "cross_entropy", ("(softmax(a) - onehot(b, a)) / rows(a)", "0"),
+         ("sum((softmax(a) - onehot(b, a)) * t) / rows(a)", "0"), shape="cross_entropy",
+         labels=(1,), domain="the class scores are not finite numbers"),
+]
+
+HELPERS = [
+    _helper("matmul_da", 3, doc="∂(a @ b)/∂a applied to g: g @ transpose(b), summed to a's shape"),
+    _helper("matmul_db", 3, doc="∂(a @ b)/∂b applied to g: transpose(a) @ g, summed to b's shape"),
+    _helper("expand", 2, doc="g broadcast to a's shape"),
+    _helper("unsum", 3, doc="g broadcast back along axis b to a's shape"),
+    _helper("count", 1, doc="how many elements a has"),
+    _helper("axis_count", 2, doc="the size of a's axis b"),
+    _helper("sumlast", 1, doc="the sum over the last axis, kept as an axis of size 1"),
+    _helper("lastaxis", 1, doc="a with a new last axis of size 1"),
+    _helper("onehot", 2, doc="1 at the class indices b, 0 elsewhere, in the shape of the scores a"),
+    _helper("rows", 1, doc="how many rows of scores a has (1 for a vector)"),
+    _helper("pick", 2, doc="g[k]: element k along the first axis"),
+    _helper("place", 3, doc="t at position k along the first axis of zeros shaped like out"),
+    *(_helper("unindex", n + 2, doc="g placed at the index in zeros of a's shape") for n in (1, 2, 3)),
+]
+
+# Function name -> {arity: Op} of the helpers the array rules use (`index(t, b)` too).
+INTERNAL_FUNCTIONS: dict[str, dict[int, Op]] = {}
+for _op in [*HELPERS, *INDEX.values()]:
+    INTERNAL_FUNCTIONS.setdefault(_op.name, {})[_op.arity] = _op
+for _op in ARRAY_FUNCTIONS:
+    FUNCTIONS.setdefault(_op.name, {})[_op.arity] = _op
+
+ARRAY_OPS = [MATMUL, STACK, *INDEX.values(), *ARRAY_FUNCTIONS, *HELPERS]
 
 CONSTANTS = {"pi": 3.141592653589793, "e": 2.718281828459045}
 

@@ -102,6 +102,12 @@ def parse_value(text: str, name: str = "") -> float:
                 f"{what}, '{quoted}', is not a number or a constant expression: "
                 f"it names {listing([repr(shorten(n)) for n in g.inputs])}")
         try:
+            if g.arrays:   # an array literal (SPEC §6), or arithmetic on one
+                from gradcli.language import shapes
+                from gradcli.passes import array_domain
+
+                value = array_domain.forward(g, {}, shapes.infer(g, {}))[g.output]
+                return array_value(value, name) if value.ndim else float(value)
             value = forward(g, {})[g.output]
         except GradcliError as exc:
             raise GradValueError(f"{what}, '{quoted}', cannot be computed: {exc.message}") from None
@@ -198,6 +204,11 @@ def _is_array_text(text: str) -> bool:
 
 def _is_array(v) -> bool:
     return isinstance(v, (list, tuple)) or type(v).__module__ == "numpy" and hasattr(v, "ndim")
+
+
+def array_value(v, name: str):
+    """An array given as such (NumPy, nested lists): finite numbers of one shape, float64."""
+    return _array(v, name)
 
 
 def _array(v, name: str):

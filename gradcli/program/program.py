@@ -110,6 +110,10 @@ class Program:
     def evaluate(self, values: Mapping[str, object] | None = None, /, **kw) -> Result:
         """The forward pass. Values are numbers or constant-expression strings ("pi/4")."""
         inputs = self._bind(values, kw)
+        if self.graph.arrays or _has_array(inputs):   # SPEC §6: the arrays domain
+            from gradcli.program import arrays as array_results
+
+            return array_results.evaluate(self, inputs)
         with no_gc():
             return Result(self, inputs, forward(self.graph, inputs))
 
@@ -123,6 +127,10 @@ class Program:
         those asked for is a math error.
         """
         inputs = self._bind(values, kw)
+        if self.graph.arrays or _has_array(inputs):   # SPEC §6: the arrays domain
+            from gradcli.program import arrays as array_results
+
+            return array_results.grad(self, inputs, wrt, mode)
         names = self.inputs if wrt is None else list(wrt)
         for name in names:
             self.node_of(name)  # unknown names fail before any work
@@ -151,6 +159,11 @@ class Program:
             lost_digits_warning(g.label(node), grads[node], bounds[node])
             for node in nodes if uncertain(grads[node], bounds[node])]
         return Result(self, inputs, vals, grads, names, warnings)
+
+
+def _has_array(inputs: dict) -> bool:
+    """Whether some input was bound to an array (bindings give every number as a float)."""
+    return any(v.__class__ is not float for v in inputs.values())
 
 
 def lost_digits_warning(name: str, value: float, bound: float) -> str:

@@ -1,0 +1,238 @@
+"""Shapes, inferred and checked before any arithmetic (SPEC §6).
+
+One pass over the node ids, as the forward pass, in which each node's value is
+its shape: every row of the operation table names its shape rule (`Op.shape`),
+a function here of its inputs' shapes that returns the node's shape or says
+why the shapes do not fit. A mismatch is a `shape` error that shows the
+program with a caret under the node and both shapes:
+
+    X @ W1: (5, 4) @ (3, 10): the inner sizes 4 and 3 differ
+
+Axes (`sum(a, k)`) and indices (`a[i]`) are constant inputs; the pass carries
+the value of every constant scalar (so `sum(a, -1)` reads -1) to check them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcli.ops import table as O
+from gradcli.errors import GradShapeError
+from gradcli.language.graph import Graph
+
+Shape = tuple
+
+
+class Misfit(Exception):
+    """A shape rule's complaint, without the node: the pass adds where and what."""
+
+
+def text(shape: Shape) -> str:
+    """(5, 4), (3,) or () as Python writes them."""
+    return repr(tuple(int(n) for n in shape))
+
+
+def underline(program: str, start: int, end: int) -> str:
+    """The program's line at start with carets under the span (on that line)."""
+    from gradcli.language.syntax_errors import caret_picture
+
+    picture = caret_picture(program, start)
+    line_end = program.find("\n", start)
+    stop = min(end, len(program) if line_end == -1 else line_end)
+    return picture + "^" * max(0, min(stop - start, 76) - 1)
+
+
+def _where(program: str, start: int) -> str:
+    line = program.count("\n", 0, start) + 1
+    column = start - (program.rfind("\n", 0, start) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def shape_error(g: Graph, i: int, detail: str) -> GradShapeError:
+    start, end = g.starts[i], g.ends[i]
+    return GradShapeError(f"shape error at {_where(g.text, start)}: {g.short_source(i)}: {detail}\n"
+                          f"{underline(g.text, start, end)}")
+
+
+def ragged_error(program: str, start: int, end: int, spans, shapes) -> GradShapeError:
+    """A literal whose elements differ in shape (the builder's constant literals, and stack)."""
+    first = shapes[0]
+    k = next(k for k, s in enumerate(shapes) if s != first)
+    source = " ".join(program[start:end].split())
+    source = source if len(source) <= 80 else source[:39] + "…" + source[-40:]
+    return GradShapeError(
+        f"shape error at {_where(program, spans[k][0])}: {source}: a ragged literal: element 1 "
+        f"has shape {text(first)} but element {k + 1} has shape {text(shapes[k])} (the elements "
+        f"of an array literal have one shape)\n{underline(program, spans[k][0], spans[k][1])}")
+
+
+# -- the rules, by the name in Op.shape ----------------------------------------
+
+def _operands(op: O.Op, shapes) -> str:
+    if op.form == "infix" and len(shapes) == 2:
+        return f"{text(shapes[0])} {op.symbol} {text(shapes[1])}"
+    return " and ".join(text(s) for s in shapes)
+
+
+def broadcast(op, shapes, known):
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        pass
+    for axis in range(1, max(len(s) for s in shapes) + 1):
+        sizes = {s[-axis] for s in shapes if len(s) >= axis and s[-axis] != 1}
+        if len(sizes) > 1:
+            a, b = sorted(sizes)[:2]
+            where = "the last axis" if axis == 1 else f"axis {-axis}"
+            raise Misfit(f"{_operands(op, shapes)}: the shapes do not broadcast "
+                         f"(sizes {a} and {b} on {where})")
+    raise Misfit(f"{_operands(op, shapes)}: the shapes do not broadcast")
+
+
+def matmul(op, shapes, known):
+    a, b = shapes
+    said = _operands(op, shapes)
+    if not a or not b:
+        raise Misfit(f"{said}: a scalar operand of @ is a shape error, as in NumPy "
+                     "(scale with * instead)")
+    inner_a = a[-1]
+    inner_b = b[0] if len(b) == 1 else b[-2]
+    if inner_a != inner_b:
+        raise Misfit(f"{said}: the inner sizes {inner_a} and {inner_b} differ")
+    batch_a, batch_b = a[:-2], b[:-2]
+    try:
+        batch = tuple(np.broadcast_shapes(batch_a, batch_b))
+    except ValueError:
+        raise Misfit(f"{said}: the stacked (batch) axes {text(batch_a)} and {text(batch_b)} "
+                     "do not broadcast") from None
+    rows = a[-2:-1] if len(a) >= 2 else ()
+    cols = b[-1:] if len(b) >= 2 else ()
+    return batch + rows + cols
+
+
+def transpose(op, shapes, known):
+    return tuple(reversed(shapes[0]))
+
+
+def reduce(op, shapes, known):
+    return ()
+
+
+def _axis(name: str, shape: Shape, k) -> int:
+    if k is None or k != int(k):
+        raise Misfit(f"the axis of {name} must be a constant integer, such as 0 or -1")
+    k = int(k)
+    if not -len(shape) <= k < len(shape):
+        if not shape:
+            raise Misfit(f"axis {k} is out of range: the operand is a scalar (shape ()), "
+                         "which has no axes")
+        raise Misfit(f"axis {k} is out of range for shape {text(shape)} "
+                     f"(axes 0 to {len(shape) - 1}, or -1 to -{len(shape)})")
+    return k % len(shape)
+
+
+def reduce_axis(op, shapes, known):
+    shape = shapes[0]
+    k = _axis(f"{op.name}", shape, known[1])
+    return shape[:k] + shape[k + 1:]
+
+
+def _needs_axis(op, shape):
+    if not shape:
+        raise Misfit(f"{op.name} works over the last axis, and a scalar (shape ()) has none")
+
+
+def last_axis(op, shapes, known):
+    _needs_axis(op, shapes[0])
+    return shapes[0]
+
+
+def drop_last(op, shapes, known):
+    _needs_axis(op, shapes[0])
+    return shapes[0][:-1]
+
+
+def cross_entropy(op, shapes, known):
+    s, y = shapes
+    if len(s) == 1:
+        if y:
+            raise Misfit(f"scores of shape {text(s)} take one class index, but the indices have "
+                         f"shape {text(y)}")
+    elif len(s) == 2:
+        if y != s[:1]:
+            raise Misfit(f"scores of shape {text(s)} need {s[0]} class indices (shape {text(s[:1])}), "
+                         f"but the indices have shape {text(y)}")
+    else:
+        raise Misfit(f"the scores have shape {text(s)}: cross_entropy takes scores of shape (C,) "
+                     "with one class index, or (N, C) with N indices")
+    return ()
+
+
+def index(op, shapes, known):
+    shape, idx = shapes[0], known[1:]
+    if not shape:
+        raise Misfit("a scalar (shape ()) cannot be indexed")
+    if len(idx) > len(shape):
+        raise Misfit(f"{len(idx)} indices for an array of shape {text(shape)}")
+    for axis, i in enumerate(idx):
+        if not -shape[axis] <= i < shape[axis]:
+            raise Misfit(f"index {int(i)} is out of range for axis {axis} of size {shape[axis]} "
+                         f"(shape {text(shape)})")
+    return shape[len(idx):]
+
+
+def stack(op, shapes, known):
+    if len(set(shapes)) > 1:
+        first = shapes[0]
+        k = next(k for k, s in enumerate(shapes) if s != first)
+        raise Misfit(f"a ragged literal: element 1 has shape {text(first)} but element {k + 1} "
+                     f"has shape {text(shapes[k])} (the elements of an array literal have one shape)")
+    return (len(shapes),) + shapes[0]
+
+
+RULES = {f.__name__: f for f in (broadcast, matmul, transpose, reduce, reduce_axis, last_axis,
+                                 drop_last, cross_entropy, index, stack)}
+
+
+def infer(g: Graph, input_shapes: dict[str, Shape]) -> list[Shape]:
+    """Every node's shape, or the first misfit as a shape error (nothing is computed)."""
+    n = len(g)
+    shapes: list[Shape] = [()] * n
+    known: dict[int, float] = {}      # the value of each constant scalar
+    ops, args, consts = g.ops, g.args, g.consts
+    for i in range(n):
+        op = ops[i]
+        ins = args[i]
+        if op is O.INPUT:
+            shapes[i] = tuple(input_shapes[g.names[i]])
+            continue
+        if op is O.CONST:
+            v = consts[i]
+            shapes[i] = np.shape(v)
+            if not shapes[i]:
+                known[i] = float(v)
+            continue
+        try:
+            shapes[i] = RULES[op.shape](op, [shapes[j] for j in ins], [known.get(j) for j in ins])
+        except Misfit as why:
+            raise shape_error(g, i, str(why)) from None
+        if op is O.NEG and ins[0] in known:
+            known[i] = -known[ins[0]]
+    return shapes
+
+
+def require_scalar(g: Graph, shapes: list[Shape], command: str) -> None:
+    """grad, trace, train and --check differentiate one number."""
+    shape = shapes[g.output]
+    if shape:
+        i = g.output
+        raise GradShapeError(
+            f"shape error at {_where(g.text, g.starts[i])}: {command} needs a scalar output, but the "
+            f"output {g.describe(i)} has shape {text(shape)}: sum(…), mean(…) or a loss such as "
+            f"cross_entropy(…) makes one (eval prints an array)\n"
+            f"{underline(g.text, g.starts[i], g.ends[i])}")
+
+
+def uses_arrays(g: Graph) -> bool:
+    """Whether the program itself has arrays (an array operation or literal)."""
+    return g.arrays   # set by the parser as it builds one
