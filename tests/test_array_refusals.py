@@ -42,3 +42,23 @@ def test_scalar_programs_still_work(command, fragment):
     # the refusal is about arrays only: the same commands on numbers answer as before
     run = run_cli(command[0], "x*y + x", "-x", "2", "-y", "3", *command[1:], "--json")
     assert run.exit_code == 0, run.stderr
+
+
+@pytest.mark.parametrize("program, fragment", [
+    ("sum(W @ v)", "the program uses @"),
+    ("sum([x, 2*x])", "the program uses an array literal, sum"),
+    ("softmax([x, 1])[0]", "the program uses"),
+])
+@pytest.mark.parametrize("command", [["hessian"], ["grad", "--symbolic"], ["grad", "--latex"]])
+def test_array_programs_are_refused_without_values(command, program, fragment):
+    # --symbolic needs no values: the program's own array operations are enough to refuse
+    run = run_cli(command[0], program, *command[1:], "--json")
+    assert_clean_error(run, 2, "works on scalar programs only", fragment)
+    assert run.json["error"]["kind"] == "usage"
+
+
+def test_trace_latex_is_scalar_only():
+    run = run_cli("trace", "sum(W @ v)", "-W", "[[1, 2], [3, 4]]", "-v", "[1, 1]", "--steps", "--latex",
+                  "--json")
+    assert_clean_error(run, 2, "trace --steps --latex works on scalar programs only")
+    assert run.json["error"]["kind"] == "usage"

@@ -21,17 +21,14 @@ def array_names(given: dict) -> list[str]:
 
 
 def array_operations(graph) -> list[str]:
-    """The array-only operations a program uses (matrix products, reductions, literals, …)."""
+    """The array operations a program uses (matrix products, reductions, literals, …)."""
+    if not getattr(graph, "arrays", False):
+        return []
     found = []
     for op in dict.fromkeys(graph.ops):
-        if getattr(op, "arrays_only", False) or getattr(op, "name", "") in ARRAY_OPS:
-            found.append(getattr(op, "symbol", None) or op.name)
+        if getattr(op, "arrays", False):
+            found.append({"matmul": "@", "stack": "an array literal", "index": "indexing"}.get(op.name, op.name))
     return found
-
-
-# The operations that only make sense on arrays (the op table's names).
-ARRAY_OPS = frozenset({"matmul", "transpose", "sum", "mean", "softmax", "log_softmax",
-                       "logsumexp", "cross_entropy", "index", "stack", "array", "literal"})
 
 
 def refuse_arrays(what: str, given: dict, graph=None) -> None:
