@@ -177,7 +177,7 @@ class Builder:
             i = g.add(O.CONST, (), start, end)
             g.consts[i] = np.array(value, dtype=float)
             return i, start, end
-        i = g.add(O.STACK, tuple(e[0] for e in elems), start, end)
+        i = g.add(O.stack_op(len(elems)), tuple(e[0] for e in elems), start, end)
         return i, start, end
 
     def index(self, c):

@@ -50,7 +50,7 @@ def _where(program: str, start: int) -> str:
 
 def shape_error(g: Graph, i: int, detail: str) -> GradShapeError:
     start, end = g.starts[i], g.ends[i]
-    return GradShapeError(f"shape error at {_where(g.text, start)}: {g.short_source(i)}: {detail}\n"
+    return GradShapeError(f"{_where(g.text, start)}: {g.short_source(i)}: {detail}\n"
                           f"{underline(g.text, start, end)}")
 
 
@@ -61,7 +61,7 @@ def ragged_error(program: str, start: int, end: int, spans, shapes) -> GradShape
     source = " ".join(program[start:end].split())
     source = source if len(source) <= 80 else source[:39] + "…" + source[-40:]
     return GradShapeError(
-        f"shape error at {_where(program, spans[k][0])}: {source}: a ragged literal: element 1 "
+        f"{_where(program, spans[k][0])}: {source}: a ragged literal: element 1 "
         f"has shape {text(first)} but element {k + 1} has shape {text(shapes[k])} (the elements "
         f"of an array literal have one shape)\n{underline(program, spans[k][0], spans[k][1])}")
 
@@ -227,7 +227,7 @@ def require_scalar(g: Graph, shapes: list[Shape], command: str) -> None:
     if shape:
         i = g.output
         raise GradShapeError(
-            f"shape error at {_where(g.text, g.starts[i])}: {command} needs a scalar output, but the "
+            f"{_where(g.text, g.starts[i])}: {command} needs a scalar output, but the "
             f"output {g.describe(i)} has shape {text(shape)}: sum(…), mean(…) or a loss such as "
             f"cross_entropy(…) makes one (eval prints an array)\n"
             f"{underline(g.text, g.starts[i], g.ends[i])}")

@@ -15,6 +15,7 @@ value that is not finite) are data, such as `("b", "==", 0)`, read by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gradcli.ops import predicates
 
@@ -182,9 +183,16 @@ def _helper(name, arity, kernel=None, doc=""):
 MATMUL = _arr("matmul", 2, "matmul", ("matmul_da(g, a, b)", "matmul_db(g, a, b)"),
               ("t @ b", "a @ t"), symbol="@", form="infix", prec=2, shape="matmul",
               said=("g @ transpose(b)", "transpose(a) @ g"))
-# `[x1, x2]`: its elements stacked along a new first axis; one rule for every position k.
-STACK = _arr("stack", -1, "stack", ("pick(g, k)",), ("place(t, k, out)",), symbol="[]",
-             shape="stack", doc="an array literal")
+
+
+@lru_cache(maxsize=None)
+def stack_op(n: int) -> Op:
+    """`[x1, …, xn]`: its n elements stacked along a new first axis (one row per n)."""
+    return _arr("stack", n, "stack", tuple(f"pick(g, {k})" for k in range(n)),
+                tuple(f"place(t, {k}, out)" for k in range(n)), symbol="[]", form="literal",
+                shape="stack", doc="an array literal")
+
+
 # `a[i]`, `a[i, j]`, `a[i, j, l]`: the indices are constant inputs (no gradient).
 INDEX = {n: _arr("index", n + 1, "index",
                  (f"unindex(g, a, {', '.join('bcd'[:n])})",) + ("0",) * n,
@@ -235,7 +243,7 @@ for _op in [*HELPERS, *INDEX.values()]:
 for _op in ARRAY_FUNCTIONS:
     FUNCTIONS.setdefault(_op.name, {})[_op.arity] = _op
 
-ARRAY_OPS = [MATMUL, STACK, *INDEX.values(), *ARRAY_FUNCTIONS, *HELPERS]
+ARRAY_OPS = [MATMUL, stack_op(2), *INDEX.values(), *ARRAY_FUNCTIONS, *HELPERS]
 
 CONSTANTS = {"pi": 3.141592653589793, "e": 2.718281828459045}
 

@@ -28,9 +28,16 @@ from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.language.rules import local_rules
 
-LEAVES = ("a", "b", "c", "d", "out", "g", "t", "k")
+LEAVES = ("a", "b", "c", "d", "out", "g", "t")
 _KERNELS = {op: getattr(kernels_np, op.kernel)
             for op in [*O.ALL_OPS, *O.ARRAY_OPS] if op.kernel}
+
+
+def _kernel(op):
+    found = _KERNELS.get(op)
+    if found is None:    # a literal's stack of n elements: one row per n, made as met
+        found = _KERNELS[op] = getattr(kernels_np, op.kernel)
+    return found
 
 
 # -- the domain: what the passes do with values --------------------------------
@@ -91,7 +98,7 @@ class ArrayRule:
             elif op is O.CONST:
                 self.steps.append((i, None, float(g.consts[i])))
             else:
-                self.steps.append((i, _KERNELS[op], g.args[i]))
+                self.steps.append((i, _kernel(op), g.args[i]))
 
     def __call__(self, env: dict):
         vals = [None] * len(self.steps)
@@ -109,11 +116,11 @@ def array_rule(text: str) -> ArrayRule:
 
 
 def _rule_text(rules: tuple[str, ...], k: int) -> str:
-    return rules[k] if k < len(rules) else rules[-1]   # a variadic row has one rule for every k
+    return rules[k]
 
 
 def _env(vals, ins, i, k):
-    env = {"out": vals[i], "k": float(k)}
+    env = {"out": vals[i]}
     for name, j in zip("abcd", ins):
         env[name] = vals[j]
     return env
@@ -155,7 +162,7 @@ def forward(g: Graph, inputs: dict, shapes: list) -> list:
             op = ops[i]
             if op.labels:
                 check_labels(g, i, vals)
-            v = _KERNELS[op](*(vals[j] for j in ins))
+            v = _kernel(op)(*(vals[j] for j in ins))
             v = np.asarray(v, dtype=float)
             if not np.isfinite(v).all():
                 raise forward_error(g, i, vals, v)

@@ -105,7 +105,8 @@ def gradient_names(program, wrt) -> list[str]:
     return names
 
 
-def grad(program, inputs: dict, wrt=None, mode: str = "reverse", command: str = "grad") -> ArrayResult:
+def grad(program, inputs: dict, wrt=None, mode: str = "reverse", *, command: str = "grad"
+         ) -> ArrayResult:
     """Shapes, then forward and backward passes (or one tangent pass per element)."""
     g = program.graph
     shapes = S.infer(g, input_shapes(inputs))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
-from gradcli.program.program import Program, Result
+from gradcli.program.program import Program, Result, _has_array
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.ops.table import CONST, Op
@@ -140,6 +140,8 @@ class Trace:
     def to_json(self) -> dict:
         """trace --json (README "Tracing the graph"): the grad object plus the output id
         and every node, inputs first."""
+        if getattr(self.result, "arrays", False):
+            return self._array_json()
         obj = self.result.to_json()
         obj["output"] = self.output
         obj["products"] = self.products
@@ -158,6 +160,50 @@ class Trace:
         return obj
 
 
+    def _array_json(self) -> dict:
+        """An array program's trace: values and gradients as nested lists, every node's
+        shape ([] for a scalar); tangents (--mode forward) as the Jacobian ∂node/∂input,
+        of shape node shape + input shape. Class indices have no gradient (null)."""
+        from gradcli.program.arrays import plain
+
+        obj = self.result.to_json()
+        obj["output"] = self.output
+        obj["products"] = self.products
+        rows = []
+        for n in self.nodes:
+            row = {"id": n.id, "op": n.op.name, "label": n.label, "inputs": list(n.inputs),
+                   "shape": list(self.result.shapes[n.id]), "value": plain(n.value),
+                   "grad": None if n.grad is None else plain(n.grad)}
+            if self.mode == "forward":
+                row["tangent"] = {k: None if v is None else plain(v) for k, v in n.tangent.items()}
+            rows.append(row)
+        obj["nodes"] = rows
+        return obj
+
+
+def _array_trace(program: Program, inputs: dict, wrt, mode: str) -> Trace:
+    """trace of an array program: every node's value and gradient as arrays (SPEC §6)."""
+    from gradcli.program import arrays
+
+    result = arrays.grad(program, inputs, wrt, command="trace")
+    g = program.graph
+    tangents = None
+    if mode == "forward":
+        from gradcli.passes.array_domain import forward_gradients
+
+        seeds = {name: program.node_of(name) for name in result.wrt}
+        fgrads, tangents, products = forward_gradients(g, result.values, result.shapes, seeds,
+                                                       keep=True)
+        result.mode, result.forward_grads, result.products = "forward", fgrads, products
+    live, depends = g.feeds_output(), g.depends_on_input()
+    labels = {g.inputs[name] for name in arrays.label_only(g)}
+    nodes = [NodeTrace(i, op, g.label(i), g.args[i], result.values[i],
+                       None if i in labels else result.grads[i], (), live[i], depends[i],
+                       i in g.names, "", tangents and {k: t[i] for k, t in tangents.items()})
+             for i, op in enumerate(g.ops)]
+    return Trace(result, nodes, mode=mode)
+
+
 def _kink_note(op: Op, ins: tuple[float, ...]) -> str:
     if op.kink is None:
         return ""
@@ -174,7 +220,10 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
     """
     if isinstance(program, str):
         program = Program(program)
-    result = program.grad(values, wrt=wrt, **kw)   # binds, runs both passes, checks --wrt
+    inputs = program._bind(values, kw)
+    if program.graph.arrays or _has_array(inputs):   # SPEC §6
+        return _array_trace(program, inputs, wrt, mode)
+    result = program.grad(inputs, wrt=wrt)   # runs both passes, checks --wrt
     g = program.graph
     vals, grads = result.values, result.grads
     tangents = None
