@@ -15,6 +15,7 @@ import zipfile
 
 from gradcli.data import files
 from gradcli.errors import GradUsageError, GradValueError, listing, shorten
+from gradcli.numbers import shape_text
 
 # The most axes an array may have (NumPy's own limit is 64).
 MAX_AXES = 32
@@ -295,10 +296,3 @@ def finish_array(a, where: str, scalar: bool = True):
     if a.ndim == 0 and scalar:
         return float(a)
     return a
-
-
-def shape_text(shape) -> str:
-    """(3, 2), (3,), (): as Python writes a tuple."""
-    shape = tuple(shape)
-    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
-

@@ -268,7 +268,7 @@ def compare(given, expected, tol: float) -> tuple[bool, str]:
     """(right?, a note): every element within tolerance; a wrong shape names both shapes."""
     import numpy as np
 
-    from gradcli.data.array_files import shape_text
+    from gradcli.numbers import shape_text
 
     gs, es = np.shape(given), np.shape(expected)
     if gs != es:

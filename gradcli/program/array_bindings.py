@@ -20,9 +20,9 @@ from gradcli.data.array_files import (
     finish_array,
     nested_array,
     read_array,
-    shape_text,
 )
 from gradcli.errors import GradcliError, GradValueError, shorten
+from gradcli.numbers import shape_text
 
 CONSTRUCTORS = ("zeros", "ones", "randn", "rand")
 _CONSTRUCTOR = re.compile(r"(?<![\w.])(zeros|ones|randn|rand)\s*\(")

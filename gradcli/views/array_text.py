@@ -11,29 +11,23 @@ Small arrays are written whole; one of more than THRESHOLD elements is shortened
 NumPy prints it (EDGEITEMS at each end of every long axis, "..." between). The numbers
 are gradcli's (numbers.fmt: 4 not 4.0, 12 significant digits), right-aligned in columns,
 separated by ", " so that the text is a literal gradcli reads back (`-W "[[1, 2], …]"`).
-Lines break only between numbers, so a view that wraps a cell never cuts one.
+Lines break only between numbers, so a view that wraps a cell never cuts one. The writing
+itself is numbers.fmt_array (fmt of an array is the same text), so that messages and
+views agree.
 """
 
 from __future__ import annotations
 
 import math
 
-from gradcli.numbers import fmt
+from gradcli.numbers import EDGEITEMS, THRESHOLD, fmt, fmt_array, shape_text
 
-THRESHOLD = 100   # more elements than this: shortened
-EDGEITEMS = 3     # as NumPy: this many at each end of a long axis
 UNDEFINED = "undefined"
 
 
 def is_array(v) -> bool:
     """An array of rank ≥ 1 (a float, a NumPy scalar and a 0-d array are numbers)."""
     return getattr(v, "ndim", 0) > 0
-
-
-def shape_text(shape) -> str:
-    """(3, 2), (3,), (): as Python writes a tuple."""
-    shape = tuple(int(n) for n in shape)
-    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def shape_of(v) -> tuple[int, ...]:
@@ -53,27 +47,5 @@ def show(v, digits: int = 12, linewidth: int = 75) -> str:
 
 
 def array_text(a, digits: int = 12, linewidth: int = 75) -> str:
-    """`(3, 2) [[1, 2], …]`: the shape, then the elements as NumPy lays them out."""
-    import numpy as np
-
-    a = np.asarray(a, dtype=np.float64)
-    prefix = shape_text(a.shape) + " "
-    width = max(len(fmt(float(x), digits)) for x in _shown(a).flat)
-    body = np.array2string(a, max_line_width=max(linewidth, len(prefix) + width + 4),
-                           separator=", ", prefix=prefix, threshold=THRESHOLD,
-                           edgeitems=EDGEITEMS,
-                           formatter={"float_kind": lambda x: fmt(float(x), digits).rjust(width)})
-    return prefix + body
-
-
-def _shown(a):
-    """The elements that the shortened text shows: EDGEITEMS at each end of each long axis."""
-    import numpy as np
-
-    if a.size <= THRESHOLD:
-        return a
-    for axis, n in enumerate(a.shape):
-        if n > 2 * EDGEITEMS:
-            keep = list(range(EDGEITEMS)) + list(range(n - EDGEITEMS, n))
-            a = np.take(a, keep, axis=axis)
-    return a
+    """`(3, 2) [[1, 2], …]`: numbers.fmt_array, the one writer of arrays."""
+    return fmt_array(a, digits, linewidth)
