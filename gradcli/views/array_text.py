@@ -18,11 +18,8 @@ views agree.
 
 from __future__ import annotations
 
-import math
-
 from gradcli.numbers import EDGEITEMS, THRESHOLD, fmt, fmt_array, shape_text
 
-UNDEFINED = "undefined"
 
 
 def is_array(v) -> bool:
@@ -35,15 +32,24 @@ def shape_of(v) -> tuple[int, ...]:
 
 
 def show(v, digits: int = 12, linewidth: int = 75) -> str:
-    """A value for people: a number (non-finite or None: 'undefined'), or an array with its shape."""
+    """A value for people: a number (program.trace.show: non-finite or None is 'undefined'),
+    or an array with its shape."""
     if is_array(v):
         return array_text(v, digits, linewidth)
-    if v is None:
-        return UNDEFINED
-    v = float(v)
-    if not math.isfinite(v):
-        return UNDEFINED
-    return fmt(v, digits)
+    from gradcli.program.trace import show as show_number
+
+    return show_number(None if v is None else float(v), digits)
+
+
+def inline(v, digits: int = 12) -> str:
+    """show() on one line (a tree's label, a picture's title): rows joined by spaces."""
+    return " ".join(line.strip() for line in show(v, digits, 10**6).split("\n"))
+
+
+def labelled(head: str, v, digits: int = 12, width: int = 100) -> str:
+    """'∂L/∂X = (2, 2) [[…],' with the array's later lines aligned under its first."""
+    lines = show(v, digits, max(20, width - len(head))).split("\n")
+    return "\n".join([head + lines[0]] + [" " * len(head) + line for line in lines[1:]])
 
 
 def array_text(a, digits: int = 12, linewidth: int = 75) -> str:

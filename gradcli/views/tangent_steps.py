@@ -9,7 +9,8 @@ tangent are written: those are the products the pass performed.
 
 from __future__ import annotations
 
-from gradcli.program.trace import Trace, show
+from gradcli.program.trace import Trace
+from gradcli.views.array_text import show
 from gradcli.views.human import products_line
 from gradcli.views.steps import _factor, forward_line, narrate
 
