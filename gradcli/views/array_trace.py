@@ -89,7 +89,9 @@ def rule_text(trace: Trace, consumer: int, k: int) -> str:
     for name, j in zip("abcd", c.inputs):
         names[name] = trace.term(j)
     op = c.op
-    if op.said and k < len(op.said):
+    if op.name == "matmul" and op.said:
+        text = _matmul_said(trace, c, k) or op.said[k]
+    elif op.said and k < len(op.said):
         text = op.said[k]
     elif op.vjp:
         text = op.vjp[k] if k < len(op.vjp) else op.vjp[-1]
@@ -101,6 +103,18 @@ def rule_text(trace: Trace, consumer: int, k: int) -> str:
                                          "out": names["out"]}, TextStyle())
         return f"∂{out}/∂{trace.handles[consumer]} * {_wrap(local)}"
     return _LEAF.sub(lambda m: names.get(m.group(1), m.group(1)), text)
+
+
+def _matmul_said(trace: Trace, c, k: int) -> str | None:
+    """The 1-D cases of a @ b as a student writes them: an outer product, a scaled vector."""
+    ra, rb = len(shape(trace, c.inputs[0])), len(shape(trace, c.inputs[1]))
+    if ra == 1 and rb == 1:
+        return "g * b" if k == 0 else "g * a"
+    if k == 0 and rb == 1:
+        return "outer(g, b)"
+    if k == 1 and ra == 1:
+        return "outer(a, g)"
+    return None
 
 
 def _wrap(text: str) -> str:
@@ -116,6 +130,12 @@ def shapes_text(trace: Trace, consumer: int, k: int) -> str:
     result = shape(trace, j)
     if op.name == "matmul" and op.said:
         a, b = shape(trace, c.inputs[0]), shape(trace, c.inputs[1])
+        said = _matmul_said(trace, c, k)
+        if said and said.startswith("outer"):
+            left, right = (upstream, b) if k == 0 else (a, upstream)
+            return f"{shape_text(left)} ⊗ {shape_text(right)} → {shape_text(result)}"
+        if said:
+            return f"{shape_text(upstream)} * {shape_text(b if k == 0 else a)} → {shape_text(result)}"
         # g @ transpose(b) and transpose(a) @ g (vectors stay vectors: NumPy's 1-D cases)
         left, right = (upstream, b[::-1]) if k == 0 else (a[::-1], upstream)
         return f"{shape_text(left)} @ {shape_text(right)} → {shape_text(result)}"
