@@ -215,7 +215,7 @@ ARRAY_FUNCTIONS = [
     _arr("logsumexp", 1, "logsumexp", ("softmax(a) * lastaxis(g)",), ("sum(softmax(a) * t, -1)",),
          shape="drop_last"),
     # The mean over rows of -log softmax(s)[y]; y holds class indices.
-    _arr("cross_entropy", 2, "cross_entropy", ("(softmax(a) - onehot(b, a)) / rows(a)", "0"),
+    _arr("cross_entropy", 2, "cross_entropy", ("g * (softmax(a) - onehot(b, a)) / rows(a)", "0"),
          ("sum((softmax(a) - onehot(b, a)) * t) / rows(a)", "0"), shape="cross_entropy",
          labels=(1,), domain="the class scores are not finite numbers"),
 ]
