@@ -67,3 +67,15 @@ def test_the_library_never_imports_views_or_commands():
              if LEVEL.get(layer_of(here), 99) < LEVEL["views"]
              and layer_of(target) in ("views", "cli")]
     assert leaks == []
+
+
+def test_no_two_classes_or_commands_share_a_name():
+    """`Plan` or `check_command` in two modules reads as one thing and is two."""
+    seen: dict[str, list[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.parse(path.read_text("utf-8")).body:
+            named = isinstance(node, ast.ClassDef) or (
+                isinstance(node, ast.FunctionDef) and node.name.endswith("_command"))
+            if named:
+                seen.setdefault(node.name, []).append(str(path.relative_to(PACKAGE)))
+    assert {n: p for n, p in seen.items() if len(p) > 1} == {}

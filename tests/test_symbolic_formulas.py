@@ -147,13 +147,13 @@ def test_readable_forms(text, name, formula):
 def test_fewest_parentheses(text, printed):
     """The printer alone (no simplification): each program printed back with the parentheses it needs."""
     from gradcli.language.expr import from_graph
-    from gradcli.symbolic.printing import TextStyle, plan, render
+    from gradcli.symbolic.printing import TextStyle, name_nodes, render
     from gradcli.language.parse import parse
 
     g = parse(text)
     e, where = from_graph(g)
     root = where[g.output]
-    assert render(plan(e, {0: root}, set()), TextStyle(), root) == printed
+    assert render(name_nodes(e, {0: root}, set()), TextStyle(), root) == printed
     a, b = gradcli.compile(text), gradcli.compile(printed)
     point = {"x": 1.3, "y": 0.7, "z": 2.1}
     assert a.evaluate({n: point[n] for n in a.inputs}).value == pytest.approx(

@@ -99,9 +99,9 @@ def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, la
 
         return batch_command(args, batch, wrt=wrt_names(wrt), gradients=True, as_json=as_json)
     if check:
-        from gradcli.cli.modes import check_command
+        from gradcli.cli.modes import gradient_check_command
 
-        return check_command(args, as_json, wrt_names(wrt), eps, atol, rtol)
+        return gradient_check_command(args, as_json, wrt_names(wrt), eps, atol, rtol)
     from gradcli.program.program import Program
 
     text, given = split_args(args)

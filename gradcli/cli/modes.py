@@ -26,7 +26,7 @@ def check_options(check: bool, batch, eps, atol, rtol) -> None:
             hint=f"to give a variable named {given[0]} a value, write {given[0]}=VALUE or -{given[0]} VALUE")
 
 
-def check_command(args, as_json: bool, wrt, eps, atol, rtol) -> int:
+def gradient_check_command(args, as_json: bool, wrt, eps, atol, rtol) -> int:
     """`grad EXPR ... --check`: print the report; the exit code (1 when a gradient disagrees)."""
     text, given = split_args(args)
     rep = check_gradient(text, given, wrt=wrt, eps=EPS if eps is None else eps,

@@ -185,7 +185,7 @@ def _shell_value(v: float) -> str:
     return str(int(v)) if v == int(v) else repr(v)
 
 
-def trace_command(ex: Exercise) -> str:
+def trace_command_line(ex: Exercise) -> str:
     binds = " ".join(binding_example([n], _shell_value(v)) for n, v in ex.bindings.items())
     return f'gradcli trace "{ex.program}" {binds}'
 
@@ -206,7 +206,7 @@ def to_toml(exercises: list[Exercise], seed: int, difficulty: int, student: bool
         out += ["[[problem]]", f"id = {json.dumps(ex.id)}", f"program = {json.dumps(ex.program)}",
                 f"bindings = {{ {binds} }}",
                 "ask = [" + ", ".join(json.dumps(q) for q in ex.ask) + "]",
-                f"# the graph as a picture:  {trace_command(ex)}"]
+                f"# the graph as a picture:  {trace_command_line(ex)}"]
         if not student:
             out += ["", "[problem.answer]"] + [f"{q} = {_number(v)}" for q, v in ex.answers.items()]
         out.append("")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from gradcli.ops import table as O
 from gradcli.language.expr import Expr
-from gradcli.symbolic.printing import TextStyle, mask_notes, needs, plan, render
+from gradcli.symbolic.printing import TextStyle, mask_notes, needs, name_nodes, render
 from gradcli.symbolic.simplify import simplify
 
 
@@ -105,7 +105,7 @@ def format_roots(e: Expr, roots: dict, taken: set[str]) -> Formulas:
     readable, nodes = simplify(e, roots)
     if not nodes:
         return Formulas({}, {}, {}, {})
-    p = plan(readable, nodes, taken)
+    p = name_nodes(readable, nodes, taken)
     text_style, latex_style = TextStyle(), LatexStyle()
     ordered = sorted(p.names)                      # children before parents
     definitions = {p.names[i]: render(p, text_style, i, define=True) for i in ordered}

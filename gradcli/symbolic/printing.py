@@ -101,7 +101,7 @@ class TextStyle:
 
 
 @dataclass
-class Plan:
+class Naming:
     """Which nodes get a name, and the order to define them in (children first)."""
 
     expr: Expr
@@ -110,7 +110,7 @@ class Plan:
     guards: list[int]
 
 
-def plan(e: Expr, roots: dict, taken: set[str]) -> Plan:
+def name_nodes(e: Expr, roots: dict, taken: set[str]) -> Naming:
     """Name the shared nodes worth naming; roots maps keys to nodes of e."""
     uses: dict[int, int] = {}
     guards: list[int] = []
@@ -149,7 +149,7 @@ def plan(e: Expr, roots: dict, taken: set[str]) -> Plan:
                     name = None
             used.add(name)
             names[i] = name
-    return Plan(e, roots, names, sorted(guards))
+    return Naming(e, roots, names, sorted(guards))
 
 
 def _own_length(e: Expr, i: int) -> int:
@@ -163,7 +163,7 @@ def _own_length(e: Expr, i: int) -> int:
     return len(op.symbol or op.name) + 2 * len(e.args[i])
 
 
-def render(p: Plan, style, root: int, define: bool = False) -> str:
+def render(p: Naming, style, root: int, define: bool = False) -> str:
     """Node root as text; define=True prints a named node's definition, not its name."""
     e, names = p.expr, p.names
 
@@ -195,7 +195,7 @@ def render(p: Plan, style, root: int, define: bool = False) -> str:
     return "".join(out)
 
 
-def needs(p: Plan, roots: dict) -> dict:
+def needs(p: Naming, roots: dict) -> dict:
     """key -> the named nodes its root's formula uses, directly or through other definitions, in order.
 
     Each walk stops at named nodes; what a named node needs is found once and shared,
@@ -238,7 +238,7 @@ def shorten(text: str, limit: int = 60) -> str:
     return text[:half] + "…" + text[-half:]
 
 
-def mask_notes(p: Plan, style) -> list[str]:
+def mask_notes(p: Naming, style) -> list[str]:
     """One sentence per masked local derivative in the formulas (PyTorch's pow conventions)."""
     e = p.expr
     notes = []

@@ -97,7 +97,7 @@ def rule_text(trace: Trace, consumer: int, k: int) -> str:
         text = op.vjp[k] if k < len(op.vjp) else op.vjp[-1]
     else:   # elementwise: the upstream gradient times the local derivative, elementwise
         from gradcli.symbolic.printing import TextStyle
-        from gradcli.views.local_rules import show_local
+        from gradcli.symbolic.local_rules import show_local
 
         local = show_local(op.grads[k], {"a": names.get("a", ""), "b": names.get("b", ""),
                                          "out": names["out"]}, TextStyle())

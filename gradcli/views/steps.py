@@ -51,7 +51,7 @@ class Term:
     def formula(self) -> str:
         """The rule with the nodes' names put in and simplified: 'b' of p * z is 'z', x^2's is 2*x."""
         from gradcli.symbolic.printing import TextStyle
-        from gradcli.views.local_rules import show_local
+        from gradcli.symbolic.local_rules import show_local
 
         return show_local(self.rule, self.rule_names, TextStyle())
 
@@ -71,6 +71,7 @@ class Narration:
     forward: list[ForwardStep]
     backward: list[BackwardStep]
     unused: list[int]                 # nodes the output does not depend on (gradient 0)
+    graph: object = None              # the program's graph (views draw from it, never re-parse)
 
 
 def _apply(op, parts: list[str]) -> str:
@@ -123,7 +124,7 @@ def narrate(trace: Trace) -> Narration:
                 c.local[k], c.op.grads[k], names, trace.edge_grad(consumer, k)))
         backward.append(step)
     unused = [n.id for n in nodes if not n.live and trace.shows_grad(n.id)]
-    return Narration(trace.output_handle, forward, backward, unused)
+    return Narration(trace.output_handle, forward, backward, unused, trace.graph)
 
 
 # -- the text renderer --------------------------------------------------------

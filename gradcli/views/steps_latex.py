@@ -20,9 +20,9 @@ from __future__ import annotations
 from gradcli.ops import table as O
 from gradcli.language.expr import Expr
 from gradcli.symbolic.latex import LatexStyle, latex_name
-from gradcli.symbolic.printing import plan, render
+from gradcli.symbolic.printing import name_nodes, render
 from gradcli.views.array_text import show
-from gradcli.views.local_rules import NUMBER, leaf as _leaf, show_local
+from gradcli.symbolic.local_rules import NUMBER, leaf as _leaf, show_local
 from gradcli.views.steps import BackwardStep, ForwardStep, Narration
 
 _ORDINAL = ["1st", "2nd"]
@@ -61,7 +61,7 @@ def text(words: str) -> str:
 
 
 def _show(e: Expr, root: int) -> str:
-    return render(plan(e, {0: root}, set()), STYLE, root)
+    return render(name_nodes(e, {0: root}, set()), STYLE, root)
 
 
 def operation(op: O.Op, parts: list[str], numbers: bool = False) -> str:
@@ -78,34 +78,45 @@ def local(rule: str, names: dict) -> str:
     return show_local(rule, names, STYLE)
 
 
-def source(program_text: str) -> str | None:
-    """A node's text in the program, in LaTeX; None where it does not parse (shortened text)."""
-    from gradcli.errors import GradcliError
-    from gradcli.language.parse import parse
+def source(g, i: int) -> str | None:
+    """Node i's text in the program, in LaTeX, from the graph (named nodes stay names).
 
-    try:
-        g = parse(program_text)
-    except GradcliError:
+    None where the program shows the text shortened (past the label limit): the
+    narration then writes the operation over its operands instead.
+    """
+    if "…" in g.short_source(i):
         return None
+    # the nodes the text spans (at most a label's worth), found with a stack: no recursion
+    spanned, stack = {i}, [i]
+    while stack:
+        j = stack.pop()
+        if j == i or g.names.get(j) is None:
+            for k in g.args[j]:
+                if k not in spanned:
+                    spanned.add(k)
+                    stack.append(k)
     e = Expr()
-    built: list[int] = []
-    for i, op in enumerate(g.ops):
+    built: dict[int, int] = {}
+    for j in sorted(spanned):       # children before parents
+        op, name = g.ops[j], g.names.get(j)
         if op is O.INPUT:
-            built.append(e.input(g.names[i]))
+            built[j] = e.input(name)
         elif op is O.CONST:
-            built.append(_leaf(e, g.names.get(i) or g.source(i)))
+            built[j] = _leaf(e, name or g.source(j))
+        elif name is not None and j != i:
+            built[j] = e.input(name)    # p in p * z: written as its name, as the program does
         else:
-            built.append(e.raw(op, tuple(built[j] for j in g.args[i])))
-    return _show(e, built[g.output])
+            built[j] = e.raw(op, tuple(built[k] for k in g.args[j]))
+    return _show(e, built[i])
 
 
 def partial(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {STYLE.name(top)}}}{{\partial {STYLE.name(bottom)}}}"
 
 
-def forward_row(s: ForwardStep, digits: int) -> str:
+def forward_row(s: ForwardStep, digits: int, graph=None) -> str:
     parts: list[str] = []
-    candidates = [source(s.text) if s.kind == "op" else None]
+    candidates = [source(graph, s.node) if s.kind == "op" and graph is not None else None]
     if s.operands:
         candidates.append(operation(s.op, s.operands))
         candidates.append(operation(s.op, [show(v, digits) for v in s.operand_values], numbers=True))
@@ -149,7 +160,7 @@ def backward_row(s: BackwardStep, out: str, digits: int) -> str:
 def render_latex(story: Narration, digits: int = 12) -> list[str]:
     """The narration as the lines of an align* environment."""
     lines = [r"\begin{align*}", r"&\text{Forward pass: each node from its inputs} \\"]
-    lines += [forward_row(s, digits) + r" \\" for s in story.forward]
+    lines += [forward_row(s, digits, story.graph) + r" \\" for s in story.forward]
     lines.append(rf"&\text{{Backward pass: $\partial {STYLE.name(story.output)}/\partial$node, "
                  r"upstream times local, from the output down} \\")
     lines += [backward_row(s, story.output, digits) + r" \\" for s in story.backward]

@@ -19,7 +19,7 @@ _ORDINAL = ["1st", "2nd"]
 
 def tangent_lines(trace: Trace, digits: int = 12) -> list[str]:
     from gradcli.symbolic.printing import TextStyle
-    from gradcli.views.local_rules import show_local
+    from gradcli.symbolic.local_rules import show_local
 
     lines = ["Forward pass: each node from its inputs"]
     lines += [f"  #{s.node:<4} {forward_line(s, digits)}" for s in narrate(trace).forward]

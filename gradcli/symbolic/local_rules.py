@@ -14,7 +14,7 @@ import re
 
 from gradcli.ops import table as O
 from gradcli.language.expr import FOLD_LIMIT, Expr, as_fraction
-from gradcli.symbolic.printing import Plan, render
+from gradcli.symbolic.printing import Naming, render
 from gradcli.language.rules import rule_graph
 from gradcli.symbolic.simplify import simplify
 
@@ -56,4 +56,4 @@ def local_rule(rule: str, names: dict) -> tuple[Expr, int]:
 def show_local(rule: str, names: dict, style) -> str:
     """The simplified rule printed in a style (printing.TextStyle, latex.LatexStyle, ...)."""
     e, root = local_rule(rule, names)
-    return render(Plan(e, {0: root}, {}, []), style, root)   # a rule is short: nothing named
+    return render(Naming(e, {0: root}, {}, []), style, root)   # a rule is short: nothing named
