@@ -83,7 +83,11 @@ def _literal(text: str, what: str, draws: Draws):
         except (ValueError, RecursionError):
             obj = None  # .5, 1., +1, deep nesting: the scanner reads them
         if isinstance(obj, list):
-            return nested_array(obj, _where(what))
+            try:
+                return nested_array(obj, _where(what))
+            except GradValueError as exc:   # a literal: say so (SPEC §6: a ragged literal)
+                raise GradValueError(exc.message.replace(" is ragged:", " is a ragged literal:", 1),
+                                     hint=exc.hint) from None
     return _scan(text, what, draws)
 
 
@@ -159,7 +163,7 @@ def _stack(elements: list, what: str):
     shapes = [np.shape(e) for e in elements]
     for k, shape in enumerate(shapes):
         if shape != shapes[0]:
-            raise GradValueError(f"{what} is ragged: element {k} has shape {shape_text(shape)} "
+            raise GradValueError(f"{what} is a ragged literal: element {k} has shape {shape_text(shape)} "
                                  f"where element 0 has {shape_text(shapes[0])}")
     return np.array(elements, dtype=np.float64) if not shapes[0] else np.stack(elements)
 
