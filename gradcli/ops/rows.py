@@ -103,9 +103,32 @@ for _name in dir(K):
 
 # -- the array kernels, row by row ------------------------------------------------------------
 
-def reduce_to(x, like_shape):
-    """x summed back to a value's shape (row axis included): a shared value's over the rows."""
-    return K.reduce_to(x, tuple(like_shape))
+def reduce_to(x, shape):
+    """x brought to a value's shape (row axis first): the per-row axes broadcasting added
+    summed away, then every axis the value has as 1 and x has not, the row axis too, so
+    that a shared value's contribution is its sum over the rows."""
+    x = lead(x)
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    extra = x.ndim - len(shape)
+    if extra > 0:
+        x = x.sum(axis=tuple(range(1, 1 + extra)))
+    elif extra < 0:
+        x = x.reshape(x.shape[:1] + (1,) * -extra + x.shape[1:])
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1)
+    if stretched:
+        x = x.sum(axis=stretched, keepdims=True)
+    return x
+
+
+def chain(g, local):
+    """g times a local derivative, per-row axes lined up; 0 where g is 0 (not 0·∞)."""
+    g, local = _align([g, local])
+    product = g * local
+    if not np.isfinite(product).all():
+        product = np.where(g == 0, 0.0, product)
+    return product
 
 
 def matmul(a, b):

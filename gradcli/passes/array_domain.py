@@ -81,7 +81,7 @@ class ArrayRule:
 
     __slots__ = ("text", "constant", "steps", "output")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, kernels=None):
         from gradcli.language.parse import parse
 
         g = parse(text, internal=True)
@@ -98,7 +98,8 @@ class ArrayRule:
             elif op is O.CONST:
                 self.steps.append((i, None, float(g.consts[i])))
             else:
-                self.steps.append((i, _kernel(op), g.args[i]))
+                self.steps.append((i, _kernel(op) if kernels is None else getattr(kernels, op.kernel),
+                                   g.args[i]))
 
     def __call__(self, env: dict):
         vals = [None] * len(self.steps)
@@ -111,8 +112,8 @@ class ArrayRule:
 
 
 @lru_cache(maxsize=None)
-def array_rule(text: str) -> ArrayRule:
-    return ArrayRule(text)
+def array_rule(text: str, kernels=None) -> ArrayRule:
+    return ArrayRule(text, kernels)
 
 
 def _rule_text(rules: tuple[str, ...], k: int) -> str:
@@ -146,8 +147,12 @@ def check_labels(g: Graph, i: int, vals: list) -> None:
                 f"{fmt(float(y[at]))}")
 
 
-def forward(g: Graph, inputs: dict, shapes: list) -> list:
-    """Every node's value as an array; a non-finite one is a math error naming the node."""
+def forward(g: Graph, inputs: dict, shapes: list, kernels=None) -> list:
+    """Every node's value as an array; a non-finite one is a math error naming the node.
+
+    kernels: another table of kernels named as Op.kernel (ops/rows.py: a per-row program
+    over the rows of data at once); default the array kernels, ops/arrays.py.
+    """
     vals: list = [None] * len(g)
     for i, v in g.consts.items():
         vals[i] = const(v)
@@ -162,7 +167,7 @@ def forward(g: Graph, inputs: dict, shapes: list) -> list:
             op = ops[i]
             if op.labels:
                 check_labels(g, i, vals)
-            v = _kernel(op)(*(vals[j] for j in ins))
+            v = (_kernel(op) if kernels is None else getattr(kernels, op.kernel))(*(vals[j] for j in ins))
             v = np.asarray(v, dtype=float)
             if not np.isfinite(v).all():
                 raise forward_error(g, i, vals, v)
@@ -170,15 +175,21 @@ def forward(g: Graph, inputs: dict, shapes: list) -> list:
     return vals
 
 
-def backward(g: Graph, vals: list, shapes: list, seed=1.0) -> tuple[list, int]:
+def backward(g: Graph, vals: list, shapes: list, seed=1.0, kernels=None) -> tuple[list, int]:
     """Every node's adjoint ∂output/∂node, of the node's shape; and the edges multiplied.
 
     Adjoints are summed where a node fans out (shared weights); a node that
-    nothing flows into keeps a zero adjoint and passes nothing on.
+    nothing flows into keeps a zero adjoint and passes nothing on. Each
+    contribution is brought to its input's value's shape (the same as the
+    inferred shape here; in ops/rows.py the row axis too: a shared value's
+    contributions summed over the rows). kernels: as in forward.
     """
     n = len(g)
     grads: list = [None] * n
-    grads[g.output] = np.broadcast_to(const(seed), shapes[g.output])
+    table = kernels_np if kernels is None else kernels
+    fit = reduce_to if kernels is None else kernels.reduce_to
+    times = chain if kernels is None else kernels.chain
+    grads[g.output] = np.broadcast_to(const(seed), np.shape(vals[g.output]))
     ops, args = g.ops, g.args
     products = 0
     with np.errstate(all="ignore"):
@@ -188,17 +199,19 @@ def backward(g: Graph, vals: list, shapes: list, seed=1.0) -> tuple[list, int]:
             if not ins or is_zero(gi):
                 continue
             op = ops[i]
-            locs = None if op.vjp else local_rules(op, kernels_np)
+            locs = None if op.vjp else local_rules(op, table)
             for k, j in enumerate(ins):
                 if k in op.labels:
                     continue
                 if op.vjp:
-                    rule = array_rule(_rule_text(op.vjp, k))
+                    rule = array_rule(_rule_text(op.vjp, k), kernels)
                     if rule.constant == 0:
                         continue
                     env = _env(vals, ins, i, k)
                     env["g"] = gi
                     contribution = rule(env)
+                    if kernels is not None:
+                        contribution = fit(contribution, np.shape(vals[j]))
                 else:
                     r = locs[k]
                     if not callable(r):   # a constant (folded by NumPy: maybe a numpy float)
@@ -207,8 +220,8 @@ def backward(g: Graph, vals: list, shapes: list, seed=1.0) -> tuple[list, int]:
                         contribution = gi if r == 1 else gi * float(r)
                     else:
                         b = vals[ins[1]] if len(ins) > 1 else None
-                        contribution = chain(gi, r(vals[ins[0]], b, vals[i]))
-                    contribution = reduce_to(contribution, shapes[j])
+                        contribution = times(gi, r(vals[ins[0]], b, vals[i]))
+                    contribution = fit(contribution, np.shape(vals[j]))
                 products += 1
                 grads[j] = add(grads[j], np.asarray(contribution, dtype=float))
     return [zeros(shapes[i]) if v is None else np.asarray(v, dtype=float)

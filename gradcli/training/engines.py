@@ -158,3 +158,123 @@ class ColumnEngine:
             if not math.isfinite(v):
                 raise GradMathError(f"the gradient with respect to '{name}' is {fmt(v)}")
         return loss, grads
+
+
+# -- array programs (SPEC §6) -----------------------------------------------------------------
+
+def has_arrays(g: Graph, values: dict) -> bool:
+    """An array program: an array operation or literal, or a value that is an array."""
+    return bool(getattr(g, "arrays", False)) or any(getattr(v, "ndim", 0) for v in values.values())
+
+
+class ArrayPointEngine:
+    """No data, arrays: the arrays domain's passes at the current parameters."""
+
+    rows = None
+    full_batch = True
+
+    def __init__(self, g: Graph, params: list[str], scalars: dict, initial: dict):
+        from gradcli.language import shapes as S
+
+        self.g, self.params = g, params
+        self.bindings = dict(scalars)
+        self.bindings.update(initial)
+        self.shapes = S.infer(g, {n: _shape(v) for n, v in self.bindings.items()})
+        S.require_scalar(g, self.shapes, "train")
+        self.nodes = [g.inputs[p] for p in params]
+
+    def batches(self, seed):
+        while True:
+            yield None
+
+    def use(self, batch) -> None:
+        pass
+
+    def evaluate(self, theta: list, full: bool = False) -> tuple[float, list]:
+        from gradcli.passes import array_domain as D
+
+        self.bindings.update(zip(self.params, theta))
+        vals = D.forward(self.g, self.bindings, self.shapes)
+        grads, _ = D.backward(self.g, vals, self.shapes)
+        return _checked(self.g, self.params, float(vals[self.g.output]),
+                        [grads[i] for i in self.nodes], self.shapes, self.nodes)
+
+
+class RowsEngine:
+    """Data, arrays: the program is written for one row; the loss is the mean over a batch's
+    rows, all computed at once by the arrays domain's passes over ops/rows.py's kernels
+    (every value with a leading row axis: N rows, or 1 where it is the same for all)."""
+
+    def __init__(self, g: Graph, params: list[str], scalars: dict, initial: dict,
+                 dataset, batch_size: int | None = None):
+        import numpy as np
+
+        from gradcli.language import shapes as S
+        from gradcli.ops import rows as R
+
+        self.g, self.params = g, params
+        self.R = R
+        self.rows = dataset.rows
+        self.batch_size = min(batch_size or self.rows, self.rows)
+        needed = [n for n in g.inputs if n not in scalars and n not in params]
+        self.columns = {n: np.asarray(dataset.columns[n], dtype=np.float64) for n in needed}
+        per_row = {**{n: _shape(v) for n, v in scalars.items()},
+                   **{n: _shape(v) for n, v in initial.items()}, **{n: () for n in needed}}
+        self.shapes = S.infer(g, per_row)
+        S.require_scalar(g, self.shapes, "train")
+        self.shared = {n: R.shared(v) for n, v in scalars.items()}
+        self.nodes = [g.inputs[p] for p in params]
+        self._batch = None
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size >= self.rows
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.rows // self.batch_size)
+
+    def batches(self, seed):
+        return ColumnEngine.batches(self, seed)
+
+    def use(self, batch) -> None:
+        self._batch = batch
+
+    def evaluate(self, theta: list, full: bool = False) -> tuple[float, list]:
+        import numpy as np
+
+        from gradcli.passes import array_domain as D
+
+        batch = None if full else self._batch
+        columns = self.columns if batch is None else {n: c[batch] for n, c in self.columns.items()}
+        n = self.rows if batch is None else len(batch)
+        inputs = {**self.shared, **columns,
+                  **{p: self.R.shared(v) for p, v in zip(self.params, theta)}}
+        vals = D.forward(self.g, inputs, self.shapes, kernels=self.R)
+        out = vals[self.g.output]
+        rows = np.shape(out)[0]
+        loss = float(np.mean(out))
+        grads, _ = D.backward(self.g, vals, self.shapes, seed=1.0 / rows, kernels=self.R)
+        # a shared value's adjoint has one row (its contributions were summed over the rows)
+        found = [np.sum(grads[i], axis=0) if np.ndim(grads[i]) else grads[i] for i in self.nodes]
+        del n
+        return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
+
+
+def _shape(v) -> tuple:
+    return tuple(getattr(v, "shape", ()))
+
+
+def _checked(g: Graph, params: list[str], loss: float, grads: list, shapes, nodes):
+    """(loss, gradients: floats for scalar parameters, arrays of their shapes otherwise)."""
+    import numpy as np
+
+    if not math.isfinite(loss):
+        raise GradMathError(f"the loss is {fmt(loss)}")
+    out = []
+    for name, v, i in zip(params, grads, nodes):
+        v = np.asarray(v, dtype=np.float64).reshape(shapes[i])
+        if not np.isfinite(v).all():
+            raise GradMathError(f"the gradient with respect to '{name}' is not finite")
+        out.append(float(v) if v.ndim == 0 else v)
+    return loss, out

@@ -38,11 +38,36 @@ def params_table(result) -> Table:
     table.add_column("initial", justify="right")
     table.add_column("final", justify="right", style="bold")
     table.add_column("last gradient", justify="right", style="cyan")
-    last = result.history.grads[-1] if len(result.history) else [None] * len(result.params)
-    for (name, final), g in zip(result.params.items(), last):
+    for name, final, g in _scalar_params(result):
         table.add_row(escape(name), escape(short(result.initial[name])), escape(short(final)),
                       "" if g is None else escape(short(g)))
     return table
+
+
+def _last_grads(result) -> list:
+    return result.history.grads[-1] if len(result.history) else [None] * len(result.params)
+
+
+def _scalar_params(result):
+    return [(name, final, g) for (name, final), g in zip(result.params.items(), _last_grads(result))
+            if not getattr(final, "ndim", 0)]
+
+
+def array_params(result, width: int = 80) -> list[str]:
+    """Array parameters (SPEC §6), one block each: its shape, then initial, final and last
+    gradient, each wrapped between numbers at the console's width."""
+    from gradcli.numbers import shape_text
+    from gradcli.views.array_text import labelled
+
+    lines = []
+    for (name, final), g in zip(result.params.items(), _last_grads(result)):
+        if not getattr(final, "ndim", 0):
+            continue
+        lines.append(f"{name} {shape_text(final.shape)}")
+        for head, v in (("initial", result.initial[name]), ("final", final), ("last gradient", g)):
+            if v is not None:
+                lines.append(labelled(f"  {head:<13} ", v, 6, width))
+    return lines
 
 
 def headline(result) -> str:
@@ -123,7 +148,10 @@ def print_summary(result) -> None:
     c = console()
     # Sentences wrap between words at the terminal's width (the chart is drawn to fit it).
     c.print(f"trained {escape(', '.join(result.params))}: {escape(headline(result))}")
-    c.print(params_table(result))
+    if _scalar_params(result):
+        c.print(params_table(result))
+    for line in array_params(result, c.width):
+        c.print(escape(line), style="bold" if not line.startswith(" ") else None, soft_wrap=True)
     loss = f"loss [bold]{short(result.loss)}[/bold]"
     if len(result.history):
         loss += f" (at the start {short(result.history.loss[0])})"
