@@ -60,6 +60,8 @@ def _align(xs):
 
 def _elementwise(f):
     def kernel(*xs):
+        if all(np.ndim(x) == 0 for x in xs):   # numbers (a rule's folded constants) stay numbers
+            return f(*xs)
         return f(*_align(xs))
 
     kernel.__name__ = getattr(f, "__name__", "kernel")
@@ -111,6 +113,8 @@ def reduce_to(x, shape):
     shape = tuple(shape)
     if x.shape == shape:
         return x
+    if not shape:   # a constant of the program (held as a number): one shared scalar
+        return reduce_to(x, (1,)).reshape(())
     extra = x.ndim - len(shape)
     if extra > 0:
         x = x.sum(axis=tuple(range(1, 1 + extra)))
