@@ -21,7 +21,8 @@ the loss the mean over the batch's rows.
 
 A step's time is (time of k + 1 steps − time of 1 step) / k, so that setting up
 (compiling, binding, the final loss) is not counted; the median of a few repetitions.
-One thread everywhere (set before NumPy loads). The machine may be shared: expect noise.
+Times are CPU times of this process (time.process_time: steadier than wall time on a
+shared machine), one thread everywhere (set before NumPy and PyTorch load).
 """
 
 from __future__ import annotations
@@ -83,10 +84,10 @@ def numpy_step(p, X, y):
 def time_numpy(hidden, X, y, k):
     def run(steps):
         p = init(hidden)
-        t = time.perf_counter()
+        t = time.process_time()
         for _ in range(steps):
             numpy_step(p, X, y)
-        return time.perf_counter() - t, p
+        return time.process_time() - t, p
     return _per_step(run, k)
 
 
@@ -100,7 +101,7 @@ def time_torch(hidden, X, y, k):
     def run(steps):
         p = {n: torch.tensor(v, requires_grad=True) for n, v in init(hidden).items()}
         opt = torch.optim.SGD(list(p.values()), lr=LR)
-        t = time.perf_counter()
+        t = time.process_time()
         for _ in range(steps):
             opt.zero_grad()
             h = torch.relu(Xt @ p["W1"].T + p["b1"])
@@ -108,7 +109,7 @@ def time_torch(hidden, X, y, k):
             loss = torch.nn.functional.cross_entropy(s, yt)
             loss.backward()
             opt.step()
-        return time.perf_counter() - t, {n: v.detach().numpy() for n, v in p.items()}
+        return time.process_time() - t, {n: v.detach().numpy() for n, v in p.items()}
     return _per_step(run, k)
 
 
@@ -119,9 +120,9 @@ def time_gradcli_rows(hidden, X, y, k):
     ds = Dataset.from_columns({"x1": X[:, 0], "x2": X[:, 1], "y": y})
 
     def run(steps):
-        t = time.perf_counter()
+        t = time.process_time()
         r = train(ROWS_PROGRAM, init(hidden), None, ds, lr=LR, steps=steps)
-        return time.perf_counter() - t, r.params
+        return time.process_time() - t, r.params
     return _per_step(run, k)
 
 
@@ -129,9 +130,9 @@ def time_gradcli_batch(hidden, X, y, k):
     from gradcli.training.loop import train
 
     def run(steps):
-        t = time.perf_counter()
+        t = time.process_time()
         r = train(BATCH_PROGRAM, init(hidden), {"X": X, "y": y}, lr=LR, steps=steps)
-        return time.perf_counter() - t, r.params
+        return time.process_time() - t, r.params
     return _per_step(run, k)
 
 

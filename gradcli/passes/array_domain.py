@@ -147,11 +147,13 @@ def check_labels(g: Graph, i: int, vals: list) -> None:
                 f"{fmt(float(y[at]))}")
 
 
-def forward(g: Graph, inputs: dict, shapes: list, kernels=None) -> list:
+def forward(g: Graph, inputs: dict, shapes: list, kernels=None, check: bool = True) -> list:
     """Every node's value as an array; a non-finite one is a math error naming the node.
 
     kernels: another table of kernels named as Op.kernel (ops/rows.py: a per-row program
     over the rows of data at once); default the array kernels, ops/arrays.py.
+    check=False leaves the finiteness of each value to the caller (training checks the
+    loss and the gradients, and runs again with checks to name the node that failed).
     """
     vals: list = [None] * len(g)
     for i, v in g.consts.items():
@@ -169,20 +171,22 @@ def forward(g: Graph, inputs: dict, shapes: list, kernels=None) -> list:
                 check_labels(g, i, vals)
             v = (_kernel(op) if kernels is None else getattr(kernels, op.kernel))(*(vals[j] for j in ins))
             v = np.asarray(v, dtype=float)
-            if not np.isfinite(v).all():
+            if check and not np.isfinite(v).all():
                 raise forward_error(g, i, vals, v)
             vals[i] = v
     return vals
 
 
-def backward(g: Graph, vals: list, shapes: list, seed=1.0, kernels=None) -> tuple[list, int]:
+def backward(g: Graph, vals: list, shapes: list, seed=1.0, kernels=None,
+             needed: list[bool] | None = None) -> tuple[list, int]:
     """Every node's adjoint ∂output/∂node, of the node's shape; and the edges multiplied.
 
     Adjoints are summed where a node fans out (shared weights); a node that
     nothing flows into keeps a zero adjoint and passes nothing on. Each
     contribution is brought to its input's value's shape (the same as the
     inferred shape here; in ops/rows.py the row axis too: a shared value's
-    contributions summed over the rows). kernels: as in forward.
+    contributions summed over the rows). kernels: as in forward. needed: the nodes whose
+    adjoints are wanted or lead to one (training: the parameters'); the others get none.
     """
     n = len(g)
     grads: list = [None] * n
@@ -201,7 +205,7 @@ def backward(g: Graph, vals: list, shapes: list, seed=1.0, kernels=None) -> tupl
             op = ops[i]
             locs = None if op.vjp else local_rules(op, table)
             for k, j in enumerate(ins):
-                if k in op.labels:
+                if k in op.labels or needed is not None and not needed[j]:
                     continue
                 if op.vjp:
                     rule = array_rule(_rule_text(op.vjp, k), kernels)

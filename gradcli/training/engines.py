@@ -182,6 +182,7 @@ class ArrayPointEngine:
         self.shapes = S.infer(g, {n: _shape(v) for n, v in self.bindings.items()})
         S.require_scalar(g, self.shapes, "train")
         self.nodes = [g.inputs[p] for p in params]
+        self.needed = _reaching(g, self.nodes)
 
     def batches(self, seed):
         while True:
@@ -195,7 +196,7 @@ class ArrayPointEngine:
 
         self.bindings.update(zip(self.params, theta))
         vals = D.forward(self.g, self.bindings, self.shapes)
-        grads, _ = D.backward(self.g, vals, self.shapes)
+        grads, _ = D.backward(self.g, vals, self.shapes, needed=self.needed)
         return _checked(self.g, self.params, float(vals[self.g.output]),
                         [grads[i] for i in self.nodes], self.shapes, self.nodes)
 
@@ -224,6 +225,7 @@ class RowsEngine:
         S.require_scalar(g, self.shapes, "train")
         self.shared = {n: R.shared(v) for n, v in scalars.items()}
         self.nodes = [g.inputs[p] for p in params]
+        self.needed = _reaching(g, self.nodes)
         self._batch = None
 
     @property
@@ -250,15 +252,39 @@ class RowsEngine:
         n = self.rows if batch is None else len(batch)
         inputs = {**self.shared, **columns,
                   **{p: self.R.shared(v) for p, v in zip(self.params, theta)}}
-        vals = D.forward(self.g, inputs, self.shapes, kernels=self.R)
-        out = vals[self.g.output]
-        rows = np.shape(out)[0]
-        loss = float(np.mean(out))
-        grads, _ = D.backward(self.g, vals, self.shapes, seed=1.0 / rows, kernels=self.R)
-        # a shared value's adjoint has one row (its contributions were summed over the rows)
-        found = [np.sum(grads[i], axis=0) if np.ndim(grads[i]) else grads[i] for i in self.nodes]
         del n
+        loss, found = self._step(inputs, self.R.FAST, False)
+        if math.isfinite(loss) and all(np.isfinite(v).all() for v in found):
+            return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
+        # a value was not finite: again with every check, which names the node (or finds that
+        # the guard against 0·∞ gives finite gradients after all)
+        loss, found = self._step(inputs, self.R, True)
         return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
+
+    def _step(self, inputs: dict, kernels, check: bool):
+        import numpy as np
+
+        from gradcli.passes import array_domain as D
+
+        with np.errstate(all="ignore"):
+            vals = D.forward(self.g, inputs, self.shapes, kernels=kernels, check=check)
+            out = vals[self.g.output]
+            loss = float(np.mean(out))
+            grads, _ = D.backward(self.g, vals, self.shapes, seed=1.0 / np.shape(out)[0],
+                                  kernels=kernels, needed=self.needed)
+        # a shared value's adjoint has one row (its contributions were summed over the rows)
+        return loss, [np.sum(grads[i], axis=0) for i in self.nodes]
+
+
+def _reaching(g: Graph, nodes: list[int]) -> list[bool]:
+    """The nodes that depend on one of `nodes`: only their adjoints lead to a parameter's."""
+    dep = [False] * len(g)
+    for i in nodes:
+        dep[i] = True
+    for i in range(len(g)):
+        if not dep[i] and any(dep[j] for j in g.args[i]):
+            dep[i] = True
+    return dep
 
 
 def _shape(v) -> tuple:
