@@ -86,7 +86,7 @@ class GradValueError(GradcliError):
 
 
 class GradShapeError(GradcliError):
-    """Array shapes that do not fit (SPEC §6): found before any arithmetic."""
+    """Array shapes that do not fit (README "Arrays: vectors and matrices"): found before any arithmetic."""
 
     kind = "shape"
 

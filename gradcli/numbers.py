@@ -7,7 +7,7 @@ import math
 
 def fmt(v: float, digits: int = 12) -> str:
     """Short and exact-looking: 4 not 4.0, 0.1 + 0.2 as 0.3, no 17-digit noise."""
-    if getattr(v, "ndim", 0):   # an array (SPEC §6)
+    if getattr(v, "ndim", 0):   # an array (README "Arrays: vectors and matrices")
         return fmt_array(v, digits)
     if v != v:
         return "nan"

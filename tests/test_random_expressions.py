@@ -43,7 +43,7 @@ from hypothesis.extra.lark import from_lark
 import gradcli
 from conftest import run_cli
 from test_ops_oracle import evaluate_exactly
-from gradcli.errors import GradcliError, GradMathError, GradNameError, GradSyntaxError
+from gradcli.errors import GradcliError, GradMathError, GradNameError, GradShapeError, GradSyntaxError
 
 VARIABLES = ["x", "y", "z", "w"]
 SYMBOLS = {name: sp.Symbol(name, real=True) for name in VARIABLES}
@@ -408,17 +408,26 @@ def test_every_program_of_the_grammar_parses_and_runs_or_fails_cleanly(text):
     except GradNameError:
         return
     except GradSyntaxError as exc:
-        # gradcli reports a wrong number of arguments as a syntax error (SPEC is silent).
-        assert "argument" in exc.message, (text, exc.message)
+        # gradcli reports a wrong number of arguments as a syntax error (SPEC is silent);
+        # so is an index that is not a whole number (x[.4]), or more than three.
+        assert "argument" in exc.message or "index" in exc.message or "indices" in exc.message, \
+            (text, exc.message)
         return
     except GradMathError as exc:
         # A literal such as 9e999 is too large for a double.
         assert "too large" in exc.message, (text, exc.message)
         return
+    except GradShapeError:
+        return   # arrays (SPEC §6): a ragged literal
     values = {name: 0.75 for name in program.inputs}
     try:
         r = program.grad(values)
-    except GradMathError:
+    except (GradMathError, GradShapeError):
+        return   # shapes: indexing a scalar, an array output, ...
+    if getattr(r, "arrays", False):   # an array program with a scalar output
+        import numpy as np
+
+        assert np.isfinite(r.value) and all(np.isfinite(g).all() for g in r.gradient.values())
         return
     assert math.isfinite(r.value)
     assert all(math.isfinite(g) for g in r.gradient.values())

@@ -107,7 +107,7 @@ def check_gradient(program: Program | str, values: Mapping[str, object] | None =
     if unknown:
         raise GradNameError(f"analytic gradients given for names not checked: {', '.join(unknown)}")
     report = CheckReport(result, eps, atol, rtol)
-    if getattr(result, "arrays", False):   # SPEC §6: every element
+    if getattr(result, "arrays", False):   # README "Arrays: vectors and matrices": every element
         _check_array_elements(p, result, report, given)
         return report
     kinks = _kinks(p, result)

@@ -30,7 +30,7 @@ class Graph:
     inputs: dict[str, int] = field(default_factory=dict)     # input name -> node, by first use
     assigned: dict[str, int] = field(default_factory=dict)   # assigned name -> node
     output: int = -1
-    arrays: bool = False    # it has an array operation or literal (SPEC §6): the arrays domain
+    arrays: bool = False    # it has an array operation or literal (README "Arrays: vectors and matrices"): the arrays domain
 
     def __len__(self) -> int:
         return len(self.ops)

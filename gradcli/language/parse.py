@@ -149,7 +149,7 @@ class Builder:
         return self._binary(O.MATMUL, c[0], c[1])
 
     def array(self, c):
-        """`[e1, e2, …]`: the elements stacked along a new first axis (SPEC §6).
+        """`[e1, e2, …]`: the elements stacked along a new first axis (README "Arrays: vectors and matrices").
 
         A literal of constants (numbers, nested literals of numbers) becomes one
         constant node holding the array, so that a 1,000-number matrix is one node.
@@ -193,7 +193,7 @@ class Builder:
                 continue
             value = sign * float(tok)
             at = (first or tok).start_pos
-            if value != int(value) or not math.isfinite(value):
+            if not math.isfinite(value) or value != int(value):
                 from gradcli.language.syntax_errors import caret_picture
 
                 raise GradSyntaxError(

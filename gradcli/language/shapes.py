@@ -1,4 +1,4 @@
-"""Shapes, inferred and checked before any arithmetic (SPEC §6).
+"""Shapes, inferred and checked before any arithmetic (README "Arrays: vectors and matrices").
 
 One pass over the node ids, as the forward pass, in which each node's value is
 its shape: every row of the operation table names its shape rule (`Op.shape`),
@@ -119,7 +119,7 @@ def reduce(op, shapes, known):
 
 
 def _axis(name: str, shape: Shape, k) -> int:
-    if k is None or k != int(k):
+    if k is None or not np.isfinite(k) or k != int(k):
         raise Misfit(f"the axis of {name} must be a constant integer, such as 0 or -1")
     k = int(k)
     if not -len(shape) <= k < len(shape):

@@ -55,7 +55,7 @@ def masked_zero(mask, value):
     return np.where(mask, 0.0, value)
 
 
-# -- arrays (SPEC §6) ---------------------------------------------------------
+# -- arrays (README "Arrays: vectors and matrices") ---------------------------------------------------------
 # Axes and indices reach a kernel as the values of constant nodes (floats):
 # the shape pass has already checked that they are whole and in range.
 

@@ -42,7 +42,7 @@ class Op:
     # Where one domain sentence would list every cause: (predicate over a, b and
     # out, cause) pairs, the first that holds is said.
     explain: tuple = ()
-    # Arrays (SPEC §6). An operation that is not elementwise carries its rules as
+    # Arrays (README "Arrays: vectors and matrices"). An operation that is not elementwise carries its rules as
     # vector-Jacobian products (over a, b, c, d, out and the adjoint g: the contribution
     # to input k's gradient, of input k's shape) and Jacobian-vector products (over the
     # same names and the input's tangent t: the contribution to the output's tangent).
@@ -169,7 +169,7 @@ for _op in FUNCTIONS_LIST:
 
 
 def _arr(name, arity, kernel, vjp=(), jvp=(), **kw):
-    """An operation on arrays (SPEC §6), with its rules as vjp and jvp."""
+    """An operation on arrays (README "Arrays: vectors and matrices"), with its rules as vjp and jvp."""
     return Op(name, arity, kernel, (), kw.pop("symbol", name), kw.pop("form", "call"),
               kw.pop("prec", 9), vjp=vjp, jvp=jvp, arrays=True, **kw)
 

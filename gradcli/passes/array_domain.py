@@ -1,4 +1,4 @@
-"""The arrays domain (SPEC §6): every node's value is a NumPy array of its own shape.
+"""The arrays domain (README "Arrays: vectors and matrices"): every node's value is a NumPy array of its own shape.
 
 The same graph and operation table as the float passes. An elementwise row
 (`Op.grads`, over a, b and out) contributes its local derivative times the

@@ -1,4 +1,4 @@
-"""Running a program with arrays (SPEC §6): shapes first, then the arrays domain.
+"""Running a program with arrays (README "Arrays: vectors and matrices"): shapes first, then the arrays domain.
 
 `Program.evaluate` and `Program.grad` come here when the program has an array
 operation or literal, or an input is bound to an array; a scalar program with

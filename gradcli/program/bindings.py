@@ -102,7 +102,7 @@ def parse_value(text: str, name: str = "") -> float:
                 f"{what}, '{quoted}', is not a number or a constant expression: "
                 f"it names {listing([repr(shorten(n)) for n in g.inputs])}")
         try:
-            if g.arrays:   # an array literal (SPEC §6), or arithmetic on one
+            if g.arrays:   # an array literal (README "Arrays: vectors and matrices"), or arithmetic on one
                 from gradcli.language import shapes
                 from gradcli.passes import array_domain
 

@@ -110,7 +110,7 @@ class Program:
     def evaluate(self, values: Mapping[str, object] | None = None, /, **kw) -> Result:
         """The forward pass. Values are numbers or constant-expression strings ("pi/4")."""
         inputs = self._bind(values, kw)
-        if self.graph.arrays or _has_array(inputs):   # SPEC §6: the arrays domain
+        if self.graph.arrays or _has_array(inputs):   # README "Arrays: vectors and matrices": the arrays domain
             from gradcli.program import arrays as array_results
 
             return array_results.evaluate(self, inputs)
@@ -127,7 +127,7 @@ class Program:
         those asked for is a math error.
         """
         inputs = self._bind(values, kw)
-        if self.graph.arrays or _has_array(inputs):   # SPEC §6: the arrays domain
+        if self.graph.arrays or _has_array(inputs):   # README "Arrays: vectors and matrices": the arrays domain
             from gradcli.program import arrays as array_results
 
             return array_results.grad(self, inputs, wrt, mode)

@@ -189,7 +189,7 @@ def _finite(v) -> bool:
 
 
 def _array_trace(program: Program, inputs: dict, wrt, mode: str) -> Trace:
-    """trace of an array program: every node's value and gradient as arrays (SPEC §6)."""
+    """trace of an array program: every node's value and gradient as arrays (README "Arrays: vectors and matrices")."""
     from gradcli.program import arrays
 
     result = arrays.grad(program, inputs, wrt, command="trace")
@@ -228,7 +228,7 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
     if isinstance(program, str):
         program = Program(program)
     inputs = program._bind(values, kw)
-    if program.graph.arrays or _has_array(inputs):   # SPEC §6
+    if program.graph.arrays or _has_array(inputs):   # README "Arrays: vectors and matrices"
         return _array_trace(program, inputs, wrt, mode)
     result = program.grad(inputs, wrt=wrt)   # runs both passes, checks --wrt
     g = program.graph
