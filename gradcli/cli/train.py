@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import click
 
 from gradcli.training import optimizers as opt
+from gradcli.training import schedules
 from gradcli.cli import BINDING_CONTEXT, program_command, split_args
 from gradcli.errors import GradUsageError
 
@@ -33,7 +34,9 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
 @click.option("--data", metavar="FILE",
               help="Rows of data: CSV with a header, or JSON Lines; '-' reads stdin. "
                    "Columns feed the inputs of the same name; the loss is the mean over rows.")
-@click.option("--lr", type=float, default=opt.DEFAULT_LR, show_default=True, help="Learning rate.")
+@click.option("--lr", type=float,
+              help=f"Learning rate (default: PyTorch's, {opt.DEFAULT_LR:g}; "
+                   f"{opt.LR_DEFAULTS['rmsprop']:g} for adagrad and rmsprop).")
 @click.option("--steps", type=int, help="Number of updates (default 100, or --epochs).")
 @click.option("--epochs", type=int, help="Passes over the data (each ⌈rows / batch size⌉ steps).")
 @click.option("--batch-size", type=int, help="Rows per step, shuffled each epoch (default: all rows).")
@@ -43,14 +46,31 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
               help="Momentum factor of --optimizer momentum.")
 @click.option("--beta1", type=float, default=opt.DEFAULT_BETAS[0], show_default=True, help="Adam's β1.")
 @click.option("--beta2", type=float, default=opt.DEFAULT_BETAS[1], show_default=True, help="Adam's β2.")
-@click.option("--eps", type=float, default=opt.DEFAULT_EPS, show_default=True, help="Adam's ε.")
+@click.option("--eps", type=float,
+              help=f"ε of adam, adagrad and rmsprop (default {opt.DEFAULT_EPS:g}; "
+                   f"{opt.EPS_DEFAULTS['adagrad']:g} for adagrad).")
+@click.option("--alpha", type=float, help=f"RMSprop's smoothing constant α (default {opt.DEFAULT_ALPHA:g}).")
+@click.option("--lr-decay", type=float, help="Adagrad's learning-rate decay (default 0).")
+@click.option("--schedule", type=click.Choice(schedules.NAMES),
+              help="Change the learning rate as training goes, as torch.optim.lr_scheduler: "
+                   "step (StepLR), exponential (ExponentialLR), cosine (CosineAnnealingLR).")
+@click.option("--step-size", type=int, metavar="N",
+              help="--schedule step: multiply the rate by --gamma every N steps.")
+@click.option("--gamma", type=float,
+              help=f"The factor of --schedule step (default {schedules.DEFAULT_STEP_GAMMA:g}) "
+                   "and exponential (required).")
+@click.option("--t-max", type=int, metavar="N",
+              help="--schedule cosine: the steps of the half cosine (default: all the steps).")
+@click.option("--eta-min", type=float, help="--schedule cosine: the lowest rate (default 0).")
 @click.option("--clip", type=float, help="Clip the norm of all gradients together to this.")
 @click.option("--tol", type=float, help="Stop when the loss changes by less than this between steps.")
 @click.option("--seed", type=int, help="Seed for the shuffling of batches (reproducible runs).")
 @click.option("--history", "history_file", metavar="FILE",
-              help="Write every step (loss, parameters, gradients, gradient norm) to a .csv or .jsonl file.")
+              help="Write every step (loss, parameters, gradients, gradient norm, and the "
+                   "learning rate with --schedule) to a .csv or .jsonl file.")
 def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, optimizer,
-                  momentum, beta1, beta2, eps, clip, tol, seed, history_file):
+                  momentum, beta1, beta2, eps, alpha, lr_decay, schedule, step_size, gamma,
+                  t_max, eta_min, clip, tol, seed, history_file):
     """Gradient descent on the loss EXPR: learn the --param values that lower it.
 
     Inputs that are not parameters are bound as in `grad` (-x 2) or read
@@ -61,6 +81,7 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
       gradcli train "(x*w - target)^2" -x 2 --target 2 --param w=3 --lr 0.1 --steps 1
       gradcli train "(w*x + b - y)^2" --data points.csv --param w=0 --param b=0 --lr 0.05 --epochs 200
       gradcli train "(w - 3)^2" --param w=0 --lr 0.1 --steps 1000 --tol 1e-12 --json
+      gradcli train "(w - 3)^2" --param w=0 --optimizer rmsprop --schedule cosine --steps 200
     """
     from gradcli.program.program import Program
     from gradcli.training.loop import TrainingDiverged, resolve_inputs, train
@@ -91,8 +112,9 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
     # Every step goes out as it is done: to --history FILE, and to --json's history.
     from gradcli.views.history_file import HistoryWriter, JsonHistory
 
-    writer = HistoryWriter(history_file, list(initial)) if history_file else None
-    json_history = JsonHistory() if as_json else None
+    scheduled = schedule is not None  # the rate changes: each step's goes into the history
+    writer = HistoryWriter(history_file, list(initial), scheduled) if history_file else None
+    json_history = JsonHistory(scheduled) if as_json else None
     reached = {}  # how far training got, for a Ctrl-C
 
     def on_record(row):
@@ -116,7 +138,8 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
             result = train(program, initial, given, dataset, lr=lr, steps=steps, epochs=epochs,
                            batch_size=batch_size, optimizer=optimizer, clip=clip, tol=tol,
                            seed=seed, momentum=momentum, betas=(beta1, beta2), eps=eps,
-                           on_step=on_step, on_record=on_record)
+                           alpha=alpha, lr_decay=lr_decay, schedule=schedule, step_size=step_size,
+                           gamma=gamma, t_max=t_max, eta_min=eta_min, on_step=on_step, on_record=on_record)
         if writer is not None:
             writer.close()  # a run of 0 steps still gets its file: the CSV header
     except TrainingDiverged as exc:

@@ -75,6 +75,7 @@ class HessianResult:
     matrix: dict[str, dict[str, float]]
     exact: dict | None = None              # {"inputs", "value", "matrix"} as Fractions
     graph: HessianGraph | None = field(default=None, repr=False)
+    gradient: dict[str, float] | None = None   # ∂f/∂x, with gradient=True (curvature.py needs it)
 
     def to_json(self) -> dict:
         from gradcli.ops import rationals as R
@@ -91,31 +92,40 @@ class HessianResult:
         return obj
 
 
-def _entries(hg: HessianGraph, inputs: dict, exact: bool) -> dict[str, dict[str, object]]:
+def _entries(hg: HessianGraph, inputs: dict, exact: bool,
+             gradient: bool = False) -> tuple[dict[str, dict[str, object]], dict[str, object] | None]:
+    """The matrix's entries at the inputs, and the gradient's too when asked."""
     nodes = [n for row in hg.matrix.values() for n in row.values()]
+    if gradient:
+        nodes += [hg.gradient[x] for x in hg.names]
     vals = evaluate(hg.expr, inputs, exact=exact, needed=needed_for(hg.expr, nodes))
+
+    def value(node, what):
+        v = vals[node]
+        if isinstance(v, Failed):
+            from gradcli.symbolic.exact import fail
+
+            raise fail(what, v)
+        if not exact and not math.isfinite(v):
+            raise GradMathError(f"{what} is not finite at these values ({v})")
+        return v
+
     out: dict[str, dict[str, object]] = {}
     for x, row in hg.matrix.items():
         out[x] = {}
         for y, node in row.items():
-            v = vals[node]
-            what = "the second derivative ∂²/" + (f"∂{x}²" if x == y else f"∂{x}∂{y}")
-            if isinstance(v, Failed):
-                from gradcli.symbolic.exact import fail
-
-                raise fail(what, v)
-            if not exact and not math.isfinite(v):
-                raise GradMathError(f"{what} is not finite at these values ({v})")
-            out[x][y] = v
-    return out
+            out[x][y] = value(node, "the second derivative ∂²/" + (f"∂{x}²" if x == y else f"∂{x}∂{y}"))
+    grads = {x: value(hg.gradient[x], f"the derivative ∂/∂{x}") for x in hg.names} if gradient else None
+    return out, grads
 
 
 def hessian(program, values: Mapping | None = None, /, *, wrt: Iterable[str] | None = None,
-            exact: bool = False, **kw) -> HessianResult:
+            exact: bool = False, gradient: bool = False, **kw) -> HessianResult:
     """The value and the matrix of second derivatives of a program at the given values.
 
     wrt: input variables (default: all of them). exact=True keeps fractions
-    (see gradcli.symbolic.exact) and fills `.exact` as well.
+    (see gradcli.symbolic.exact) and fills `.exact` as well. gradient=True fills
+    `.gradient` (floats) with ∂f/∂x for the same variables.
     """
     from gradcli.program.program import Program
     from gradcli.program.bindings import bind
@@ -130,13 +140,16 @@ def hessian(program, values: Mapping | None = None, /, *, wrt: Iterable[str] | N
     inputs = bind(program.inputs, list(program.graph.assigned), given)
     value = forward(program.graph, inputs)[program.graph.output]
     if not exact:
-        return HessianResult(program, inputs, value, _entries(hg, inputs, False), graph=hg)
+        matrix, grads = _entries(hg, inputs, False, gradient)
+        return HessianResult(program, inputs, value, matrix, graph=hg, gradient=grads)
     from gradcli.symbolic.exact import exact_value, exact_values, number
 
     fractions = {name: exact_value(given[name], name) for name in program.inputs}
     exact_value_ = exact_values(program, fractions)[program.graph.output]
-    matrix = _entries(hg, fractions, True)
+    matrix, grads = _entries(hg, fractions, True, gradient)
     floats = {x: {y: number(v, f"the second derivative ∂²/∂{x}∂{y}") for y, v in row.items()}
               for x, row in matrix.items()}
+    if grads is not None:
+        grads = {x: number(v, f"the derivative ∂/∂{x}") for x, v in grads.items()}
     return HessianResult(program, inputs, to_float(exact_value_), floats,
-                         {"inputs": fractions, "value": exact_value_, "matrix": matrix}, hg)
+                         {"inputs": fractions, "value": exact_value_, "matrix": matrix}, hg, grads)

@@ -13,7 +13,7 @@ stops training with a math error that says at which step.
 
 `history` records the steps: the loss *before* that step's update, the
 parameters at which it was computed, the gradient and its norm (before
-clipping); every step up to FULL_HISTORY steps, a thinned-out sample past
+clipping), and the learning rate the step used (schedules.py); every step up to FULL_HISTORY steps, a thinned-out sample past
 that (on_record sees every step). `loss` is the loss at the returned
 parameters, over all rows. A loss that ends more than GROWTH_WARNING times
 its start is a warning in `warnings` (the run is not stopped).
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from gradcli.training import optimizers
+from gradcli.training import schedules
 from gradcli.errors import GradcliError, GradMathError, GradNameError, GradUsageError
 from gradcli.numbers import fmt
 
@@ -68,13 +69,14 @@ class LossRanges:
 
 @dataclass
 class History:
-    """The steps: loss (before the update), parameters, gradient, gradient norm.
+    """The steps: loss (before the update), parameters, gradient, gradient norm, learning rate.
 
     Every step is kept up to `limit` steps. Past that, only the steps 1, 1 + k,
     1 + 2k, … and the latest are kept (`steps` says which), k doubling each time
     the count would pass `limit`, so a long run does not fill the memory;
     len(history) is still the number of steps done and `ranges` keeps the
-    loss's exact extremes for the curve.
+    loss's exact extremes for the curve. A row (add, rows) ends with the
+    learning rate only when `scheduled`: without a schedule it is --lr at every step.
     """
 
     names: list[str]
@@ -84,6 +86,8 @@ class History:
     params: list[tuple] = field(default_factory=list)
     grads: list[tuple] = field(default_factory=list)
     norm: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    scheduled: bool = False
     stride: int = 1
     count: int = 0
     ranges: LossRanges = field(default_factory=LossRanges)
@@ -91,14 +95,14 @@ class History:
     def __len__(self) -> int:
         return self.count
 
-    def add(self, loss: float, params: tuple, grads: tuple, norm: float) -> list:
+    def add(self, loss: float, params: tuple, grads: tuple, norm: float, lr: float = math.nan) -> list:
         """Record the next step; returns its row (as rows() gives it)."""
         self.count += 1
         self.ranges.add(loss)
         if self.steps and (self.steps[-1] - 1) % self.stride:  # kept only as the latest step
             for column in self._columns():
                 column.pop()
-        for column, v in zip(self._columns(), (self.count, loss, params, grads, norm)):
+        for column, v in zip(self._columns(), (self.count, loss, params, grads, norm, lr)):
             column.append(v)
         if len(self.steps) > self.limit:
             self.stride *= 2
@@ -106,15 +110,16 @@ class History:
             keep = [i for i, s in enumerate(self.steps) if (s - 1) % self.stride == 0 or i == last]
             for column in self._columns():
                 column[:] = [column[i] for i in keep]
-        return [self.count, loss, *params, *grads, norm]
+        return [self.count, loss, *params, *grads, norm, *((lr,) if self.scheduled else ())]
 
     def _columns(self):
-        return self.steps, self.loss, self.params, self.grads, self.norm
+        return self.steps, self.loss, self.params, self.grads, self.norm, self.lr
 
     def rows(self):
-        """One list per kept step: step, loss, each parameter, each gradient, the norm."""
-        for s, v, p, g, n in zip(self.steps, self.loss, self.params, self.grads, self.norm):
-            yield [s, v, *p, *g, n]
+        """One list per kept step: step, loss, each parameter, each gradient, the norm
+        (and the learning rate, when scheduled)."""
+        for s, v, p, g, n, lr in zip(self.steps, self.loss, self.params, self.grads, self.norm, self.lr):
+            yield [s, v, *p, *g, n, *((lr,) if self.scheduled else ())]
 
 
 @dataclass
@@ -133,7 +138,7 @@ class TrainResult:
 
     def to_json(self, history: bool = True) -> dict:
         """train --json (README "Training"): expression, params, loss, steps,
-        history of {step, loss} (the steps kept).
+        history of {step, loss} (the steps kept), with "lr" too when scheduled.
 
         "warnings" is there only when there are some; history=False leaves
         "history" out, for a caller that writes the steps as they come.
@@ -143,7 +148,10 @@ class TrainResult:
         if self.warnings:
             obj["warnings"] = list(self.warnings)
         if history:
-            obj["history"] = [{"step": s, "loss": v} for s, v in zip(self.history.steps, self.history.loss)]
+            h = self.history
+            obj["history"] = ([{"step": s, "loss": v, "lr": r} for s, v, r in zip(h.steps, h.loss, h.lr)]
+                              if h.scheduled else
+                              [{"step": s, "loss": v} for s, v in zip(h.steps, h.loss)])
         return obj
 
 
@@ -186,11 +194,14 @@ def resolve_inputs(program, params: Mapping[str, object], values: Mapping[str, o
 
 
 def train(program, params: Mapping[str, object], values: Mapping[str, object] | None = None,
-          data=None, *, lr: float = optimizers.DEFAULT_LR, steps: int | None = None,
+          data=None, *, lr: float | None = None, steps: int | None = None,
           epochs: int | None = None, batch_size: int | None = None, optimizer: str = "sgd",
           clip: float | None = None, tol: float | None = None, seed: int | None = None,
           momentum: float = optimizers.DEFAULT_MOMENTUM,
-          betas: tuple[float, float] = optimizers.DEFAULT_BETAS, eps: float = optimizers.DEFAULT_EPS,
+          betas: tuple[float, float] = optimizers.DEFAULT_BETAS, eps: float | None = None,
+          alpha: float | None = None, lr_decay: float | None = None,
+          schedule: str | None = None, step_size: int | None = None, gamma: float | None = None,
+          t_max: int | None = None, eta_min: float | None = None,
           on_step: Callable[[int, int, float], None] | None = None,
           on_record: Callable[[list], None] | None = None) -> TrainResult:
     """Train `params` ({name: initial value}) to lower the program's output.
@@ -198,6 +209,9 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
     program: a Program or its text. values: bound inputs {name: number or text}.
     data: a data.Dataset, or {column: sequence of numbers}; the loss is then the
     mean over a batch of rows. Give steps, or epochs with data (default: 100 steps).
+    lr and eps None: PyTorch's default for the optimizer (optimizers.py). alpha is
+    RMSprop's, lr_decay Adagrad's. schedule: "step" (step_size, gamma), "exponential"
+    (gamma) or "cosine" (t_max, default the number of steps; eta_min), as schedules.py.
     on_step(step, total steps, loss) is called after every update, and
     on_record(row) with the step's row of History.rows(), so that every step
     can be written out as it is done (History keeps at most FULL_HISTORY of them).
@@ -210,7 +224,10 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
 
         if not isinstance(data, Dataset):
             data = Dataset.from_columns(data)
+    lr = optimizers.default_lr(optimizer) if lr is None else float(lr)
+    eps = optimizers.default_eps(optimizer) if eps is None else eps
     _check_options(lr, steps, epochs, batch_size, optimizer, clip, tol, momentum, betas, eps, data)
+    _check_new_options(optimizer, alpha, lr_decay, schedule, step_size, gamma, t_max, eta_min)
     columns = None if data is None else list(data.columns)
     initial, scalars, needed = resolve_inputs(program, params, values, columns)
     names = list(initial)
@@ -246,11 +263,16 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
         engine = ColumnEngine(program.graph, names, scalars, data, batch_size)
         total = steps if steps is not None else (
             epochs * engine.steps_per_epoch if epochs is not None else DEFAULT_STEPS)
-    opt = optimizers.make(optimizer, lr, momentum, betas, eps)
-    history = History(names)
+    opt = optimizers.make(optimizer, lr, momentum, betas, eps,
+                          optimizers.DEFAULT_ALPHA if alpha is None else alpha,
+                          optimizers.DEFAULT_LR_DECAY if lr_decay is None else lr_decay)
+    rate = schedules.make(schedule, lr, step_size=step_size, gamma=gamma, t_max=t_max,
+                          eta_min=eta_min, steps=total)
+    history = History(names, scheduled=schedule is not None)
     theta = [initial[n] for n in names]
     config = dict(lr=lr, optimizer=optimizer, clip=clip, tol=tol, batch_size=batch_size,
-                  epochs=epochs, steps=total, seed=seed, data=data is not None)
+                  epochs=epochs, steps=total, seed=seed, data=data is not None,
+                  schedule=_schedule_config(rate))
     stopped, last, previous = "steps", None, None
     batches = engine.batches(seed)
     for step in range(1, total + 1):
@@ -265,9 +287,11 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
         norm = optimizers.grad_norm(grads)
         before = tuple(theta)
         clipped = grads if clip is None else optimizers.clip_grad_norm(grads, clip, norm)
+        opt.lr = rate.lr
         theta = opt.step(theta, clipped)
         # Recorded once the update is made: a Ctrl-C leaves only whole steps behind.
-        row = history.add(loss, before, tuple(grads), norm)
+        row = history.add(loss, before, tuple(grads), norm, rate.lr)
+        rate.advance()  # scheduler.step(), after optimizer.step()
         if on_record is not None:
             on_record(row)
         if on_step is not None:
@@ -292,12 +316,14 @@ def _warnings(history: History, last: float, lr: float) -> list[str]:
             f"to {fmt(last, 6)}: training diverged; try a smaller --lr (it was {fmt(lr)})"]
 
 
-def _check_options(lr, steps, epochs, batch_size, optimizer, clip, tol, momentum, betas, eps, data):
-    def finite(name, v, low=0.0, strict=False):
-        if not math.isfinite(v) or v < low or (strict and v == low):
-            bound = f"more than {fmt(low)}" if strict else f"at least {fmt(low)}"
-            raise GradUsageError(f"{name} must be a finite number {bound} (got {fmt(v)})")
+def finite(name, v, low=0.0, strict=False):
+    """A usage error unless v is finite and at least (strict: more than) low."""
+    if not math.isfinite(v) or v < low or (strict and v == low):
+        bound = f"more than {fmt(low)}" if strict else f"at least {fmt(low)}"
+        raise GradUsageError(f"{name} must be a finite number {bound} (got {fmt(v)})")
 
+
+def _check_options(lr, steps, epochs, batch_size, optimizer, clip, tol, momentum, betas, eps, data):
     finite("--lr", lr)
     if clip is not None:
         finite("--clip", clip, strict=True)
@@ -322,6 +348,60 @@ def _check_options(lr, steps, epochs, batch_size, optimizer, clip, tol, momentum
         raise GradUsageError(f"--batch-size must be 1 or more (got {batch_size})")
     if batch_size is not None and data is None:
         raise GradUsageError("--batch-size needs --data")
+
+
+def _schedule_config(rate) -> dict | None:
+    """What the headline says about the schedule."""
+    if rate.name is None:
+        return None
+    out = {"name": rate.name}
+    for key in ("step_size", "gamma", "t_max", "eta_min"):
+        if hasattr(rate, key):
+            out[key] = getattr(rate, key)
+    return out
+
+
+_SCHEDULE_OPTIONS = {"step_size": ("--step-size", ("step",)), "gamma": ("--gamma", ("step", "exponential")),
+                     "t_max": ("--t-max", ("cosine",)), "eta_min": ("--eta-min", ("cosine",))}
+
+
+def _check_new_options(optimizer, alpha, lr_decay, schedule, step_size, gamma, t_max, eta_min):
+    """The options of adagrad, rmsprop and the schedules: given only where they apply."""
+    if alpha is not None:
+        if optimizer != "rmsprop":
+            raise GradUsageError(f"--alpha is RMSprop's smoothing constant: it needs --optimizer rmsprop "
+                                 f"(the optimizer is {optimizer})")
+        if not 0 <= alpha < 1:
+            raise GradUsageError(f"--alpha must be in [0, 1) (got {fmt(alpha)})")
+    if lr_decay is not None:
+        if optimizer != "adagrad":
+            raise GradUsageError(f"--lr-decay is Adagrad's: it needs --optimizer adagrad "
+                                 f"(the optimizer is {optimizer})")
+        finite("--lr-decay", lr_decay)
+    if schedule is not None and schedule not in schedules.NAMES:
+        raise GradUsageError(f"unknown schedule '{schedule}'; choose one of {', '.join(schedules.NAMES)}")
+    given = {"step_size": step_size, "gamma": gamma, "t_max": t_max, "eta_min": eta_min}
+    for key, value in given.items():
+        option, where = _SCHEDULE_OPTIONS[key]
+        if value is not None and schedule not in where:
+            needs = " or ".join(where)
+            raise GradUsageError(f"{option} applies to --schedule {needs}"
+                                 + ("" if schedule is None else f", not {schedule}"))
+    if schedule == "step":
+        if step_size is None:
+            raise GradUsageError("--schedule step needs --step-size N: the rate is multiplied by "
+                                 "--gamma every N steps", hint="e.g. --step-size 30")
+        if step_size < 1:
+            raise GradUsageError(f"--step-size must be 1 or more (got {step_size})")
+    if schedule == "exponential" and gamma is None:
+        raise GradUsageError("--schedule exponential needs --gamma: the rate is multiplied by it "
+                             "every step", hint="e.g. --gamma 0.99")
+    if gamma is not None:
+        finite("--gamma", gamma, strict=True)
+    if t_max is not None and t_max < 1:
+        raise GradUsageError(f"--t-max must be 1 or more (got {t_max})")
+    if eta_min is not None:
+        finite("--eta-min", eta_min)
 
 
 def _diverged(step: int, exc: GradcliError, config: dict, history: History,

@@ -69,3 +69,32 @@ def hessian_table(output: str | None, names: list[str], matrix: dict) -> Table:
     for x in names:
         table.add_row(escape(x), *(show(matrix[x][y]) for y in names))
     return table
+
+
+def print_classification(c: Console, output: str | None, found) -> None:
+    """hessian --classify: the gradient, the eigenvalues, and the verdict in one sentence."""
+    f = output or "f"
+    c.print(f"∇{escape(f)} = ({', '.join(show(g) for g in found.gradient)})", markup=True)
+    c.print(f"eigenvalues: {', '.join(show(v) for v in found.eigenvalues)}")
+    c.print(f"[bold]{escape(found.sentence)}[/bold]")
+    if not found.critical:
+        c.print(f"[dim]the Hessian here is {escape(found.definiteness)}; a critical point needs "
+                f"every component of the gradient within {show(found.tol)} of 0 (--tol)[/dim]")
+
+
+def print_newton(c: Console, step) -> None:
+    """hessian --newton: each variable, where it is, where one Newton step takes it."""
+    if step.point is None:
+        c.print(f"Newton step: cannot be taken: {escape(step.reason)}")
+        return
+    c.print("Newton step x − H⁻¹∇f:")
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    table.add_column("v", style="bold")
+    table.add_column("now", justify="right")
+    table.add_column("−H⁻¹∇f", justify="right")
+    table.add_column("new", justify="right", style="cyan")
+    for name, a, d, b in zip(step.names, step.start, step.change, step.point):
+        table.add_row(escape(name), show(a), show(d), show(b))
+    c.print(table)
+    if step.note:
+        c.print(f"[dim]{escape(step.note)}[/dim]")

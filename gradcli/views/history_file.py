@@ -3,7 +3,8 @@
 `--history FILE`: one row per step as CSV or JSON Lines: `step`, `loss`
 (before the step's update), each parameter (the values the loss was
 computed at), `grad_NAME` for each parameter (before clipping) and
-`grad_norm`, so that the gradient magnitudes can be plotted. Numbers are
+`grad_norm`, so that the gradient magnitudes can be plotted, and with a
+learning-rate schedule `lr`, the rate the step used. Numbers are
 written in full precision (repr). A parameter whose name would collide with
 one of those columns is written as `param_NAME`.
 
@@ -34,17 +35,18 @@ def history_format(path: str) -> str:
     raise GradUsageError(f"--history '{path}': name a .csv or a .jsonl file")
 
 
-def columns(names: list[str]) -> list[str]:
-    fixed = {"step", "loss", "grad_norm", *(f"grad_{n}" for n in names)}
+def columns(names: list[str], scheduled: bool = False) -> list[str]:
+    lr = ["lr"] if scheduled else []
+    fixed = {"step", "loss", "grad_norm", *lr, *(f"grad_{n}" for n in names)}
     params = [f"param_{n}" if n in fixed else n for n in names]
-    return ["step", "loss", *params, *(f"grad_{n}" for n in names), "grad_norm"]
+    return ["step", "loss", *params, *(f"grad_{n}" for n in names), "grad_norm", *lr]
 
 
 class HistoryWriter:
     """Writes each row (History.rows' form) to the --history file as it comes: write(row), close()."""
 
-    def __init__(self, path: str, names: list[str]):
-        self.path, self.kind, self.header = path, history_format(path), columns(names)
+    def __init__(self, path: str, names: list[str], scheduled: bool = False):
+        self.path, self.kind, self.header = path, history_format(path), columns(names, scheduled)
         self.file = None
         self.closed = False
         self.count = 0  # rows written
@@ -104,17 +106,20 @@ def _array_cell(v, kind: str) -> _Text:
 
 
 class JsonHistory:
-    """--json's `"history": [{"step", "loss"}, …]`, every step, off the heap: write(row), then
-    echo(obj) prints obj with the history as its last key, exactly as json_view.dumps would."""
+    """--json's `"history": [{"step", "loss"}, …]` (and "lr" when scheduled: the row's last
+    number), every step, off the heap: write(row), then echo(obj) prints obj with the
+    history as its last key, exactly as json_view.dumps would."""
 
-    def __init__(self):
+    def __init__(self, scheduled: bool = False):
+        self.scheduled = scheduled
         # In memory up to 1 MB (about 30,000 steps), then in a file that is deleted on close.
         self.spool = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")
         self.count = 0
 
     def write(self, row: list) -> None:
         # json.dumps writes a float as float.__repr__: the same text, without a dict per step.
-        text = f'{"," if self.count else ""}{{"step":{row[0]},"loss":{float.__repr__(row[1])}}}'
+        lr = f',"lr":{float.__repr__(row[-1])}' if self.scheduled else ""
+        text = f'{"," if self.count else ""}{{"step":{row[0]},"loss":{float.__repr__(row[1])}{lr}}}'
         try:
             self.spool.write(text)
         except OSError as exc:

@@ -74,6 +74,8 @@ def headline(result) -> str:
     c = result.config
     steps = result.steps
     what = f"{steps} step{'s' if steps != 1 else ''} of {c['optimizer']} (lr {fmt(c['lr'])}"
+    if c.get("schedule"):
+        what += ", " + schedule_text(c["schedule"], result.history)
     if c.get("clip") is not None:
         what += f", clip {fmt(c['clip'])}"
     what += ")"
@@ -85,6 +87,20 @@ def headline(result) -> str:
         if result.source:
             what += f" of {result.source}"
     return what
+
+
+def schedule_text(schedule: dict, history) -> str:
+    """The schedule in a few words, and the rate of the last step taken."""
+    name = schedule["name"]
+    if name == "step":
+        text = f"× {fmt(schedule['gamma'])} every {schedule['step_size']} steps"
+    elif name == "exponential":
+        text = f"× {fmt(schedule['gamma'])} a step"
+    else:
+        text = f"cosine to {fmt(schedule['eta_min'])} over {schedule['t_max']} steps"
+    if len(history):
+        text += f", lr {short(history.lr[-1])} at the last step"
+    return text
 
 
 def loss_curve(runs: list[tuple[float, float, int]], width: int = 60, height: int = 6):
