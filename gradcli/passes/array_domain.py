@@ -193,6 +193,7 @@ def backward(g: Graph, vals: list, shapes: list, seed=1.0, kernels=None,
     table = kernels_np if kernels is None else kernels
     fit = reduce_to if kernels is None else kernels.reduce_to
     times = chain if kernels is None else kernels.chain
+    nothing = is_zero if kernels is None else getattr(kernels, "is_zero", is_zero)
     grads[g.output] = np.broadcast_to(const(seed), np.shape(vals[g.output]))
     ops, args = g.ops, g.args
     products = 0
@@ -200,7 +201,7 @@ def backward(g: Graph, vals: list, shapes: list, seed=1.0, kernels=None,
         for i in range(g.output, -1, -1):
             gi = grads[i]
             ins = args[i]
-            if not ins or is_zero(gi):
+            if not ins or nothing(gi):
                 continue
             op = ops[i]
             locs = None if op.vjp else local_rules(op, table)
