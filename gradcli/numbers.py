@@ -20,7 +20,7 @@ def fmt(v: float, digits: int = 12) -> str:
     return f"{v:.{digits}g}"
 
 
-# Arrays (SPEC §6): more elements than THRESHOLD are shortened as NumPy does, EDGEITEMS
+# Arrays (README "Arrays: vectors and matrices"): more elements than THRESHOLD are shortened as NumPy does, EDGEITEMS
 # at each end of every long axis and "..." between.
 THRESHOLD = 100
 EDGEITEMS = 3

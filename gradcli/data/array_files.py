@@ -1,9 +1,9 @@
-"""Arrays read from files: `-X @X.npy`, `@X.csv`, `@X.json`, `--inputs FILE.npz|.json` (SPEC §6).
+"""Arrays read from files: `-X @X.npy`, `@X.csv`, `@X.json`, `--inputs FILE.npz|.json` (README "Arrays: vectors and matrices").
 
 Every file is read whole through `files.read_bytes` (devices refused, size capped).
 NumPy files are loaded with allow_pickle=False: a file of Python objects is refused,
 never unpickled. What a file holds that is not an array of finite numbers is a value
-error (bad data in a file, SPEC §4); a file that cannot be read is a usage error.
+error (bad data in a file, README "Errors and exit codes"); a file that cannot be read is a usage error.
 """
 
 from __future__ import annotations

@@ -197,7 +197,7 @@ class Batch:
         return failed
 
     def _run_rows(self, cols: dict, m: int, value: np.ndarray) -> dict[int, GradcliError]:
-        """eval --batch of an array program (SPEC §6): the program is written for one point;
+        """eval --batch of an array program (README "Arrays: vectors and matrices"): the program is written for one point;
         ops/rows.py runs it on all of them at once (a shared value has one row)."""
         from gradcli.ops import rows as R
         from gradcli.passes import array_domain as D

@@ -248,7 +248,7 @@ def _close(given: float, expected: float, tol: float) -> bool:
     return abs(given - expected) <= tol * max(1.0, abs(expected))
 
 
-# -- arrays in keys and answers (SPEC §6) ---------------------------------------------------
+# -- arrays in keys and answers (README "Arrays: vectors and matrices") ---------------------------------------------------
 
 def value_or_array(v, what: str):
     """A binding or an answer: a number, a constant expression, or a TOML array (nested for a

@@ -1,7 +1,7 @@
 """Kernels over rows: a program written for one row of data, run on every row at once.
 
-`train --data` runs a per-row program (SPEC §6: "the program is written for one row
-and the loss is the mean over a batch's rows"). In this domain every value carries a
+`train --data` runs a program written for one row, and its loss is the mean over a
+batch's rows (README "Training array parameters"). In this domain every value carries a
 leading row axis: of size N where it differs from row to row (a data column, and all
 that depends on one), of size 1 where it is the same for every row (a parameter, a
 constant). A value's per-row shape is its shape without that axis, so the same

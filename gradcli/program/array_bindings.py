@@ -1,4 +1,4 @@
-"""Array binding values (SPEC §6 "Binding an array"): literals, files and random draws.
+"""Array binding values (README "Binding arrays"): literals, files and random draws.
 
     -W "[[1, 2], [3, 4]]"      a literal; elements may be constant expressions ("[pi/4, 2^0.5]")
     -X @X.npy  @X.csv  @X.json  @H.npz
@@ -6,7 +6,7 @@
 
 Random draws come from one numpy.random.default_rng(seed) per command (--seed,
 default 0), taken in the order the values are written on the command line, so a
-run is reproducible. Everything wrong with a value is a value error (SPEC §2);
+run is reproducible. Everything wrong with a value is a value error (README "Binding values");
 only a file that cannot be read at all is a usage error.
 """
 
@@ -85,7 +85,7 @@ def _literal(text: str, what: str, draws: Draws):
         if isinstance(obj, list):
             try:
                 return nested_array(obj, _where(what))
-            except GradValueError as exc:   # a literal: say so (SPEC §6: a ragged literal)
+            except GradValueError as exc:   # a literal: say so (README "Arrays: vectors and matrices": a ragged literal)
                 raise GradValueError(exc.message.replace(" is ragged:", " is a ragged literal:", 1),
                                      hint=exc.hint) from None
     return _scan(text, what, draws)

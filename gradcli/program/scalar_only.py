@@ -1,4 +1,4 @@
-"""The commands that stay scalar-only refuse an array program (SPEC §6).
+"""The commands that stay scalar-only refuse an array program (README "Arrays: vectors and matrices").
 
 `hessian`, `grad --symbolic`, `--latex` and `--exact` work on numbers; given an array
 (a bound value, or an array operation in the program) they stop with a usage error

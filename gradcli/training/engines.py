@@ -160,7 +160,7 @@ class ColumnEngine:
         return loss, grads
 
 
-# -- array programs (SPEC §6) -----------------------------------------------------------------
+# -- array programs (README "Arrays: vectors and matrices") -----------------------------------------------------------------
 
 def has_arrays(g: Graph, values: dict) -> bool:
     """An array program: an array operation or literal, or a value that is an array."""

@@ -233,7 +233,7 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
     names = list(initial)
     from gradcli.training.engines import has_arrays
 
-    if has_arrays(program.graph, {**initial, **scalars}):   # SPEC §6: array parameters
+    if has_arrays(program.graph, {**initial, **scalars}):   # README "Arrays: vectors and matrices": array parameters
         from gradcli.training.engines import ArrayPointEngine, RowsEngine
 
         if data is None:

@@ -1,4 +1,4 @@
-"""How every human view writes a value: a number, or an array with its shape (SPEC §6).
+"""How every human view writes a value: a number, or an array with its shape (README "Arrays: vectors and matrices").
 
     >>> import numpy as np
     >>> show(0.1 + 0.2)

@@ -1,4 +1,4 @@
-"""The trace of an array program for people (SPEC §6): every node with its shape.
+"""The trace of an array program for people (README "Arrays: vectors and matrices"): every node with its shape.
 
 The table becomes one block per node (its id, label, operation, inputs and shape, then
 its value and gradient written by views/array_text.show at the console's width, so that

@@ -65,7 +65,7 @@ class HistoryWriter:
             self._open()
         # The row's numbers are finite ints and floats, whose repr is their CSV and JSON text
         # (json.dumps writes float.__repr__); one write() per row: a Ctrl-C leaves no half row.
-        if any(getattr(v, "ndim", 0) for v in row):   # array parameters (SPEC §6)
+        if any(getattr(v, "ndim", 0) for v in row):   # array parameters (README "Arrays: vectors and matrices")
             row = [_array_cell(v, self.kind) if getattr(v, "ndim", 0) else v for v in row]
         if self.kind == "csv":
             line = ",".join(map(repr, row)) + "\n"

@@ -32,7 +32,7 @@ def result_pieces(expression: str, inputs: list[str], fixed: dict[str, float],
     pieces = [f'{{"expression":{_key(expression)},"inputs":{{']
     for k, name in enumerate(inputs):
         pieces[-1] += ("," if k else "") + _key(name) + ":"
-        if name in fixed:   # a number, or an array shared by every point (SPEC §6)
+        if name in fixed:   # a number, or an array shared by every point (README "Arrays: vectors and matrices")
             v = fixed[name]
             pieces[-1] += dumps(v)[:-1] if getattr(v, "ndim", 0) else repr(v)
         else:

@@ -10,7 +10,7 @@ def dumps(obj) -> str:
 
 
 def _plain(v):
-    """A NumPy array as a nested list, a NumPy number as a float (SPEC §6: arrays in JSON)."""
+    """A NumPy array as a nested list, a NumPy number as a float (README "Arrays: vectors and matrices": arrays in JSON)."""
     if hasattr(v, "tolist"):
         return v.tolist()
     raise TypeError(f"{type(v).__name__} is not JSON")

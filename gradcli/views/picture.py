@@ -78,7 +78,7 @@ def wires(trace: Trace, digits: int | None = None) -> list[Wire]:
     """
     digits = digits or DIGITS
     nodes = trace.nodes
-    if _arrays(trace):   # SPEC §6: an array program's wires carry shapes
+    if _arrays(trace):   # README "Arrays: vectors and matrices": an array program's wires carry shapes
         from gradcli.views.array_trace import wire_label
 
         out = [Wire(j, n.id, k, wire_label(trace, j), "", n.live)

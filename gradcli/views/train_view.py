@@ -54,7 +54,7 @@ def _scalar_params(result):
 
 
 def array_params(result, width: int = 80) -> list[str]:
-    """Array parameters (SPEC §6), one block each: its shape, then initial, final and last
+    """Array parameters (README "Arrays: vectors and matrices"), one block each: its shape, then initial, final and last
     gradient, each wrapped between numbers at the console's width."""
     from gradcli.numbers import shape_text
     from gradcli.views.array_text import labelled
