@@ -146,3 +146,14 @@ def test_grad_batch_of_an_array_program_is_a_usage_error(tmp_path):
     assert run.exit_code == 2 and run.json["error"]["kind"] == "usage"
     ev = run_cli("eval", "sum(w * [x, y])", "-w", "[1, 2]", "--batch", str(tmp_path / "p.csv"))
     assert [json.loads(line)["value"] for line in ev.stdout.splitlines()] == [1.0, 4.0]
+
+
+def test_a_bad_row_or_bad_initial_array_is_a_math_error(tmp_path):
+    (tmp_path / "d.csv").write_text("x,y\n1,0\n-2,1\n3,0\n")
+    run = run_cli("train", "sum(log(w * [x, 1]))", "--data", str(tmp_path / "d.csv"),
+                  "--param", "w=[1, 1]", "--steps", "3", "--lr", "0.1", "--json")
+    assert run.exit_code == 3 and run.json["error"]["kind"] == "math"
+    assert "log needs a positive number" in run.json["error"]["message"]
+    run = run_cli("train", "sum(log(W @ x))", "-x", "[1, -3]", "--param", "W=[[1, 1], [1, 2]]",
+                  "--steps", "3", "--json")
+    assert run.exit_code == 3 and "'log(W @ x)' cannot be computed" in run.json["error"]["message"]

@@ -194,8 +194,13 @@ class ArrayPointEngine:
     def evaluate(self, theta: list, full: bool = False) -> tuple[float, list]:
         from gradcli.passes import array_domain as D
 
+        import numpy as np
+
         self.bindings.update(zip(self.params, theta))
-        vals = D.forward(self.g, self.bindings, self.shapes)
+        with np.errstate(all="ignore"):   # each value checked only when the result is not finite
+            vals = D.forward(self.g, self.bindings, self.shapes, check=False)
+        if not np.isfinite(vals[self.g.output]).all():
+            vals = D.forward(self.g, self.bindings, self.shapes)   # names the node that failed
         grads, _ = D.backward(self.g, vals, self.shapes, needed=self.needed)
         return _checked(self.g, self.params, float(vals[self.g.output]),
                         [grads[i] for i in self.nodes], self.shapes, self.nodes)
