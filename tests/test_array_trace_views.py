@@ -121,3 +121,21 @@ def test_big_arrays_are_shortened_in_the_table():
                   env={"COLUMNS": "100"})
     assert run.exit_code == 0, run.stderr
     assert "(30, 40) [[" in run.stdout and "..." in run.stdout
+
+
+def test_forward_mode_steps_give_jacobians_per_input():
+    import torch
+
+    W = torch.tensor([[1.0, 2], [3, 4]], dtype=torch.float64)
+    v = torch.tensor([1.0, -1], dtype=torch.float64)
+    jac_W, jac_v = torch.autograd.functional.jacobian(lambda W, v: W @ v, (W, v))
+    run = run_cli("trace", "L = sum(W @ v)", "-W", "[[1, 2], [3, 4]]", "-v", "[1, -1]",
+                  "--mode", "forward", "--steps")
+    assert run.exit_code == 0, run.stderr
+    text = run.stdout
+    part = text.split("∂#2/∂W = ")[1].split("∂#2/∂v")[0]
+    assert part.startswith("(2, 2, 2) [[[")
+    np.testing.assert_allclose(numbers(part), jac_W.numpy().ravel())
+    part = text.split("∂#2/∂v = ")[1].split("#3")[0]
+    np.testing.assert_allclose(numbers(part), jac_v.numpy().ravel())
+    assert "(6 tangent passes)" in text   # one per element of W and of v

@@ -64,7 +64,7 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
 @click.option("--eta-min", type=float, help="--schedule cosine: the lowest rate (default 0).")
 @click.option("--clip", type=float, help="Clip the norm of all gradients together to this.")
 @click.option("--tol", type=float, help="Stop when the loss changes by less than this between steps.")
-@click.option("--seed", type=int, help="Seed for the shuffling of batches (reproducible runs).")
+@click.option("--seed", type=int, help="Seed for the shuffling of batches and for randn(…)/rand(…) in --param and binding values (those: 0 by default).")
 @click.option("--history", "history_file", metavar="FILE",
               help="Write every step (loss, parameters, gradients, gradient norm, and the "
                    "learning rate with --schedule) to a .csv or .jsonl file.")

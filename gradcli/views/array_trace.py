@@ -182,6 +182,26 @@ def step_lines(trace: Trace, digits: int = 12, width: int = 100) -> list[str]:
     return out
 
 
+def tangent_step_lines(trace: Trace, digits: int = 12, width: int = 100) -> list[str]:
+    """--mode forward --steps for an array program: each node's tangent with respect to each
+    input, the Jacobian ∂node/∂input (of shape node shape + input shape), inputs first."""
+    names = list(trace.result.wrt)
+    out = [f"Forward mode: each node's tangent ∂node/∂v for v = {', '.join(names)}: the "
+           "Jacobian, of shape (node shape) + (v's shape), one tangent pass per element of v"]
+    for n in trace.nodes:
+        if n.tangent is None:
+            continue
+        h = trace.handles[n.id]
+        text = h if n.op is INPUT or n.op is CONST else f"{h} = {trace.graph.short_source(n.id)}"
+        out.append(f"  #{n.id:<4} {text}: shape {shape_text(shape(trace, n.id))}")
+        for name, t in n.tangent.items():
+            if t is None:
+                out.append(f"        ∂{h}/∂{name} = 0    (nothing flows from {name})")
+                continue
+            out += _value_lines(f"∂{h}/∂{name} = ", t, digits, width)
+    return out
+
+
 def _value_lines(head: str, value, digits: int, width: int) -> list[str]:
     pad = " " * 8
     room = max(20, width - len(pad) - len(head))

@@ -65,6 +65,12 @@ def print_grad(result) -> None:
 def products_line(result) -> str:
     """How many local-derivative products the mode performed (README: two modes)."""
     n = result.products
+    passes = len(result.wrt)
+    if getattr(result, "arrays", False):   # arrays: one tangent pass per element of each input
+        import numpy as np
+
+        passes = sum(int(np.size(result.inputs[name])) if name in result.inputs else
+                     int(np.size(result.values[result.program.node_of(name)])) for name in result.wrt)
     how = ("one backward pass" if result.mode == "reverse"
-           else f"{len(result.wrt)} tangent pass{'es' if len(result.wrt) != 1 else ''}")
+           else f"{passes} tangent pass{'es' if passes != 1 else ''}")
     return f"{result.mode} mode: {n} local-derivative product{'s' if n != 1 else ''} ({how})"

@@ -55,7 +55,13 @@ def print_trace(console, trace: Trace, digits: int = 12) -> None:
 
 
 def print_steps(console, trace: Trace, digits: int = 12) -> None:
-    if trace.mode == "forward":
+    from gradcli.views.array_trace import is_array_trace
+
+    if trace.mode == "forward" and is_array_trace(trace):
+        from gradcli.views.array_trace import tangent_step_lines
+
+        lines = tangent_step_lines(trace, digits, console.width) + ["", products_line(trace.result)]
+    elif trace.mode == "forward":
         from gradcli.views.tangent_steps import tangent_lines
 
         lines = tangent_lines(trace, digits)
