@@ -2,6 +2,7 @@
 
     python3 benchmarks/bench_arrays_train.py           # hidden 64 and 256; batch 10^3, 10^4, 10^5
     python3 benchmarks/bench_arrays_train.py --quick   # a smoke run
+    python3 benchmarks/bench_arrays_train.py --hidden 256 --rows 100000   # one cell
 
 The network of SPEC §6 on two features and two classes (the moons):
 
@@ -149,9 +150,11 @@ def _per_step(run, k, repeats=3):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument("--hidden", type=int, nargs="*", help="hidden sizes (default 64 256)")
+    ap.add_argument("--rows", type=int, nargs="*", help="batch sizes (default 10^3 10^4 10^5)")
     args = ap.parse_args()
-    hiddens = [64] if args.quick else [64, 256]
-    sizes = [1000] if args.quick else [1000, 10_000, 100_000]
+    hiddens = args.hidden or ([64] if args.quick else [64, 256])
+    sizes = args.rows or ([1000] if args.quick else [1000, 10_000, 100_000])
     runners = [("gradcli rows", time_gradcli_rows), ("gradcli batch", time_gradcli_batch),
                ("numpy", time_numpy), ("torch", time_torch)]
     print("one SGD step of the two-layer network (2 → H → 2), ms per step, one thread")

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 SYMPY_SCRIPT = r'''
 import json, sys, time
 import sympy as sp
-from gradcli.syntax import parse
+from gradcli.language.parse import parse
 
 task, path = sys.argv[1], sys.argv[2]
 text = open(path, encoding="utf-8").read()

@@ -200,11 +200,11 @@ class Batch:
         """eval --batch of an array program (README "Arrays: vectors and matrices"): the program is written for one point;
         ops/rows.py runs it on all of them at once (a shared value has one row)."""
         from gradcli.ops import rows as R
-        from gradcli.passes import array_domain as D
+        from gradcli.passes import row_domain
 
         inputs = {k: R.shared(c) if k in self.shared else R.column(c) for k, c in cols.items()}
         try:
-            out = D.forward(self.program.graph, inputs, self.rows, kernels=R)[self.program.graph.output]
+            out = row_domain.values(self.program.graph, inputs)[self.program.graph.output]
         except GradcliError:
             failed: dict[int, GradcliError] = {}
             self._one_by_one(np.arange(m), cols, value, [], failed)
@@ -251,7 +251,7 @@ class Batch:
 def _rows_setup(program: Program, shared: dict, gradients: bool) -> list:
     """The per-point shapes of an array program run over --batch points; what it cannot do
     is a usage error before any point is read."""
-    from gradcli.language import shapes as S
+    from gradcli.passes import shapes as S
 
     if gradients:
         raise GradUsageError("grad --batch works on scalar programs; for an array program use "

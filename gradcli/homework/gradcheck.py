@@ -143,7 +143,7 @@ def _check_array_elements(p: Program, result, report: CheckReport, given: dict) 
     """Every element of every gradient beside its central difference (arrays domain)."""
     import numpy as np
 
-    from gradcli.language.shapes import infer
+    from gradcli.passes.shapes import infer
     from gradcli.passes.array_domain import forward as forward_arrays
     from gradcli.ops.predicates import array_function
 

@@ -36,6 +36,7 @@ from fractions import Fraction
 from gradcli.ops import table as O
 from gradcli.ops import rationals as R
 from gradcli.language.graph import Graph
+from gradcli.language.nodes import Nodes
 from gradcli.ops.table import Op
 
 CHAIN = Op("mul", 2, "mul", ("b", "a"), "*", "infix", 2, doc="adjoint × local derivative")
@@ -43,7 +44,7 @@ GUARD = Op("guard", 3, "", (), "", "guard", 9, doc="a local derivative with PyTo
 
 FOLD_LIMIT = 10 ** 12    # fold constants only into fractions this small: 2^100 stays 2^100
 
-_RATIONAL = {op: getattr(R, op.kernel) for op in O.ALL_OPS if op.kernel}
+_FOLDABLE = frozenset(op for op in O.ALL_OPS if op.kernel)   # the table's ops (not CHAIN, GUARD)
 
 
 def as_fraction(v) -> Fraction:
@@ -57,9 +58,9 @@ def as_fraction(v) -> Fraction:
 
 def fold(op: Op, values) -> Fraction | None:
     """op on constant fractions, or None where the result is not a small rational."""
-    kernel = _RATIONAL.get(op)
-    if kernel is None:
+    if op not in _FOLDABLE:
         return None
+    kernel = getattr(R, op.kernel)
     try:
         v = kernel(*values)
     except ArithmeticError:
@@ -73,12 +74,11 @@ def _whole(v: Fraction | None) -> bool:
     return v is not None and v.denominator == 1
 
 
-class Expr:
+class Expr(Nodes):
     """A hash-consed expression DAG (see the module's docstring)."""
 
     def __init__(self):
-        self.ops: list[Op] = []
-        self.args: list[tuple[int, ...]] = []
+        super().__init__()
         self.consts: dict[int, object] = {}     # Fraction, or float for pi and e
         self.names: dict[int, str] = {}         # inputs and named constants
         self.inputs: dict[str, int] = {}
@@ -88,9 +88,6 @@ class Expr:
         self._table: dict = {}
         self.zero = self.const(0)
         self.one = self.const(1)
-
-    def __len__(self) -> int:
-        return len(self.ops)
 
     # -- making nodes -----------------------------------------------------
     def _node(self, key, op: Op, args: tuple[int, ...]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gradcli.language.nodes import Nodes
 from gradcli.ops.table import INPUT, Op
 
 # Labels longer than this are shortened in the middle: the label of the root of a
@@ -19,7 +20,7 @@ LABEL_LIMIT = 80
 
 
 @dataclass
-class Graph:
+class Graph(Nodes):
     text: str                                       # the program as the user wrote it
     ops: list[Op] = field(default_factory=list)
     args: list[tuple[int, ...]] = field(default_factory=list)
@@ -70,24 +71,9 @@ class Graph:
         return f"{head}…{tail}"
 
     def feeds_output(self) -> list[bool]:
-        """For each node, whether the output depends on it (one reverse sweep)."""
-        live = [False] * len(self.ops)
-        live[self.output] = True
-        args = self.args
-        for i in range(self.output, -1, -1):
-            if live[i]:
-                for j in args[i]:
-                    live[j] = True
-        return live
+        """For each node, whether the output depends on it."""
+        return self.reaches([self.output])
 
     def depends_on_input(self) -> list[bool]:
         """For each node, whether its value depends on some input variable."""
-        dep = [op is INPUT for op in self.ops]
-        args = self.args
-        for i in range(len(dep)):
-            if not dep[i]:
-                for j in args[i]:
-                    if dep[j]:
-                        dep[i] = True
-                        break
-        return dep
+        return self.depends_on([i for i, op in enumerate(self.ops) if op is INPUT])

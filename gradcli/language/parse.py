@@ -171,7 +171,7 @@ class Builder:
 
             shapes = [np.shape(v) for v in value]
             if len(set(shapes)) > 1:
-                from gradcli.language.shapes import ragged_error
+                from gradcli.language.shape_errors import ragged_error
 
                 raise ragged_error(g.text, start, end, [(e[1], e[2]) for e in elems], shapes)
             i = g.add(O.CONST, (), start, end)

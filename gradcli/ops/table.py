@@ -47,7 +47,7 @@ class Op:
     # to input k's gradient, of input k's shape) and Jacobian-vector products (over the
     # same names and the input's tangent t: the contribution to the output's tangent).
     # An operation without them is elementwise: its contribution is its local
-    # derivative times g, summed back to the input's shape (broadcasting).
+    # derivative times g, summed back to the input's shape (broadcasting). See passes/engine.py.
     vjp: tuple[str, ...] = ()
     jvp: tuple[str, ...] = ()
     said: tuple[str, ...] = ()     # the vjp rules as a student writes them (narration)

@@ -1,7 +1,8 @@
-"""Forward and backward passes with NumPy: many points (rows) at once.
+"""NumPy rows: many points at once, the engine's passes in the domain of NumPy arrays.
 
-The same graph, the same operation table and the same derivative rules as
-`passes.py`, with `kernels_np` in place of the float kernels. Each input is a
+The same graph, the same operation table and the same passes as every domain
+(`passes/engine.py`), with the NumPy kernels (`ops/arrays.py`) in place of the
+float kernels. Each input is a
 column (one value per row) or a scalar shared by every row; each node's value
 and adjoint then has the shape NumPy broadcasting gives it. Callers reduce
 adjoints as they need: per row for a batch of points, summed over rows for a
@@ -14,14 +15,53 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcli.ops import arrays as kernels_np
+from gradcli.ops import arrays as kernels_np, predicates
+from gradcli.passes.engine import Domain, backward, forward
 from gradcli.errors import GradMathError
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
-from gradcli.ops.table import ALL_OPS
-from gradcli.language.rules import local_rules
 
-_KERNELS = {op: getattr(kernels_np, op.kernel) for op in ALL_OPS if op.kernel}
+
+class NumpyRows(Domain):
+    """NumPy arrays (or scalars), element by element: rows stay apart, 0·∞ is 0.
+
+    Adjoints are not reduced (`reduce_to` is the identity): callers sum them
+    as they need, per row for a batch of points, over rows for a parameter.
+    """
+
+    name = "numpy rows"
+
+    def leaf(self, graph, i):
+        return graph.consts[i]
+
+    def check(self, graph, i, vals, v):
+        row = _first_bad_row(v)
+        if row is not None:
+            raise row_error(graph, i, vals, v, row)
+        return v
+
+    def is_zero(self, v) -> bool:
+        return np.ndim(v) == 0 and v == 0
+
+    def chain(self, g, local):
+        if local.__class__ is float:           # a constant rule: no infinity to mask
+            if local == 0:
+                return 0.0
+            return g if local == 1 else g * local
+        c = g * local
+        if not np.isfinite(c).all():           # 0·∞ where g is 0: nothing flows there
+            c = np.where(g == 0, 0.0, c)
+        return c
+
+    def mask(self, op, k, rule):
+        if not callable(rule):
+            return rule
+        where = predicates.array_function(op.zero_where[k])
+        masked_zero = kernels_np.masked_zero
+        return lambda a, b=None, out=None, x=None, *more: masked_zero(where(a, b, out), rule(a, b, out, x, *more))
+
+
+NUMPY = NumpyRows(kernels_np)
 
 
 def _first_bad_row(v) -> int | None:
@@ -40,24 +80,8 @@ def forward_arrays(g: Graph, columns: dict[str, object]) -> list:
 
     A non-finite value is a math error naming the node and the first bad row.
     """
-    vals: list = [None] * len(g)
-    for i, v in g.consts.items():
-        vals[i] = v
-    for name, i in g.inputs.items():
-        vals[i] = columns[name]
-    ops, args = g.ops, g.args
     with np.errstate(all="ignore"):
-        for i in range(len(g)):
-            ins = args[i]
-            if not ins:
-                continue
-            kernel = _KERNELS[ops[i]]
-            v = kernel(vals[ins[0]], vals[ins[1]]) if len(ins) == 2 else kernel(vals[ins[0]])
-            row = _first_bad_row(v)
-            if row is not None:
-                raise row_error(g, i, vals, v, row)
-            vals[i] = v
-    return vals
+        return forward(g, columns, NUMPY)
 
 
 def backward_arrays(g: Graph, vals: list, seed=1.0) -> list:
@@ -66,30 +90,9 @@ def backward_arrays(g: Graph, vals: list, seed=1.0) -> list:
     seed is the output's adjoint (1, or 1/rows for a mean). As in the float
     pass, a zero upstream gradient is not propagated: 0·∞ becomes 0, not nan.
     """
-    grads: list = [0.0] * len(g)
-    grads[g.output] = seed
-    ops, args = g.ops, g.args
     with np.errstate(all="ignore"):
-        for i in range(g.output, -1, -1):
-            gi = grads[i]
-            ins = args[i]
-            if not ins or (np.ndim(gi) == 0 and gi == 0):
-                continue
-            locs = local_rules(ops[i], kernels_np)
-            a = vals[ins[0]]
-            b = vals[ins[1]] if len(ins) == 2 else None
-            for k, j in enumerate(ins):
-                r = locs[k]
-                if isinstance(r, float):
-                    if r == 0:
-                        continue
-                    contribution = gi if r == 1 else gi * r
-                else:
-                    contribution = gi * r(a, b, vals[i])
-                    if not np.isfinite(contribution).all():
-                        contribution = np.where(gi == 0, 0.0, contribution)
-                grads[j] = grads[j] + contribution
-    return grads
+        adj = backward(g, vals, NUMPY, seed=seed).adjoints
+    return [0.0 if a is None else a for a in adj]
 
 
 def row_error(g: Graph, i: int, vals: list, value, row: int) -> GradMathError:

@@ -17,13 +17,10 @@ from fractions import Fraction
 from gradcli.ops import floats as kernels
 from gradcli.ops import table as O
 from gradcli.ops import rationals as R
+from gradcli.passes.engine import Domain, forward
 from gradcli.language.expr import CHAIN, GUARD, as_fraction
+from gradcli.language.nodes import reaches
 from gradcli.ops.predicates import holds
-
-_FLOAT = {op: getattr(kernels, op.kernel) for op in O.ALL_OPS if op.kernel}
-_FLOAT[CHAIN] = kernels.mul
-_EXACT = {op: getattr(R, op.kernel) for op in O.ALL_OPS if op.kernel}
-_EXACT[CHAIN] = R.mul
 
 
 class Failed:
@@ -31,7 +28,7 @@ class Failed:
 
     __slots__ = ("node", "error")
 
-    def __init__(self, node: int, error: ArithmeticError):
+    def __init__(self, node: int | None, error: ArithmeticError):
         self.node = node
         self.error = error
 
@@ -44,72 +41,74 @@ def to_float(v) -> float:
         return math.copysign(math.inf, v)
 
 
-def _const(g, i: int, exact: bool):
-    v = g.consts[i]
-    if not exact:
-        return to_float(v)
-    if g.names.get(i) in O.CONSTANTS:  # pi and e (not z of `z = 0.1`: that is 1/10)
-        return Failed(i, R.Irrational(f"{g.names[i]} is not a rational number"))
-    return as_fraction(v)
+def _guard(domain, g, i: int, xs: list):
+    value, *on = xs
+    masked_op, k = g.masks[i]
+    bad = next((v for v in on if isinstance(v, Failed)), None)
+    if bad is not None:
+        return bad
+    return domain.const(0) if holds(masked_op.zero_where[k], *on) else value
+
+
+def _chain(domain, g, i: int, xs: list):
+    if not isinstance(xs[0], Failed) and xs[0] == 0:
+        return domain.const(0)      # no adjoint flows: the local derivative is not looked at
+    return domain.apply(CHAIN, xs)
+
+
+class _Values(Domain):
+    """Numbers for a Graph or an Expr, CHAIN and GUARD included; no checks (callers decide)."""
+
+    special_forward = {GUARD: _guard, CHAIN: _chain}
+
+
+class _FloatValues(_Values):
+    name = "floats, unchecked"
+
+    def leaf(self, g, i):
+        return to_float(g.consts[i])
+
+
+class _ExactValues(_Values):
+    """Fractions; a value that cannot be computed exactly is a `Failed` that flows on."""
+
+    name = "rationals, failures kept"
+
+    def const(self, v, name=None):
+        return Fraction(v)
+
+    def leaf(self, g, i):
+        if g.names.get(i) in O.CONSTANTS:  # pi and e (not z of `z = 0.1`: that is 1/10)
+            return Failed(i, R.Irrational(f"{g.names[i]} is not a rational number"))
+        return as_fraction(g.consts[i])
+
+    def apply(self, op, xs):
+        bad = next((x for x in xs if isinstance(x, Failed)), None)
+        if bad is not None:
+            return bad
+        try:
+            return self.kernel(op)(*xs)
+        except ArithmeticError as exc:
+            return Failed(None, exc)
+
+    def check(self, g, i, vals, v):
+        if isinstance(v, Failed) and v.node is None:
+            v.node = i
+        return v
+
+
+FLOAT_VALUES, EXACT_VALUES = _FloatValues(kernels), _ExactValues(R)
 
 
 def evaluate(g, inputs: dict, *, exact: bool = False, needed: list[bool] | None = None) -> list:
     """Every node's value (None for nodes not needed); inputs maps names to numbers.
 
     With exact=True values are Fractions, and a value that cannot be computed
-    exactly is a `Failed`.
+    exactly is a `Failed`. The engine's forward pass in one of two domains.
     """
-    n = len(g.ops)
-    kern = _EXACT if exact else _FLOAT
-    zero = Fraction(0) if exact else 0.0
-    vals: list = [None] * n
-    ops, args = g.ops, g.args
-    for i in range(n):
-        if needed is not None and not needed[i]:
-            continue
-        op = ops[i]
-        ins = args[i]
-        if op is O.INPUT:
-            vals[i] = inputs[g.names[i]]
-            continue
-        if op is O.CONST:
-            vals[i] = _const(g, i, exact)
-            continue
-        if op is GUARD:
-            value, *on = (vals[j] for j in ins)
-            masked_op, k = g.masks[i]
-            if any(isinstance(v, Failed) for v in on):
-                vals[i] = next(v for v in on if isinstance(v, Failed))
-            elif holds(masked_op.zero_where[k], *on):
-                vals[i] = zero
-            else:
-                vals[i] = value
-            continue
-        xs = [vals[j] for j in ins]
-        if op is CHAIN and not isinstance(xs[0], Failed) and xs[0] == 0:
-            vals[i] = zero          # no adjoint flows: the local derivative is not looked at
-            continue
-        bad = next((x for x in xs if isinstance(x, Failed)), None)
-        if bad is not None:
-            vals[i] = bad
-            continue
-        try:
-            vals[i] = kern[op](*xs)
-        except ArithmeticError as exc:   # exact kernels only
-            vals[i] = Failed(i, exc)
-    return vals
+    return forward(g, inputs, EXACT_VALUES if exact else FLOAT_VALUES, needed)
 
 
 def needed_for(g, roots) -> list[bool]:
-    """The nodes the roots depend on (one sweep downwards from the highest root)."""
-    need = [False] * len(g.ops)
-    top = -1
-    for r in roots:
-        need[r] = True
-        top = max(top, r)
-    args = g.args
-    for i in range(top, -1, -1):
-        if need[i]:
-            for j in args[i]:
-                need[j] = True
-    return need
+    """The nodes the roots depend on."""
+    return reaches(g.args, roots)

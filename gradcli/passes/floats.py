@@ -1,11 +1,22 @@
-"""Forward and backward passes over a graph's flat node list, on plain floats.
+"""The one-shot float path: the engine's forward and backward passes, hand-tuned for floats.
 
-Both are loops over node ids, never recursion. The forward pass fills every
-node's value and stops at the first non-finite one with a math error that
-names the node. The backward pass seeds the output with 1, walks the ids
-downwards and adds each node's upstream gradient times its local derivative
-into each of its inputs, so a node used several times gets the sum over its
-uses. Every call starts from fresh zero gradients.
+`engine.forward` / `engine.backward` in the FLOATS domain compute the same
+numbers (tests/test_engine_domains_agree.py checks it bit for bit on random
+programs); these loops stay because the one-shot path runs them on 10^6-node
+graphs, where unrolling the two-input case and noticing doubts on the way
+(below) is measurably faster than the generic loop. Both are loops over node
+ids, never recursion. The forward pass fills every node's value and stops at
+the first non-finite one with a math error that names the node. The backward
+pass seeds the output with 1, walks the ids downwards and adds each node's
+upstream gradient times its local derivative into each of its inputs, so a
+node used several times gets the sum over its uses. Every call starts from
+fresh zero gradients.
+
+`backward_careful` is a specialisation too, not a domain: each of its values
+is an exact fraction with two error nudges, and forming a local derivative
+needs the node, its float local derivative and its exact inputs together (an
+exact rule where one exists, else the float with an error; a sign drawn from
+the rule's text): more than a domain's chain(g, local) sees.
 """
 
 from __future__ import annotations
@@ -14,16 +25,17 @@ import gc
 import math
 import sys
 from contextlib import contextmanager
+from functools import lru_cache
 from fractions import Fraction
 
-from gradcli.ops import floats as kernels
+from gradcli.passes.domains import FLOATS
+from gradcli.passes.engine import call, local_rule
+from gradcli.language.rules import rule_graph
 from gradcli.errors import GradMathError
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
-from gradcli.ops.table import ALL_OPS
-from gradcli.language.rules import local_rules
 
-_FLOAT_KERNELS = {op: getattr(kernels, op.kernel) for op in ALL_OPS if op.kernel}
+_FLOAT_KERNELS = FLOATS.kernel_table()   # the float domain's kernels, for the hand-tuned loop
 
 TINY = sys.float_info.min   # the smallest normal double: below it a product loses digits
 _HALF_DIGITS = 2.0 ** -26   # a sum this much smaller than its terms kept under half its digits
@@ -39,6 +51,12 @@ def no_gc():
     finally:
         if enabled:
             gc.enable()
+
+
+@lru_cache(maxsize=None)
+def local_rules(op) -> tuple:
+    """The engine's compiled ∂out/∂input_k of op in floats, one per input (masks included)."""
+    return tuple(local_rule(op, k, FLOATS) for k in range(len(op.grads)))
 
 
 def forward(g: Graph, bindings: dict[str, float]) -> list[float]:
@@ -129,15 +147,14 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
 def local_derivatives(g: Graph, vals: list[float], i: int) -> tuple[float, ...]:
     """∂node_i/∂input_k for each input k at these values (non-finite where the rule is).
 
-    The one place outside the fast backward loop that evaluates a node's rules:
-    the careful pass, the error that explains a non-finite gradient, and traces.
+    The engine's local rules in floats, for the careful pass, the error that
+    explains a non-finite gradient, forward mode and traces.
     """
     ins = g.args[i]
     if not ins:
         return ()
-    a = vals[ins[0]]
-    b = vals[ins[1]] if len(ins) == 2 else None
-    return tuple(r if r.__class__ is float else r(a, b, vals[i]) for r in local_rules(g.ops[i]))
+    ins_vals = [vals[j] for j in ins]
+    return tuple(call(r, ins_vals, vals[i]) for r in local_rules(g.ops[i]))
 
 
 def doubtful(g: Graph, vals: list[float], grads: list[float], doubts: list) -> bool:
@@ -305,7 +322,7 @@ def _exact_local(g: Graph, vals: list[float], i: int, k: int, local: float, exac
     non-finite float as itself. exact_vals: from _exact_values (default: the
     float values, taken as exact).
     """
-    from gradcli.ops import rationals as rational_kernels
+    from gradcli.passes.domains import RATIONALS
 
     ins = g.args[i]
     nodes = (ins[0], ins[1] if len(ins) == 2 else None, i)
@@ -316,7 +333,7 @@ def _exact_local(g: Graph, vals: list[float], i: int, k: int, local: float, exac
     rounded = exact_vals is not None and any(
         known[("a", "b", "out").index(leaf)] is None for leaf in _leaves(g.ops[i], k))
     try:
-        rule = local_rules(g.ops[i], rational_kernels)[k]   # may fold log(2): not rational
+        rule = local_rule(g.ops[i], k, RATIONALS)   # may fold log(2): not rational
         exact = Fraction(rule(a, b, out) if callable(rule) else rule)
         return exact, abs(exact) * _LOCAL_ERROR if rounded else _ZERO
     except (ArithmeticError, ValueError):  # leaves the rationals (log, exp, ...), or too large
@@ -330,8 +347,6 @@ def _exact_local(g: Graph, vals: list[float], i: int, k: int, local: float, exac
 
 def _leaves(op, k: int) -> tuple[str, ...]:
     """Which of a, b and out the k-th derivative rule of op reads."""
-    from gradcli.language.rules import rule_graph
-
     return tuple(rule_graph(op.grads[k]).inputs)
 
 

@@ -2,8 +2,8 @@
 
 A pass seeds one node (an input, or an assigned name asked for with --wrt) with
 tangent 1 and walks the ids upwards: every later node's tangent is
-Σ_k ∂node/∂input_k · tangent(input_k), the local derivatives from
-passes.local_derivatives (kink conventions included). A zero tangent is not
+Σ_k ∂node/∂input_k · tangent(input_k), by the engine's `tangents` pass on
+the same compiled local rules as the backward pass (kink conventions included). A zero tangent is not
 multiplied, so 0·∞ never appears (as the backward pass skips a zero upstream
 gradient). The output's tangent is ∂output/∂seed: one pass per asked input.
 
@@ -19,6 +19,8 @@ import math
 from gradcli.errors import GradMathError
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
+from gradcli.passes.domains import FLOATS
+from gradcli.passes.engine import tangents
 from gradcli.passes.floats import _inputs_text, local_derivatives
 
 
@@ -26,31 +28,8 @@ def tangent_pass(g: Graph, vals: list[float], seed: int, cache: list | None = No
                  stop: int | None = None) -> tuple[list[float], int]:
     """Every node's tangent ∂node/∂seed (up to node `stop`, default the output), and the
     number of products. cache holds each node's local derivatives across passes."""
-    n = len(g)
-    stop = g.output if stop is None else stop
-    cache = [None] * n if cache is None else cache
-    t = [0.0] * n
-    t[seed] = 1.0
-    args = g.args
-    products = 0
-    for i in range(seed + 1, stop + 1):
-        ins = args[i]
-        if not ins:
-            continue
-        s = 0.0
-        locs = None
-        for k, j in enumerate(ins):
-            tj = t[j]
-            if tj == 0:
-                continue   # nothing flows from the seed along this edge
-            if locs is None:
-                locs = cache[i]
-                if locs is None:
-                    locs = cache[i] = local_derivatives(g, vals, i)
-            s += tj * locs[k]
-            products += 1
-        t[i] = s
-    return t, products
+    t, products = tangents(g, vals, FLOATS, seed, stop, cache)
+    return [0.0 if v is None else v for v in t], products
 
 
 def forward_gradients(g: Graph, vals: list[float], seeds: dict[str, int], *,

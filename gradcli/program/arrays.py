@@ -12,14 +12,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradcli.passes import array_domain as D
-from gradcli.language import shapes as S
+from gradcli.passes import shapes as S
 from gradcli.errors import GradUsageError
 from gradcli.language.graph import Graph
 
 
 def plain(v):
-    """An array as JSON has it: nested lists of numbers (a scalar as a number)."""
-    return v.tolist() if hasattr(v, "tolist") else v
+    """An array as JSON has it: nested lists of numbers (a scalar as a number); an element
+    that is not finite (an undefined gradient of a constant) as null."""
+    if not hasattr(v, "tolist"):
+        return v
+    if np.isfinite(v).all():
+        return v.tolist()
+    return np.where(np.isfinite(v), v, None).tolist()
 
 
 def label_only(g: Graph) -> set[str]:

@@ -103,7 +103,7 @@ def parse_value(text: str, name: str = "") -> float:
                 f"it names {listing([repr(shorten(n)) for n in g.inputs])}")
         try:
             if g.arrays:   # an array literal (README "Arrays: vectors and matrices"), or arithmetic on one
-                from gradcli.language import shapes
+                from gradcli.passes import shapes
                 from gradcli.passes import array_domain
 
                 value = array_domain.forward(g, {}, shapes.infer(g, {}))[g.output]

@@ -190,6 +190,8 @@ def _finite(v) -> bool:
 
 def _array_trace(program: Program, inputs: dict, wrt, mode: str) -> Trace:
     """trace of an array program: every node's value and gradient as arrays (README "Arrays: vectors and matrices")."""
+    import numpy as np
+
     from gradcli.program import arrays
 
     result = arrays.grad(program, inputs, wrt, command="trace")
@@ -204,6 +206,11 @@ def _array_trace(program: Program, inputs: dict, wrt, mode: str) -> Trace:
         result.mode, result.forward_grads, result.products = "forward", fgrads, products
     live, depends = g.feeds_output(), g.depends_on_input()
     labels = {g.inputs[name] for name in arrays.label_only(g)}
+    for i, grad in enumerate(result.grads):   # undefined only where no input reaches
+        if depends[i] and i not in labels and not np.isfinite(grad).all():
+            from gradcli.passes.array_domain import gradient_error
+
+            raise gradient_error(g, g.label(i), grad)
     nodes = [NodeTrace(i, op, g.label(i), g.args[i], result.values[i],
                        None if i in labels else result.grads[i], (), live[i], depends[i],
                        i in g.names, "", tangents and {k: t[i] for k, t in tangents.items()})

@@ -1,14 +1,14 @@
-"""Derivative graphs: the backward pass run as graph construction.
+"""Derivative graphs: the engine's backward pass run in the domain of formulas.
 
 The numeric backward pass multiplies each node's upstream gradient by its
-local derivatives, numbers from the rules of `ops.py`. Here the same loop
-*builds* those products as nodes: each rule ("b * a^(b - 1)", "out *
-sigmoid(-a)", ...) is parsed once by gradcli's own parser into a template
-graph over the leaves `a`, `b` and `out`, and instantiated at every node
-with the node's inputs in place of `a` and `b` and the node itself in place
-of `out`. The result lives in the same `Expr` as the program, so evaluating
-it gives the gradient, printing it gives the formula, and running this again
-on a gradient node gives second derivatives.
+local derivatives, numbers from the rules of `ops.py`. Here the same pass
+(`engine.backward`) runs in the `FormulaDomain` domain, whose kernels *build*
+nodes: each rule ("b * a^(b - 1)", "out * sigmoid(-a)", ...) is compiled
+once per Expr by `engine.local_rule` and called at every node with the
+node's inputs in place of `a` and `b` and the node itself in place of `out`.
+The result lives in the same `Expr` as the program, so evaluating it gives
+the gradient, printing it gives the formula, and running this again on a
+gradient node gives second derivatives.
 
 Conventions carry over: the kink rules are written in the language already
 (relu' is step(a), abs' is sign(a)); a mask of `zero_where` (pow's) becomes
@@ -26,10 +26,10 @@ from functools import lru_cache
 
 from gradcli.ops import table as O
 from gradcli.ops import predicates
+from gradcli.passes.engine import Domain, backward, local_rule, rule_graph
 from gradcli.language.expr import CHAIN, GUARD, Expr, from_graph
 from gradcli.language.graph import Graph
 from gradcli.ops.predicates import MAYBE
-from gradcli.language.rules import rule_graph
 
 
 @lru_cache(maxsize=None)
@@ -38,72 +38,90 @@ def template(op: O.Op, k: int) -> Graph:
     return rule_graph(op.grads[k])
 
 
-def _mask_verdict(e: Expr, pred, inputs: tuple[int, ...]):
-    """True: the mask holds for all values (local derivative 0); False: never; MAYBE: it depends."""
-    known = [e.consts[j] if e.ops[j] is O.CONST else None for j in inputs]   # None: not known
-    return predicates.verdict(pred, *known)
+def _guard_backward(domain, e: Expr, i: int, g: int) -> list:
+    """masked_fill: the adjoint flows to the value, masked the same way."""
+    masked_op, k = e.masks[i]
+    ins = e.args[i]
+    return [(ins[0], e.guard(g, masked_op, k, ins[1:]))]
+
+
+class FormulaDomain(Domain):
+    """Nodes of one Expr: a kernel makes a node, chain is a CHAIN node, a mask a GUARD node.
+
+    The backward pass in this domain builds the derivative graph (see the
+    module's docstring); evaluating it in floats or fractions gives numbers.
+    """
+
+    name = "formulas"
+    special = {GUARD: _guard_backward}
+
+    def __init__(self, e: Expr):
+        super().__init__(None)
+        self.e = e
+
+    def find_kernel(self, op):
+        apply = self.e.apply
+        return lambda *xs: apply(op, xs)
+
+    def const(self, v, name=None):
+        return self.e.named_const(name, v) if name else self.e.const(v)
+
+    def leaf(self, graph, i):
+        return i
+
+    def is_zero(self, v) -> bool:
+        return v == self.e.zero
+
+    def chain(self, g, local):
+        return self.e.apply(CHAIN, (g, local))
+
+    def add(self, x, y):
+        return self.e.apply(O.ADD, (x, y))
+
+    def mask(self, op, k, rule):
+        """GUARD, 0, or the rule itself, as the predicate can be decided from constants."""
+        e, pred = self.e, op.zero_where[k]
+
+        def masked(a, b=None, out=None, x=None, *more):
+            local = rule(a, b, out, x, *more) if callable(rule) else rule
+            ins = (a,) if b is None else (a, b, *more)
+            # True: the mask holds for all values (local derivative 0); False: never; MAYBE: it depends
+            verdict = predicates.verdict(pred, *(e.consts[j] if e.ops[j] is O.CONST else None for j in ins))
+            if verdict is True:
+                return e.zero
+            return e.guard(local, op, k, ins) if verdict is MAYBE else local
+
+        return masked
+
+
+def formulas(e: Expr) -> FormulaDomain:
+    """The domain of e's nodes (one per Expr: its compiled rules made nodes of e)."""
+    domain = getattr(e, "domain", None)
+    if domain is None:
+        domain = e.domain = FormulaDomain(e)
+    return domain
 
 
 def local_derivative(e: Expr, op: O.Op, k: int, node: int) -> int:
     """∂node/∂(its input k), built from the operation table's rule."""
-    t = template(op, k)
     ins = e.args[node]
-    leaf = {"a": ins[0], "b": ins[1] if len(ins) > 1 else None, "out": node}
-    built: list[int] = []
-    for ti, top in enumerate(t.ops):
-        if top is O.INPUT:
-            built.append(leaf[t.names[ti]])
-        elif top is O.CONST:
-            name = t.names.get(ti)
-            built.append(e.named_const(name, t.consts[ti]) if name else e.const(t.consts[ti]))
-        else:
-            built.append(e.apply(top, tuple(built[j] for j in t.args[ti])))
-    local = built[t.output]
-    if op.kink is not None and not op.zero_where:   # pow's conventions are its masks, below
-        e.kinks.add(op)
-    pred = op.zero_where[k] if k < len(op.zero_where) else None
-    if pred is not None:
-        verdict = _mask_verdict(e, pred, ins)
-        if verdict is True:
-            return e.zero
-        if verdict is MAYBE:
-            local = e.guard(local, op, k, ins)
-    return local
+    rule = local_rule(op, k, formulas(e))
+    if not callable(rule):
+        return rule
+    return rule(ins[0], ins[1] if len(ins) > 1 else None, node)
 
 
 def differentiate(e: Expr, root: int, targets: list[int]) -> dict[int, int]:
-    """∂root/∂t for every target node t, built into e; a loop over node ids, downwards."""
-    wanted = set(targets)
-    args, ops = e.args, e.ops
-    dep = [False] * (root + 1)       # depends on some target: only these get an adjoint
-    for i in range(root + 1):
-        dep[i] = i in wanted or any(dep[j] for j in args[i])
-    found = {t: e.zero for t in targets}
-    if not dep[root]:
-        return found
-    adjoint = {root: e.one}
-    for i in range(root, -1, -1):
-        gi = adjoint.pop(i, None)
-        if gi is None or gi == e.zero:
-            continue
-        if i in wanted:
-            found[i] = gi
-        ins = args[i]
-        if not ins:
-            continue
-        op = ops[i]
-        if op is GUARD:              # masked_fill: the adjoint flows to the value, masked the same way
-            masked_op, k = e.masks[i]
-            contributions = [(ins[0], e.guard(gi, masked_op, k, ins[1:]))]
-        else:
-            contributions = [(j, e.apply(CHAIN, (gi, local_derivative(e, op, k, i))))
-                             for k, j in enumerate(ins) if dep[j]]
-        for j, c in contributions:
-            if not dep[j]:
-                continue
-            before = adjoint.get(j)
-            adjoint[j] = c if before is None else e.apply(O.ADD, (before, c))
-    return found
+    """∂root/∂t for every target node t, built into e: the engine's backward pass in formulas."""
+    found = backward(e, range(root + 1), formulas(e), targets, root)
+    adj = found.adjoints
+    dep = e.depends_on(targets, root)
+    for i in range(root + 1):      # the kink conventions the derivative used
+        op = e.ops[i]
+        if (op.kink is not None and not op.zero_where and adj[i] is not None and adj[i] != e.zero
+                and any(dep[j] for j in e.args[i])):
+            e.kinks.add(op)
+    return {t: e.zero if adj[t] is None else adj[t] for t in targets}
 
 
 @dataclass

@@ -15,8 +15,9 @@ import re
 from gradcli.ops import table as O
 from gradcli.language.expr import FOLD_LIMIT, Expr, as_fraction
 from gradcli.symbolic.printing import Naming, render
-from gradcli.language.rules import rule_graph
+from gradcli.passes.engine import call, compile_text, rule_graph
 from gradcli.symbolic.simplify import simplify
+from gradcli.symbolic.derivative_graph import formulas
 
 NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)(e([+-]?\d+))?\Z")
 
@@ -37,19 +38,18 @@ def leaf(e: Expr, term: str) -> int:
 
 
 def local_rule(rule: str, names: dict) -> tuple[Expr, int]:
-    """The rule over a, b and out with names[...] put in, simplified: (graph, root)."""
-    t = rule_graph(rule)
+    """The rule over a, b and out with names[...] put in, simplified: (graph, root).
+
+    The rule is instantiated by the engine (`compile_text` in the formulas
+    domain of a fresh Expr), as every derivative graph is; here its leaves are
+    the narration's terms.
+    """
     e = Expr()
-    built: list[int] = []
-    for i, op in enumerate(t.ops):
-        if op is O.INPUT:
-            built.append(leaf(e, names[t.names[i]]))
-        elif op is O.CONST:
-            name = t.names.get(i)
-            built.append(e.named_const(name, t.consts[i]) if name else e.const(t.consts[i]))
-        else:
-            built.append(e.apply(op, tuple(built[j] for j in t.args[i])))
-    readable, roots = simplify(e, {0: built[t.output]})
+    compiled = compile_text(rule, formulas(e))
+    leaves = {name: leaf(e, names[name]) for name in rule_graph(rule).inputs}   # in order of use
+    root = call(compiled, (leaves.get("a"), leaves.get("b")), leaves.get("out")) \
+        if callable(compiled) else compiled
+    readable, roots = simplify(e, {0: root})
     return readable, roots[0]
 
 

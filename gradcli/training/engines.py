@@ -174,15 +174,15 @@ class ArrayPointEngine:
     full_batch = True
 
     def __init__(self, g: Graph, params: list[str], scalars: dict, initial: dict):
-        from gradcli.language import shapes as S
+        from gradcli.program.arrays import input_shapes
+        from gradcli.passes import shapes as S
 
         self.g, self.params = g, params
         self.bindings = dict(scalars)
         self.bindings.update(initial)
-        self.shapes = S.infer(g, {n: _shape(v) for n, v in self.bindings.items()})
+        self.shapes = S.infer(g, input_shapes(self.bindings))
         S.require_scalar(g, self.shapes, "train")
         self.nodes = [g.inputs[p] for p in params]
-        self.needed = _reaching(g, self.nodes)
 
     def batches(self, seed):
         while True:
@@ -192,31 +192,30 @@ class ArrayPointEngine:
         pass
 
     def evaluate(self, theta: list, full: bool = False) -> tuple[float, list]:
-        from gradcli.passes import array_domain as D
-
         import numpy as np
 
+        from gradcli.passes import array_domain as D
+        from gradcli.passes import engine
+
         self.bindings.update(zip(self.params, theta))
-        with np.errstate(all="ignore"):   # each value checked only when the result is not finite
-            vals = D.forward(self.g, self.bindings, self.shapes, check=False)
-        if not np.isfinite(vals[self.g.output]).all():
-            vals = D.forward(self.g, self.bindings, self.shapes)   # names the node that failed
-        grads, _ = D.backward(self.g, vals, self.shapes, needed=self.needed)
+        vals = D.forward(self.g, self.bindings, self.shapes)   # names a node that is not finite
+        with np.errstate(all="ignore"):
+            back = engine.backward(self.g, vals, D.ARRAYS, targets=self.nodes)
         return _checked(self.g, self.params, float(vals[self.g.output]),
-                        [grads[i] for i in self.nodes], self.shapes, self.nodes)
+                        [back.adjoints[i] for i in self.nodes], self.shapes, self.nodes)
 
 
 class RowsEngine:
     """Data, arrays: the program is written for one row; the loss is the mean over a batch's
-    rows, all computed at once by the arrays domain's passes over ops/rows.py's kernels
-    (every value with a leading row axis: N rows, or 1 where it is the same for all)."""
+    rows, all computed at once by the engine in the row domain (passes/row_domain.py:
+    every value with a leading row axis, N rows or 1 where it is the same for all)."""
 
     def __init__(self, g: Graph, params: list[str], scalars: dict, initial: dict,
                  dataset, batch_size: int | None = None):
         import numpy as np
 
-        from gradcli.language import shapes as S
         from gradcli.ops import rows as R
+        from gradcli.passes import shapes as S
 
         self.g, self.params = g, params
         self.R = R
@@ -230,7 +229,6 @@ class RowsEngine:
         S.require_scalar(g, self.shapes, "train")
         self.shared = {n: R.shared(v) for n, v in scalars.items()}
         self.nodes = [g.inputs[p] for p in params]
-        self.needed = _reaching(g, self.nodes)
         self._batch = None
 
     @property
@@ -250,46 +248,21 @@ class RowsEngine:
     def evaluate(self, theta: list, full: bool = False) -> tuple[float, list]:
         import numpy as np
 
-        from gradcli.passes import array_domain as D
+        from gradcli.passes import row_domain
 
         batch = None if full else self._batch
         columns = self.columns if batch is None else {n: c[batch] for n, c in self.columns.items()}
-        n = self.rows if batch is None else len(batch)
         inputs = {**self.shared, **columns,
                   **{p: self.R.shared(v) for p, v in zip(self.params, theta)}}
-        del n
-        loss, found = self._step(inputs, self.R.FAST, False)
-        if math.isfinite(loss) and all(np.isfinite(v).all() for v in found):
+        vals, found = row_domain.run(self.g, inputs, self.nodes, row_domain.FAST)
+        loss = float(np.mean(vals[self.g.output]))
+        if math.isfinite(loss) and all(v is None or np.isfinite(v).all() for v in found):
             return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
         # a value was not finite: again with every check, which names the node (or finds that
         # the guard against 0·∞ gives finite gradients after all)
-        loss, found = self._step(inputs, self.R, True)
+        vals, found = row_domain.run(self.g, inputs, self.nodes, row_domain.CAREFUL)
+        loss = float(np.mean(vals[self.g.output]))
         return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
-
-    def _step(self, inputs: dict, kernels, check: bool):
-        import numpy as np
-
-        from gradcli.passes import array_domain as D
-
-        with np.errstate(all="ignore"):
-            vals = D.forward(self.g, inputs, self.shapes, kernels=kernels, check=check)
-            out = vals[self.g.output]
-            loss = float(np.mean(out))
-            grads, _ = D.backward(self.g, vals, self.shapes, seed=1.0 / np.shape(out)[0],
-                                  kernels=kernels, needed=self.needed)
-        # a shared value's adjoint has one row (its contributions were summed over the rows)
-        return loss, [np.sum(grads[i], axis=0) for i in self.nodes]
-
-
-def _reaching(g: Graph, nodes: list[int]) -> list[bool]:
-    """The nodes that depend on one of `nodes`: only their adjoints lead to a parameter's."""
-    dep = [False] * len(g)
-    for i in nodes:
-        dep[i] = True
-    for i in range(len(g)):
-        if not dep[i] and any(dep[j] for j in g.args[i]):
-            dep[i] = True
-    return dep
 
 
 def _shape(v) -> tuple:
@@ -304,7 +277,7 @@ def _checked(g: Graph, params: list[str], loss: float, grads: list, shapes, node
         raise GradMathError(f"the loss is {fmt(loss)}")
     out = []
     for name, v, i in zip(params, grads, nodes):
-        v = np.asarray(v, dtype=np.float64).reshape(shapes[i])
+        v = np.zeros(shapes[i]) if v is None else np.asarray(v, dtype=np.float64).reshape(shapes[i])
         if not np.isfinite(v).all():
             raise GradMathError(f"the gradient with respect to '{name}' is not finite")
         out.append(float(v) if v.ndim == 0 else v)

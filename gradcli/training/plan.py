@@ -28,44 +28,66 @@ when one is not finite, asks the reference pass (arrays.py) for the error
 from __future__ import annotations
 
 from gradcli.ops import arrays as kernels_np
+from gradcli.passes.engine import Domain, backward
 from gradcli.language.graph import Graph
+from gradcli.language.nodes import Nodes
 from gradcli.ops.table import ALIAS, CONST, INPUT
 from gradcli.training.plan_ir import AT_COMPILE, IR, PER_BATCH, PER_STEP, REDUCTIONS
 from gradcli.ops.predicates import MAYBE, array_function, verdict
-from gradcli.language.rules import rule_graph
 
 LEAVES = ("const", "column", "param", "rows")
 
 
-def _instantiate(ir: IR, rule: Graph, leaves: dict[str, int]) -> int:
-    """A derivative rule (a graph over a, b, out) written into the IR."""
-    built = [0] * len(rule)
-    for r in range(len(rule)):
-        op = rule.ops[r]
-        if op is CONST:
-            built[r] = ir.const(rule.consts[r])
-        elif op is INPUT:
-            built[r] = leaves[rule.names[r]]
-        else:
-            built[r] = ir.kernel(op.kernel, [built[j] for j in rule.args[r]])
-    return built[rule.output]
+class PlanDomain(Domain):
+    """Micro-operations of one IR: kernels emit nodes (folded, shared, rewritten as they go in).
 
+    The engine's backward pass in this domain writes the derivative rules into
+    the IR; a contribution from a row-sized node into a one-number node (a
+    parameter) is summed over rows.
+    """
 
-def _local(ir: IR, op, k: int, a: int, b: int | None, out: int) -> int | None:
-    """∂out/∂input_k of one operation as an IR node; None where it is the constant 0."""
-    local = _instantiate(ir, rule_graph(op.grads[k]), {"a": a, "b": b, "out": out})
-    predicate = op.zero_where[k] if k < len(op.zero_where) else None
-    if predicate is not None:
-        # Decided now where the constants decide it (x^2: is 2 == 0?), else row by row
-        # with kernels_np's masked_zero, as in arrays.py.
-        decided = verdict(predicate, ir.value.get(a), None if b is None else ir.value.get(b))
-        if decided is MAYBE:
-            local = ir.call(kernels_np.masked_zero, ir.call(array_function(predicate), a, b), local)
-        elif decided:
-            local = ir.const(0.0)
-    if ir.value.get(local) == 0:
-        return None  # nothing flows through a constant 0 (as in passes.backward)
-    return local
+    name = "plan"
+
+    def __init__(self, ir: IR):
+        super().__init__(None)
+        self.ir = ir
+
+    def find_kernel(self, op):
+        kernel, name = self.ir.kernel, op.kernel
+        return lambda *xs: kernel(name, list(xs))
+
+    def const(self, v, name=None):
+        return self.ir.const(v)
+
+    def is_zero(self, v) -> bool:
+        return self.ir.value.get(v) == 0
+
+    def chain(self, g, local):
+        if self.ir.value.get(local) == 0:
+            return local             # nothing flows through a constant 0 (as in passes.backward)
+        return self.ir.node("mul", g, local)
+
+    def add(self, x, y):
+        return self.ir.node("add", x, y)
+
+    def mask(self, op, k, rule):
+        """Decided now where the constants decide it (x^2: is 2 == 0?), else row by row
+        with kernels_np's masked_zero, as in arrays.py."""
+        ir, pred = self.ir, op.zero_where[k]
+
+        def masked(a, b=None, out=None, x=None, *more):
+            local = rule(a, b, out, x, *more) if callable(rule) else rule
+            decided = verdict(pred, ir.value.get(a), None if b is None else ir.value.get(b))
+            if decided is MAYBE:
+                return ir.call(kernels_np.masked_zero, ir.call(array_function(pred), a, b), local)
+            return ir.const(0.0) if decided else local
+
+        return masked
+
+    def reduce_to(self, contribution, value, out):
+        if self.ir.vec[out] and not self.ir.vec[value]:
+            return self.ir.node("sum", contribution)   # one number used by every row: add up the rows
+        return contribution
 
 
 def compile_plan(g: Graph, params: list[str], scalars: dict[str, float],
@@ -81,7 +103,6 @@ def compile_plan(g: Graph, params: list[str], scalars: dict[str, float],
     rep = list(range(n))
     seen: dict = {}
     val = [0] * n
-    dep = [False] * n          # depends on a parameter: needs an adjoint
     param_set = set(params)
     for i in range(n):
         op, ins = g.ops[i], g.args[i]
@@ -103,40 +124,28 @@ def compile_plan(g: Graph, params: list[str], scalars: dict[str, float],
         elif op is INPUT:
             name = g.names[i]
             if name in param_set:
-                val[i], dep[i] = ir.param(name), True
+                val[i] = ir.param(name)
             elif name in scalars:
                 val[i] = ir.const(scalars[name])
             else:
                 val[i] = ir.column(name)
         else:
             val[i] = ir.kernel(op.kernel, [val[j] for j in ins])
-            dep[i] = any(dep[j] for j in ins)
-    # Backward: adjoints keyed by representative, contributions from ops.py's rules.
+    # Backward: the engine's pass in the plan's domain, over the representatives only
+    # (a repeat or an alias has no inputs here, and no one uses it).
+    canonical = Nodes()
+    canonical.ops = g.ops
+    canonical.args = [tuple(rep[j] for j in g.args[i]) if rep[i] == i else () for i in range(n)]
     out = rep[g.output]
-    adj = {out: ir.const(1.0)}
-    for i in range(out, -1, -1):
-        if rep[i] != i or i not in adj or not g.args[i]:
-            continue
-        op = g.ops[i]
-        ins = [rep[j] for j in g.args[i]]
-        a, b = val[ins[0]], (val[ins[1]] if len(ins) == 2 else None)
-        for k, j in enumerate(ins):
-            if not dep[j]:
-                continue
-            local = _local(ir, op, k, a, b, val[i])
-            if local is None:
-                continue
-            part = ir.node("mul", adj[i], local)
-            if ir.vec[val[i]] and not ir.vec[val[j]]:
-                part = ir.node("sum", part)  # one number used by every row: add up the rows
-            adj[j] = part if j not in adj else ir.node("add", adj[j], part)
+    targets = [g.inputs[name] for name in params]
+    adj = backward(canonical, val, PlanDomain(ir), targets, out).adjoints
     # Roots: the mean over rows of the output, and the parameters' gradients.
     mean = ir.vec[val[out]]
     loss = ir.node("div", ir.node("sum", val[out]), ir.rows()) if mean else val[out]
     grads = []
     for name in params:
         j = g.inputs[name]
-        total = adj.get(j, ir.const(0.0))
+        total = ir.const(0.0) if adj[j] is None else adj[j]
         grads.append(ir.node("div", total, ir.rows()) if mean else total)
     return Plan(ir, loss, grads, params, columns)
 
@@ -147,14 +156,7 @@ class Plan:
     def __init__(self, ir: IR, loss: int, grads: list[int], params: list[str], columns: list[str]):
         self.ir, self.loss, self.grads = ir, loss, grads
         self.params, self.columns = params, columns
-        needed = [False] * len(ir)
-        for root in (loss, *grads):
-            needed[root] = True
-        for i in range(len(ir) - 1, -1, -1):
-            if needed[i]:
-                for j in ir.args[i]:
-                    needed[j] = True
-        self.needed = needed
+        self.needed = needed = ir.reaches((loss, *grads))
         work = [i for i in range(len(ir)) if needed[i] and ir.op[i] not in LEAVES]
         if any(ir.when[i] == AT_COMPILE for i in work):  # every such node is folded into a leaf
             raise RuntimeError("internal error: an unfolded constant in the training plan")

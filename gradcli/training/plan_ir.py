@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from gradcli.ops import arrays as kernels_np
+from gradcli.language.nodes import Nodes
 from gradcli.ops.predicates import reads
 
 # When a node's value is known.
@@ -51,21 +52,18 @@ _COMMUTATIVE = {"add", "mul"}
 _MAX_REWRITE_DEPTH = 6
 
 
-class IR:
+class IR(Nodes):
     """Nodes as parallel lists, in creation order (a topological order)."""
 
     def __init__(self):
-        self.op: list[str] = []                  # micro-op name, or a leaf kind
-        self.args: list[tuple[int, ...]] = []
+        super().__init__()
+        self.op: list[str] = self.ops            # micro-op name, or a leaf kind
         self.vec: list[bool] = []                # one value per row?
         self.when: list[int] = []                # AT_COMPILE, PER_BATCH or PER_STEP
         self.extra: list = []                    # a leaf's name; the function of a "call"
         self.value: dict[int, float] = {}        # the value of each "const" node
         self._memo: dict = {}
         self._depth = 0
-
-    def __len__(self) -> int:
-        return len(self.op)
 
     def _add(self, key, op, args, vec, when, extra=None) -> int:
         found = self._memo.get(key)

@@ -16,54 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcli.ops import table as O
 from gradcli.errors import GradShapeError
 from gradcli.language.graph import Graph
-
-Shape = tuple
-
-
-class Misfit(Exception):
-    """A shape rule's complaint, without the node: the pass adds where and what."""
+from gradcli.language.shape_errors import Shape, shape_error, text, underline, where
+from gradcli.ops import table as O
+from gradcli.passes.engine import DomainError
 
 
-def text(shape: Shape) -> str:
-    """(5, 4), (3,) or () as Python writes them."""
-    return repr(tuple(int(n) for n in shape))
-
-
-def underline(program: str, start: int, end: int) -> str:
-    """The program's line at start with carets under the span (on that line)."""
-    from gradcli.language.syntax_errors import caret_picture
-
-    picture = caret_picture(program, start)
-    line_end = program.find("\n", start)
-    stop = min(end, len(program) if line_end == -1 else line_end)
-    return picture + "^" * max(0, min(stop - start, 76) - 1)
-
-
-def _where(program: str, start: int) -> str:
-    line = program.count("\n", 0, start) + 1
-    column = start - (program.rfind("\n", 0, start) + 1) + 1
-    return f"line {line}, column {column}"
-
-
-def shape_error(g: Graph, i: int, detail: str) -> GradShapeError:
-    start, end = g.starts[i], g.ends[i]
-    return GradShapeError(f"{_where(g.text, start)}: {g.short_source(i)}: {detail}\n"
-                          f"{underline(g.text, start, end)}")
-
-
-def ragged_error(program: str, start: int, end: int, spans, shapes) -> GradShapeError:
-    """A literal whose elements differ in shape (the builder's constant literals, and stack)."""
-    first = shapes[0]
-    k = next(k for k, s in enumerate(shapes) if s != first)
-    source = " ".join(program[start:end].split())
-    source = source if len(source) <= 80 else source[:39] + "…" + source[-40:]
-    return GradShapeError(
-        f"{_where(program, spans[k][0])}: {source}: a ragged literal: element 1 "
-        f"has shape {text(first)} but element {k + 1} has shape {text(shapes[k])} (the elements "
-        f"of an array literal have one shape)\n{underline(program, spans[k][0], spans[k][1])}")
+class Misfit(DomainError):
+    """A shape rule's complaint, without the node: the engine's forward pass adds which."""
 
 
 # -- the rules, by the name in Op.shape ----------------------------------------
@@ -194,31 +155,50 @@ RULES = {f.__name__: f for f in (broadcast, matmul, transpose, reduce, reduce_ax
                                  drop_last, cross_entropy, index, stack)}
 
 
+class Known(tuple):
+    """The shape () of a constant scalar, carrying its value (an axis, an index, -1)."""
+
+    value: float
+
+    def __new__(cls, value: float):
+        self = super().__new__(cls, ())
+        self.value = value
+        return self
+
+
+def _shape_domain():
+    """The engine's domain of shapes, with this module's rule for every row."""
+    from gradcli.passes.domains import Shapes
+
+    class ProgramShapes(Shapes):
+        def kernel(self, op):
+            rule = RULES[op.shape]
+            if op is O.NEG:   # -1 as an axis: keep the constant's value
+                return lambda s: Known(-s.value) if isinstance(s, Known) else rule(op, [s], [None])
+            return lambda *shapes: rule(op, list(shapes), [getattr(s, "value", None) for s in shapes])
+
+        def leaf(self, graph, i):
+            shape = np.shape(graph.consts[i])
+            return shape if shape else Known(float(graph.consts[i]))
+
+    return ProgramShapes()
+
+
+_SHAPES = []
+
+
 def infer(g: Graph, input_shapes: dict[str, Shape]) -> list[Shape]:
-    """Every node's shape, or the first misfit as a shape error (nothing is computed)."""
-    n = len(g)
-    shapes: list[Shape] = [()] * n
-    known: dict[int, float] = {}      # the value of each constant scalar
-    ops, args, consts = g.ops, g.args, g.consts
-    for i in range(n):
-        op = ops[i]
-        ins = args[i]
-        if op is O.INPUT:
-            shapes[i] = tuple(input_shapes[g.names[i]])
-            continue
-        if op is O.CONST:
-            v = consts[i]
-            shapes[i] = np.shape(v)
-            if not shapes[i]:
-                known[i] = float(v)
-            continue
-        try:
-            shapes[i] = RULES[op.shape](op, [shapes[j] for j in ins], [known.get(j) for j in ins])
-        except Misfit as why:
-            raise shape_error(g, i, str(why)) from None
-        if op is O.NEG and ins[0] in known:
-            known[i] = -known[ins[0]]
-    return shapes
+    """Every node's shape, or the first misfit as a shape error (nothing is computed):
+    the engine's forward pass in the domain of shapes."""
+    from gradcli.passes import engine
+
+    if not _SHAPES:
+        _SHAPES.append(_shape_domain())
+    try:
+        found = engine.forward(g, {k: tuple(v) for k, v in input_shapes.items()}, _SHAPES[0])
+    except Misfit as why:
+        raise shape_error(g, why.node, str(why)) from None
+    return [tuple(s) for s in found]
 
 
 def require_scalar(g: Graph, shapes: list[Shape], command: str) -> None:
@@ -227,7 +207,7 @@ def require_scalar(g: Graph, shapes: list[Shape], command: str) -> None:
     if shape:
         i = g.output
         raise GradShapeError(
-            f"{_where(g.text, g.starts[i])}: {command} needs a scalar output, but the "
+            f"{where(g.text, g.starts[i])}: {command} needs a scalar output, but the "
             f"output {g.describe(i)} has shape {text(shape)}: sum(…), mean(…) or a loss such as "
             f"cross_entropy(…) makes one (eval prints an array)\n"
             f"{underline(g.text, g.starts[i], g.ends[i])}")
