@@ -139,3 +139,35 @@ def test_forward_mode_steps_give_jacobians_per_input():
     part = text.split("∂#2/∂v = ")[1].split("#3")[0]
     np.testing.assert_allclose(numbers(part), jac_v.numpy().ravel())
     assert "(6 tangent passes)" in text   # one per element of W and of v
+
+
+def grad_blocks(text: str) -> dict:
+    """grad's blocks: {name: {"value": text, "grad": text}}, continuation lines joined."""
+    found, field = {}, None
+    for line in text.split("\n")[1:]:
+        if line and not line.startswith(" ") and not line.startswith("reverse mode"):
+            found[line] = {"value": "", "grad": ""}
+            current = found[line]
+        elif line.startswith("  value "):
+            field = "value"
+            current[field] += line[len("  value "):]
+        elif line.startswith("  ∂"):
+            field = "grad"
+            current[field] += line.split(" ", 3)[3] if line.count(" ") >= 3 else ""
+        elif line.startswith("   ") and field:
+            current[field] += " " + line.strip()
+    return found
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_grad_of_an_array_program_never_cuts_a_number(width):
+    case = ["L = sum(W @ v) + b", "-W", "randn(3, 6)", "-v", "randn(6)", "-b", "0.25"]
+    data = run_cli("grad", *case, "--json").json
+    run = run_cli("grad", *case, env={"COLUMNS": str(width)})
+    assert run.exit_code == 0, run.stderr
+    assert max(len(line) for line in run.stdout.split("\n")) <= width
+    blocks = grad_blocks(run.stdout.rsplit("reverse mode", 1)[0])
+    assert list(blocks) == ["W", "v", "b"]
+    for name, block in blocks.items():
+        np.testing.assert_allclose(numbers(block["value"]), np.ravel(data["inputs"][name]), rtol=1e-11)
+        np.testing.assert_allclose(numbers(block["grad"]), np.ravel(data["gradient"][name]), rtol=1e-11)

@@ -58,8 +58,29 @@ def print_grad(result) -> None:
     out = result.program.output_name
     c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{escape(show(result.value))}[/bold]")
     if result.gradient:
-        c.print(gradient_table(result))
+        if getattr(result, "arrays", False):
+            print_array_gradients(c, result)
+        else:
+            c.print(gradient_table(result))
         c.print(products_line(result), style="dim")
+
+
+def print_array_gradients(c, result) -> None:
+    """An array program's gradients (README "How arrays are shown"): one block per variable,
+    its value and its gradient each wrapped between numbers at the console's width."""
+    from gradcli.views.array_text import labelled
+
+    out = result.program.output_name
+    head = f"∂{out}/∂" if out else "∂/∂"
+    for name, g in result.gradient.items():
+        value = result.inputs.get(name)
+        if value is None:  # an assigned intermediate asked for with --wrt
+            value = result.values[result.program.node_of(name)]
+        c.print(escape(name), style="bold")
+        width = max(len("value"), len(head + name))
+        c.print(escape(labelled(f"  {'value':<{width}} ", value, 12, c.width)), soft_wrap=True)
+        c.print(escape(labelled(f"  {head + name:<{width}} ", g, 12, c.width)), style="cyan",
+                soft_wrap=True)
 
 
 def products_line(result) -> str:
