@@ -24,11 +24,11 @@ from gradcli.passes import floats as passes
 from gradcli.passes.arrays import NUMPY, backward_arrays, forward_arrays
 from gradcli.passes.domains import FLOATS, RATIONALS
 from gradcli.passes.engine import backward, forward, tangents
-from gradcli.errors import GradcliError
+from gradcli.errors import GradcliError, GradMathError
 from gradcli.symbolic.derivative_graph import gradient_graph
 from gradcli.passes.evaluate import evaluate
-from test_random_expressions import (PROGRAMS, PROGRAMS_OF_THE_GRAMMAR, SYMBOLS, assert_close,
-                                     exact)
+from test_random_expressions import (ERROR_PROGRAMS, PROGRAMS, PROGRAMS_OF_THE_GRAMMAR, SYMBOLS,
+                                     assert_close, exact)
 
 
 def _same(a: float, b: float) -> bool:
@@ -48,6 +48,17 @@ def test_the_fast_float_loop_agrees_exactly_with_the_generic_pass(seed):
     assert forward(g, p.point, FLOATS) == vals
     fast, generic = passes.backward(g, vals), _generic(g, vals)
     assert all(_same(a, b) for a, b in zip(fast, generic)), p.text
+
+
+@pytest.mark.parametrize("seed", range(len(ERROR_PROGRAMS)))
+def test_the_generic_forward_pass_names_the_same_math_error(seed):
+    p = ERROR_PROGRAMS[seed]
+    g = gradcli.compile(p.text).graph
+    with pytest.raises(GradMathError) as fast:
+        passes.forward(g, p.point)
+    with pytest.raises(GradMathError) as generic:
+        forward(g, p.point, FLOATS)
+    assert generic.value.message == fast.value.message
 
 
 @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))

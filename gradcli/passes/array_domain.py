@@ -48,7 +48,9 @@ class Arrays(engine.Domain):
         return v
 
     def is_zero(self, v) -> bool:
-        return not np.any(v)
+        # Only a zero that is a number (a "0" rule): scanning every adjoint would cost a pass
+        # over each array, and 0·∞ inside an array is masked by chain anyway.
+        return np.ndim(v) == 0 and v == 0
 
     def chain(self, g, local):
         if not callable(local) and np.ndim(local) == 0:   # a constant rule (1 of +, -1 of -)
@@ -112,8 +114,15 @@ def backward(g: Graph, vals: list, shapes: list) -> tuple[list, int]:
     """Every node's adjoint ∂output/∂node, of the node's shape; and the edges multiplied."""
     with np.errstate(all="ignore"):
         found = engine.backward(g, vals, ARRAYS)
-    return [np.zeros(shapes[i]) if v is None else np.array(np.broadcast_to(v, shapes[i]), dtype=float)
+    return [np.zeros(shapes[i]) if v is None else _of_shape(v, shapes[i])
             for i, v in enumerate(found.adjoints)], found.products
+
+
+def _of_shape(v, shape):
+    """An adjoint as an array of its node's shape (a "0" rule's zero, a read-only broadcast)."""
+    if np.shape(v) == shape and isinstance(v, np.ndarray) and v.flags.writeable:
+        return v
+    return np.array(np.broadcast_to(v, shape), dtype=float)
 
 
 def forward_gradients(g: Graph, vals: list, shapes: list, seeds: dict[str, int], keep: bool = False):

@@ -30,7 +30,9 @@ name them a, b, c, d, ...
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 
 from gradcli.language.rules import SLOTS as _SLOT, rule_graph  # noqa: F401  (rule_graph: for callers)
 from gradcli.ops import predicates
@@ -127,9 +129,17 @@ def call(rule, ins_vals, out, x=None):
     return rule(ins_vals[0], ins_vals[1] if n == 2 else None, out, x)
 
 
+def local_rules(op: Op, domain) -> tuple:
+    """Every compiled ∂out/∂input_k of op in the domain, one per input (looked up once per op)."""
+    found = domain.rules.get(op)
+    if found is None:
+        found = domain.rules[op] = tuple(local_rule(op, k, domain) for k in range(len(op.grads)))
+    return found
+
+
 def local_values(op: Op, domain, ins_vals, out) -> tuple:
     """Every ∂out/∂input_k of one node in the domain (an op with vjp rules has none)."""
-    return tuple(call(local_rule(op, k, domain), ins_vals, out) for k in range(len(ins_vals)))
+    return tuple(call(r, ins_vals, out) for r in local_rules(op, domain))
 
 
 class DomainError(Exception):
@@ -186,16 +196,12 @@ class Domain:
         """A forward value, or the domain's error for it (a non-finite float, a shape)."""
         return v
 
-    def is_zero(self, v) -> bool:
-        """Surely zero: an adjoint or tangent that is not passed on."""
-        return v == 0
-
-    def chain(self, g, local):
-        """g × local (g is never zero here: zeros are not passed on)."""
-        return g * local
-
-    def add(self, x, y):
-        return x + y
+    # Plain numbers: C functions, no Python frame per edge (subclasses write methods).
+    # is_zero: surely zero, an adjoint or tangent that is not passed on; chain: g × local
+    # (g is never zero there: zeros are not passed on); add: a sum at a fork.
+    is_zero = staticmethod(functools.partial(operator.eq, 0))
+    chain = staticmethod(operator.mul)
+    add = staticmethod(operator.add)
 
     def zero(self):
         return self.const(0)
@@ -219,12 +225,13 @@ class Domain:
 
 
 class Backward:
-    """What a backward pass found: every node's adjoint, and how many products it made."""
+    """What a backward pass found: every node's adjoint, how many products it made, and
+    which nodes depend on a target (None: targets were not asked for, every node)."""
 
-    __slots__ = ("adjoints", "products")
+    __slots__ = ("adjoints", "products", "depends")
 
-    def __init__(self, adjoints: list, products: int):
-        self.adjoints, self.products = adjoints, products
+    def __init__(self, adjoints: list, products: int, depends: list[bool] | None = None):
+        self.adjoints, self.products, self.depends = adjoints, products, depends
 
 
 def backward(graph, values, domain, targets=None, root: int | None = None, seed=None) -> Backward:
@@ -240,37 +247,38 @@ def backward(graph, values, domain, targets=None, root: int | None = None, seed=
     dep = None if targets is None else graph.depends_on(targets, root)
     adj: list = [None] * len(graph)
     if dep is not None and not dep[root]:
-        return Backward(adj, 0)
+        return Backward(adj, 0, dep)
     adj[root] = domain.const(1) if seed is None else seed
     special = domain.special
+    is_zero, chain, add, reduce_to = domain.is_zero, domain.chain, domain.add, domain.reduce_to
     products = 0
     for i in range(root, -1, -1):
         gi = adj[i]
         ins = args[i]
-        if gi is None or not ins or domain.is_zero(gi):
+        if gi is None or not ins or is_zero(gi):
             continue                 # a zero adjoint is not passed on
         op = ops[i]
         rule = special.get(op)
         if rule is not None:         # a domain's own op (a formula's GUARD): its own contributions
             for j, c in rule(domain, graph, i, gi):
                 if dep is None or dep[j]:
-                    adj[j] = c if adj[j] is None else domain.add(adj[j], c)
+                    adj[j] = c if adj[j] is None else add(adj[j], c)
             continue
         ins_vals = [values[j] for j in ins]
         out = values[i]
         vjp = op.vjp
+        rules = None if vjp else local_rules(op, domain)
         for k, j in enumerate(ins):
             if dep is not None and not dep[j]:
                 continue
             if vjp:
                 c = call(vjp_rule(op, k, domain), ins_vals, out, gi)
             else:
-                local = call(local_rule(op, k, domain), ins_vals, out)
-                c = domain.reduce_to(domain.chain(gi, local), ins_vals[k], out)
+                c = reduce_to(chain(gi, call(rules[k], ins_vals, out)), ins_vals[k], out)
             products += 1
             before = adj[j]
-            adj[j] = c if before is None else domain.add(before, c)
-    return Backward(adj, products)
+            adj[j] = c if before is None else add(before, c)
+    return Backward(adj, products, dep)
 
 
 def forward(graph, inputs: dict, domain, needed: list[bool] | None = None) -> list:
@@ -316,6 +324,9 @@ def tangents(graph, values, domain, seed: int, stop: int | None = None,
     args, ops = graph.args, graph.ops
     t: list = [None] * len(graph)
     t[seed] = domain.const(1) if direction is None else direction
+    is_zero, chain, add = domain.is_zero, domain.chain, domain.add
+    # Only a domain whose values have shapes brings tangents to their node's (arrays).
+    spread = None if type(domain).spread is Domain.spread else domain.spread
     products = 0
     for i in range(seed + 1, stop + 1):
         ins = args[i]
@@ -326,7 +337,7 @@ def tangents(graph, values, domain, seed: int, stop: int | None = None,
         op = ops[i]
         for k, j in enumerate(ins):
             tj = t[j]
-            if tj is None or domain.is_zero(tj):
+            if tj is None or is_zero(tj):
                 continue             # nothing flows from the seed along this edge
             if op.jvp:
                 c = call(jvp_rule(op, k, domain), [values[m] for m in ins], values[i], tj)
@@ -337,8 +348,8 @@ def tangents(graph, values, domain, seed: int, stop: int | None = None,
                         locs = local_values(op, domain, [values[m] for m in ins], values[i])
                         if cache is not None:
                             cache[i] = locs
-                c = domain.chain(tj, locs[k])
+                c = chain(tj, locs[k])
             products += 1
-            s = c if s is None else domain.add(s, c)
-        t[i] = s if s is None else domain.spread(s, values[i])
+            s = c if s is None else add(s, c)
+        t[i] = s if s is None or spread is None else spread(s, values[i])
     return t, products

@@ -114,8 +114,7 @@ def local_derivative(e: Expr, op: O.Op, k: int, node: int) -> int:
 def differentiate(e: Expr, root: int, targets: list[int]) -> dict[int, int]:
     """∂root/∂t for every target node t, built into e: the engine's backward pass in formulas."""
     found = backward(e, range(root + 1), formulas(e), targets, root)
-    adj = found.adjoints
-    dep = e.depends_on(targets, root)
+    adj, dep = found.adjoints, found.depends
     for i in range(root + 1):      # the kink conventions the derivative used
         op = e.ops[i]
         if (op.kink is not None and not op.zero_where and adj[i] is not None and adj[i] != e.zero
