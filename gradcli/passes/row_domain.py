@@ -28,7 +28,7 @@ class _Rules(dict):
     """The domain's compiled rules; a vjp rule's result is brought to its input's shape."""
 
     def __setitem__(self, key, rule):
-        if key[0] == "vjp" and callable(rule):
+        if isinstance(key, tuple) and key[0] == "vjp" and callable(rule):
             rule = _reduced(rule, key[2])
         super().__setitem__(key, rule)
 
