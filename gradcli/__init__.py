@@ -40,6 +40,8 @@ def __getattr__(name: str):
     import importlib
 
     value = getattr(importlib.import_module(module), name)
+    if module.startswith("gradcli.program."):   # results and traces draw themselves in Jupyter
+        importlib.import_module("gradcli.views.notebook")
     globals()[name] = value      # looked up once
     return value
 

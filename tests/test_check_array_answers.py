@@ -8,7 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gradcli.homework.problems import compare, value_or_array
+from gradcli.homework.problems import compare, is_close, value_or_array
+
+
+def close(given, expected):
+    return is_close(given, expected, 1e-6)
 
 
 def test_answers_may_be_toml_arrays():
@@ -20,25 +24,25 @@ def test_answers_may_be_toml_arrays():
 
 def test_every_element_is_compared():
     e = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
-    assert compare(e + 1e-9, e, 1e-6) == (True, "")
-    ok, note = compare(e + [[0, 0], [0, 0.1], [0, 0]], e, 1e-6)
+    assert compare(e + 1e-9, e, close) == (True, "")
+    ok, note = compare(e + [[0, 0], [0, 0.1], [0, 0]], e, close)
     assert not ok and note == "1 of 6 elements differ; the first at [1, 1]"
 
 
 def test_wrong_shape_names_both_shapes_and_spots_a_transpose():
     e = np.ones((3, 2))
-    assert compare(np.ones((2, 3)), e, 1e-6) == (
+    assert compare(np.ones((2, 3)), e, close) == (
         False, "wrong shape: (2, 3) where (3, 2) is expected (transposed?)")
-    assert compare(np.ones(6), e, 1e-6) == (False, "wrong shape: (6,) where (3, 2) is expected")
-    assert compare(2.0, np.ones(2), 1e-6) == (False, "wrong shape: () where (2,) is expected")
-    assert compare(np.ones(2), 1.0, 1e-6) == (False, "wrong shape: (2,) where () is expected")
+    assert compare(np.ones(6), e, close) == (False, "wrong shape: (6,) where (3, 2) is expected")
+    assert compare(2.0, np.ones(2), close) == (False, "wrong shape: () where (2,) is expected")
+    assert compare(np.ones(2), 1.0, close) == (False, "wrong shape: (2,) where () is expected")
     sq = np.array([[1.0, 2.0], [3.0, 4.0]])
-    assert compare(sq.T, sq, 1e-6) == (False, "the transpose of the expected matrix (transposed?)")
+    assert compare(sq.T, sq, close) == (False, "the transpose of the expected matrix (transposed?)")
 
 
 def test_scalar_answers_are_graded_as_before():
-    assert compare(3.0000001, 3.0, 1e-6) == (True, "")
-    assert compare(3.1, 3.0, 1e-6) == (False, "")
+    assert compare(3.0000001, 3.0, close) == (True, "")
+    assert compare(3.1, 3.0, close) == (False, "")
 
 
 KEY = """

@@ -95,8 +95,8 @@ def overlap(a, b) -> bool:
     return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
 
 
-def check_geometry(t) -> None:
-    pic = draw(t)
+def check_geometry(t, edge_derivatives: bool = False) -> None:
+    pic = draw(t, edge_derivatives=edge_derivatives)
     boxes = [x.box() for x in pic.texts]
     for k, a in enumerate(boxes):
         for b in boxes[k + 1:]:

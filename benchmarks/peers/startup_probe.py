@@ -1,7 +1,7 @@
 """Where gradcli's start-up goes, seen from inside one fresh process.
 
     python startup_probe.py phases        ->  JSON {step: seconds} for the grad path, step by step
-    python startup_probe.py modules ARGS  ->  JSON: which heavy packages `gradcli ARGS` loaded
+    python startup_probe.py modules ARGS  ->  JSON (the last line): which heavy packages `gradcli ARGS` loaded
 
 bench_core.py runs each mode in fresh processes and prints the medians.
 """
@@ -50,13 +50,16 @@ def phases() -> dict:
 
 
 def modules(args: list[str]) -> dict:
-    from gradcli.cli import main
+    # As the console script runs: argv[0] named gradcli, so that the help pages apply
+    # (gradcli/cli/start.py; a page is written to the file descriptor, before this JSON).
+    sys.argv = ["gradcli", *args]
+    try:
+        from gradcli.cli import main
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        try:
+        with contextlib.redirect_stdout(io.StringIO()):
             main(args=args, prog_name="gradcli")
-        except SystemExit:
-            pass
+    except SystemExit:
+        pass
     return {"loaded": [m for m in HEAVY if m in sys.modules], "modules": len(sys.modules)}
 
 

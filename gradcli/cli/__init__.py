@@ -12,7 +12,13 @@ import functools
 import os
 import sys
 
-import click
+from gradcli.cli import start
+
+# The command's first act, before click loads: a help request is answered from the
+# stored pages and exits here (start.py says when); a library import does nothing.
+start.begin()
+
+import click  # noqa: E402
 
 from gradcli import __version__
 from gradcli.errors import GradcliError, GradNameError, GradSyntaxError, GradUsageError, shorten

@@ -33,28 +33,57 @@ def _check_options(as_json: bool, steps: bool, form: str, svg_file: str | None) 
     return form
 
 
-def _picture(trace, form: str, digits: int | None) -> str:
+def _picture(trace, form: str, digits: int | None, edge_derivatives: bool = False) -> str:
     if form == "dot":
         from gradcli.views.dot import dot
 
-        return dot(trace, digits)
+        return dot(trace, digits, edge_derivatives)
     if form == "mermaid":
         from gradcli.views.mermaid import mermaid
 
-        return mermaid(trace, digits)
+        return mermaid(trace, digits, edge_derivatives)
     from gradcli.views.svg import svg
 
-    return svg(trace, digits)
+    return svg(trace, digits, edge_derivatives)
 
 
-def _write_svg(trace, path: str, digits: int | None) -> None:
-    picture = _picture(trace, "svg", digits)
+def _write_svg(trace, path: str, digits: int | None, edge_derivatives: bool = False) -> None:
+    picture = _picture(trace, "svg", digits, edge_derivatives)
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(picture)
     except OSError as exc:
         raise GradUsageError(f"cannot write the picture to '{path}': {exc.strerror or exc}") from None
     _note(f"wrote {path} ({len(trace.nodes)} nodes)")
+
+
+# -- the step-through views: trace --html FILE, --svg-frames DIR ------------------------------
+
+def _step_view_options(f):
+    f = click.option("--svg-frames", "frames_dir", metavar="DIR",
+                     help="Also write one SVG per step into DIR (frame_001.svg …), for slides; "
+                          "the last is the --svg picture.")(f)
+    return click.option("--html", "html_file", metavar="FILE",
+                        help="Also write a page to step through the passes in a browser "
+                             "(one offline file: ← and → keys).")(f)
+
+
+def _write_step_views(trace, html_file: str | None, frames_dir: str | None,
+                      digits: int | None) -> None:
+    if html_file is not None:
+        if html_file in ("", "-"):
+            raise GradUsageError("--html needs a file name", hint="gradcli trace EXPR --html page.html")
+        from gradcli.views.page import write_page
+
+        write_page(trace, html_file, digits)
+        _note(f"wrote {html_file} ({len(trace.nodes)} nodes; open it in a browser, ← and → step)")
+    if frames_dir is not None:
+        if frames_dir == "":
+            raise GradUsageError("--svg-frames needs a folder name", hint="gradcli trace EXPR --svg-frames slides/")
+        from gradcli.views.frames import write_frames
+
+        count = write_frames(trace, frames_dir, digits)
+        _note(f"wrote {count} frames into {frames_dir}")
 
 
 def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
@@ -100,7 +129,15 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
 @click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
               show_default=True,
               help="forward: also every node's tangent ∂node/∂input, one pass per input (or --wrt name).")
-def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode):
+# -- for teaching with pictures (README "Pictures for teaching")
+@click.option("--edge-derivatives", is_flag=True,
+              help="Pictures: also the local derivative ∂node/∂input on each wire (blue), "
+                   "as colah draws them.")
+@click.option("--sigmoid-gates", is_flag=True,
+              help="Trace every sigmoid(a) as CS231n's gates ×−1, exp, +1, 1/x: 1/(1+exp(-(a))).")
+@_step_view_options
+def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, digits, latex, mode,
+                  edge_derivatives, sigmoid_gates, html_file, frames_dir):
     """Every node of EXPR: its value, its gradient and the local derivatives.
 
     The graph is printed as a tree (output first) and a table (inputs first);
@@ -113,10 +150,14 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --steps
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --steps --latex
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --svg graph.svg
+      gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --svg graph.svg --edge-derivatives
+      gradcli trace "sigmoid(w*x+b)" -w 2 -x -1 -b 1 --sigmoid-gates --svg gates.svg
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format dot | dot -Tpng > graph.png
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --format mermaid
       gradcli trace "(x+y)*z" -x 1 -y 3 -z -3 --json
       gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --mode forward --steps
+      gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --html seed.html
+      gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --svg-frames slides/
     """
     from gradcli.program.program import Program
     from gradcli.program.trace import trace
@@ -126,8 +167,15 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
         raise GradUsageError("--latex goes with --steps (it writes the narration as LaTeX)",
                              hint="for formulas in LaTeX: gradcli grad EXPR --latex")
     text, given = split_args(args)
-    if mode == "forward" and (latex or form != "text" or svg_file):
-        raise GradUsageError("--mode forward is shown in the table, --steps and --json; "
+    if edge_derivatives and not (svg_file or form != "text"):
+        raise GradUsageError("--edge-derivatives labels the wires of a picture",
+                             hint="add --svg FILE, or --format svg|dot|mermaid")
+    if sigmoid_gates:
+        from gradcli.language.sigmoid_gates import expand_sigmoid
+
+        text = expand_sigmoid(text)
+    if mode == "forward" and (latex or form != "text" or svg_file or frames_dir):
+        raise GradUsageError("--mode forward is shown in the table, --steps, --json and --html; "
                              "pictures and --latex show the reverse mode only")
     program = Program(text)
     if latex:
@@ -139,12 +187,13 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
     for note in t.result.warnings:   # digits lost to cancellation or underflow (also in JSON)
         click.echo(f"gradcli: warning: {note}", err=True)
     if svg_file and svg_file != "-":
-        _write_svg(t, svg_file, digits)
+        _write_svg(t, svg_file, digits, edge_derivatives)
+    _write_step_views(t, html_file, frames_dir, digits)
     if as_json:
         from gradcli.views.json_view import dumps
 
         click.echo(dumps(t.to_json()), nl=False)
     elif form != "text":
-        click.echo(_picture(t, form, digits), nl=False)
+        click.echo(_picture(t, form, digits, edge_derivatives), nl=False)
     else:
         _print_text(t, steps, digits or 12, latex)

@@ -13,6 +13,16 @@ Every gradient asked for is non-zero: a max or a min passes the gradient to one
 side only, so its other side is an input used elsewhere too, and a draw where a
 relu is off or a side of max that is used nowhere else loses is drawn again.
 
+An exercise of a kind practises one idea (`--kind`): `fork`, a node or an input
+used twice, whose gradients add up; `kink`, a relu, abs, max or min that routes
+the gradient to one side (a zero gradient is then an answer); `vanishing`, a
+chain of three sigmoids whose gradient shrinks on the way down (graded to four
+significant figures, since the answers are small).
+
+Each exercise's key lists, per quantity, the numbers that common mistakes give
+(diagnosis.py) with the sentence `gradcli check` says when an answer matches one,
+so that another grader can reproduce the diagnoses.
+
 Everything random comes from one `random.Random(seed)`: the same seed gives the
 same exercise. A draw whose point sits on or near a kink (relu near 0, max of
 two close values), a division by zero, a big number or a gradient that is 0 or
@@ -32,6 +42,8 @@ from gradcli.program.bindings import binding_example
 from gradcli.errors import GradcliError
 from gradcli.ops.predicates import holds
 
+KINDS = ("fork", "kink", "vanishing")
+
 INPUT_NAMES = ["x", "y", "z", "w"]
 NODE_NAMES = ["q", "r", "s", "t", "u", "v", "p", "g", "h"]
 BINARY = {1: ["+", "-", "*"], 2: ["+", "-", "*", "/", "max", "min"], 3: ["+", "-", "*", "/", "max"]}
@@ -50,6 +62,21 @@ class Exercise:
     bindings: dict[str, float]
     ask: list[str]
     answers: dict[str, float]  # quantity -> expected answer
+    tolerance: float | None = None   # None: the key's (1e-6)
+    sig_figs: int | None = None
+    mistakes: dict = None      # quantity -> [diagnosis.Candidate], what a grader says
+
+    def to_json(self, student: bool = False) -> dict:
+        obj = {"id": self.id, "program": self.program, "bindings": self.bindings, "ask": self.ask,
+               "tolerance": TOLERANCE if self.tolerance is None else self.tolerance,
+               "sig_figs": self.sig_figs, "trace": trace_command_line(self)}
+        if not student:
+            obj["answers"] = self.answers
+            obj["mistakes"] = {q: [c.to_json() for c in cs] for q, cs in self.mistakes.items()}
+        return obj
+
+
+TOLERANCE = 1e-6
 
 
 def _values(rng: random.Random, difficulty: int, names: list[str]) -> dict[str, float]:
@@ -116,7 +143,7 @@ def _draw_program(rng: random.Random, difficulty: int) -> tuple[list[str], list[
     return [f"{n} = {e}" for n, e in statements], names
 
 
-def _acceptable(program: Program, bindings: dict[str, float]) -> bool:
+def _acceptable(program: Program, bindings: dict[str, float], smallest: float = MIN_GRADIENT) -> bool:
     g = program.graph
     try:
         result = program.grad(bindings, wrt=list(g.inputs) + list(g.assigned))
@@ -133,7 +160,7 @@ def _acceptable(program: Program, bindings: dict[str, float]) -> bool:
     numbers = [v[i] for i in range(len(g))] + list(result.gradient.values())
     if any(abs(x) > LIMIT for x in numbers):
         return False
-    if any(abs(x) < MIN_GRADIENT for x in result.gradient.values()):
+    if any(abs(x) < smallest for x in result.gradient.values()):
         return False  # a dead relu, the losing side of a max, a sum that cancels
     # A division by something close to zero gives unpleasant fractions.
     return all(abs(v[g.args[i][1]]) >= 0.5 for i, op in enumerate(g.ops) if op.name == "div")
@@ -152,6 +179,16 @@ def make_exercise(rng: random.Random, difficulty: int, pid: str) -> Exercise:
             break
     else:  # pragma: no cover - every difficulty accepts a draw within a few tries
         raise RuntimeError("could not draw an exercise")
+    return _exercise(pid, text, program, bindings)
+
+
+def _exercise(pid: str, text: str, program: Program, bindings: dict[str, float],
+              tolerance: float | None = None, sig_figs: int | None = None) -> Exercise:
+    """The asked quantities, their answers and the mistakes' numbers of a drawn program."""
+    from gradcli.homework.diagnosis import Mistakes
+    from gradcli.homework.problems import is_close
+    from gradcli.program.trace import trace
+
     assigned = [n for n in program.graph.assigned if n != "f"]
     ask = (["value"] + [f"values.{n}" for n in assigned]
            + [f"grad.{n}" for n in reversed(assigned)] + [f"grad.{n}" for n in program.inputs])
@@ -161,11 +198,88 @@ def make_exercise(rng: random.Random, difficulty: int, pid: str) -> Exercise:
         kind, _, name = q.partition(".")
         answers[q] = (result.value if q == "value" else
                       result.values[program.node_of(name)] if kind == "values" else result.gradient[name])
-    return Exercise(pid, text, bindings, ask, answers)
+    tol = TOLERANCE if tolerance is None else tolerance
+    close = lambda given, expected: is_close(given, expected, tol, None, sig_figs)  # noqa: E731
+    mistakes = Mistakes(trace(program, bindings))
+    found = {q: mistakes.candidates(q, answers[q], close) for q in ask}
+    return Exercise(pid, text, bindings, ask, answers, tolerance, sig_figs, found)
 
 
-def make_set(seed: int, difficulty: int = 1, count: int = 1, prefix: str = "e") -> list[Exercise]:
+# -- exercises of one kind ----------------------------------------------------------------
+
+def _fork(rng: random.Random) -> list[str]:
+    """An input used twice, or an intermediate used twice: the gradients of its uses add up."""
+    a, b, c = rng.sample(["+", "-", "*"], 3) if rng.random() < 0.5 else [rng.choice("+-*") for _ in "abc"]
+    if rng.random() < 0.5:   # x feeds two statements
+        return [f"q = x {a} y", f"r = x {b} z", f"f = q {c} r"]
+    return [f"q = x {a} y", f"r = q {b} z", f"f = r {c} q"]   # q feeds two
+
+
+def _kink(rng: random.Random) -> list[str]:
+    """A relu, abs, max or min: the gradient goes one way (or, for a relu that is off, nowhere)."""
+    a, c = rng.choice("+-*"), rng.choice("+-*")
+    kink = rng.choice(["relu(q)", "abs(q)", "max(q, z)", "min(q, z)"])
+    return [f"q = x {a} y", f"r = {kink}", f"f = r {c} z"]
+
+
+def _vanishing(rng: random.Random) -> list[str]:
+    """Three sigmoids in a chain: each multiplies the gradient by σ' <= 1/4."""
+    return ["s = w1 * x", "h = sigmoid(s)", "t = w2 * h", "g = sigmoid(t)", "u = w3 * g",
+            "f = sigmoid(u)"]
+
+
+def _kind_ok(kind: str, program: Program, bindings: dict[str, float]) -> bool:
+    g = program.graph
+    if kind == "vanishing":
+        if not _acceptable(program, bindings, smallest=1e-6):
+            return False
+        grads = program.grad(bindings, wrt=["x", "u"]).gradient
+        return abs(grads["x"]) < abs(grads["u"]) / 20   # it vanishes on the way down
+    if not _acceptable(program, bindings, smallest=0.0 if kind == "kink" else MIN_GRADIENT):
+        return False
+    if kind == "kink":
+        r = program.grad(bindings, wrt=["x"])
+        q = r.values[program.node_of("q")]
+        return abs(q) >= 2 * KINK_MARGIN   # well away from the kink
+    # fork: each use of the shared node carries a gradient of its own
+    from gradcli.program.trace import trace
+
+    t = trace(program, bindings)
+    shared = next(i for i, uses in enumerate(t.uses) if len(uses) >= 2 and t.nodes[i].live)
+    return all(abs(t.edge_grad(c, k)) >= MIN_GRADIENT for c, k in t.uses[shared])
+
+
+_KIND_DRAWS = {"fork": _fork, "kink": _kink, "vanishing": _vanishing}
+
+
+def make_kind_exercise(rng: random.Random, kind: str, pid: str) -> Exercise:
+    """One exercise that practises `kind` (KINDS); rng is the only source of randomness."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    for _ in range(1000):
+        text = "; ".join(_KIND_DRAWS[kind](rng))
+        program = Program(text)
+        if kind == "vanishing":
+            bindings = {"x": float(rng.choice([-3, -2, 2, 3]))}
+            bindings.update({w: float(rng.choice([-3, -2, -1.5, 1.5, 2, 3])) for w in ("w1", "w2", "w3")})
+            bindings = {n: bindings[n] for n in program.inputs}
+        else:
+            bindings = _values(rng, 2, program.inputs)
+        if _kind_ok(kind, program, bindings):
+            break
+    else:  # pragma: no cover - every kind accepts a draw within a few tries
+        raise RuntimeError("could not draw an exercise")
+    if kind == "vanishing":
+        # Small answers: graded to four significant figures, not by the absolute tolerance.
+        return _exercise(pid, text, program, bindings, tolerance=0.0, sig_figs=4)
+    return _exercise(pid, text, program, bindings)
+
+
+def make_set(seed: int, difficulty: int = 1, count: int = 1, prefix: str = "e",
+             kind: str | None = None) -> list[Exercise]:
     rng = random.Random(seed)
+    if kind is not None:
+        return [make_kind_exercise(rng, kind, f"{prefix}{k}") for k in range(1, count + 1)]
     return [make_exercise(rng, difficulty, f"{prefix}{k}") for k in range(1, count + 1)]
 
 
@@ -190,25 +304,65 @@ def trace_command_line(ex: Exercise) -> str:
     return f'gradcli trace "{ex.program}" {binds}'
 
 
-def to_toml(exercises: list[Exercise], seed: int, difficulty: int, student: bool = False) -> str:
+def _command(exercises, seed: int, difficulty: int, student: bool, kind: str | None) -> str:
+    return (f"gradcli exercise --seed {seed} "
+            f"{'--kind ' + kind if kind else '--difficulty ' + str(difficulty)}"
+            f"{' --count ' + str(len(exercises)) if len(exercises) > 1 else ''}"
+            f"{' --student' if student else ''}")
+
+
+def _title(seed: int, difficulty: int, kind: str | None) -> str:
+    if kind:
+        return f"Backpropagation exercise: {kind} (seed {seed})"
+    return f"Backpropagation exercise (seed {seed}, difficulty {difficulty})"
+
+
+def _plain(v: float) -> str:
+    """A TOML number with every digit (a mistake's number, for another grader)."""
+    return str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(v)
+
+
+def to_json(exercises: list[Exercise], seed: int, difficulty: int, student: bool = False,
+            kind: str | None = None) -> dict:
+    """`gradcli exercise --json`: the same problems as the TOML, with their mistakes' numbers."""
+    return {"command": _command(exercises, seed, difficulty, student, kind), "seed": seed,
+            "difficulty": None if kind else difficulty, "kind": kind,
+            "title": _title(seed, difficulty, kind), "tolerance": TOLERANCE,
+            "problems": [ex.to_json(student) for ex in exercises]}
+
+
+def to_toml(exercises: list[Exercise], seed: int, difficulty: int, student: bool = False,
+            kind: str | None = None) -> str:
     what = "problems" if student else "answer key"
-    out = [f"# gradcli exercise --seed {seed} --difficulty {difficulty}"
-           f"{' --count ' + str(len(exercises)) if len(exercises) > 1 else ''}"
-           f"{' --student' if student else ''}: backpropagation by hand ({what})",
+    out = [f"# {_command(exercises, seed, difficulty, student, kind)}: backpropagation by hand ({what})",
            "# For each problem, compute by hand every quantity in `ask`:",
            "#   value = the output f, values.NAME = the value of NAME, grad.NAME = df/dNAME.",
            "# Answers may be numbers or constant expressions such as \"3/28\" or \"exp(-1)\".",
            "# Grade an answer file with:  gradcli check KEY.toml ANSWERS.toml",
-           f'title = {json.dumps(f"Backpropagation exercise (seed {seed}, difficulty {difficulty})")}',
+           f'title = {json.dumps(_title(seed, difficulty, kind))}',
            "tolerance = 1e-6", ""]
     for ex in exercises:
         binds = ", ".join(f"{n} = {_number(v)}" for n, v in ex.bindings.items())
         out += ["[[problem]]", f"id = {json.dumps(ex.id)}", f"program = {json.dumps(ex.program)}",
                 f"bindings = {{ {binds} }}",
-                "ask = [" + ", ".join(json.dumps(q) for q in ex.ask) + "]",
-                f"# the graph as a picture:  {trace_command_line(ex)}"]
+                "ask = [" + ", ".join(json.dumps(q) for q in ex.ask) + "]"]
+        if ex.tolerance is not None:
+            out.append(f"tolerance = {ex.tolerance}")
+        if ex.sig_figs is not None:
+            out.append(f"sig_figs = {ex.sig_figs}           # the answers are small: four figures")
+        out.append(f"# the graph as a picture:  {trace_command_line(ex)}")
         if not student:
             out += ["", "[problem.answer]"] + [f"{q} = {_number(v)}" for q, v in ex.answers.items()]
+            out += ["", "# The numbers common mistakes give, and what `gradcli check` says when an",
+                    "# answer matches one (the first that matches, in this order).",
+                    "[problem.mistakes]"]
+            for q, cands in ex.mistakes.items():
+                if cands:
+                    out.append(f"{json.dumps(q)} = [")
+                    out += [f"  {{ kind = {json.dumps(c.kind)}, value = {_plain(c.value)}, "
+                            f"message = {json.dumps(c.message, ensure_ascii=False)} }},"
+                            for c in cands]
+                    out.append("]")
         out.append("")
     if student:
         out += ["# ---- your answers: save them in a file of their own like this, then grade it ----"]

@@ -6,13 +6,17 @@ needs no numbers (when it has them, under `answer`, they must agree with the
 program: a key with a typo in an answer fails loudly instead of failing students).
 
     # key.toml
-    tolerance = 1e-6                      # optional, for every problem
+    tolerance = 1e-6                      # optional, for every problem (so are rel_tolerance, sig_figs)
     [[problem]]
     id = "p1"                             # letters, digits, _ and -
     program = "q = x + y; f = q * z"
     bindings = { x = -2, y = 5, z = -4 }  # numbers or constant expressions ("pi/4")
     ask = ["value", "values.q", "grad.x", "grad.q"]   # default: value and every input's grad
     tolerance = 1e-6                      # optional
+    rel_tolerance = 1e-3                  # optional: |given - expected| <= 1e-3 |expected|
+    sig_figs = 3                          # optional: right to 3 significant figures
+    points = 4                            # optional: the problem's points, shared equally
+    # or [problem.points] with "grad.x" = 2 ...: points per quantity (1 each if not listed)
     [problem.answer]                      # optional; as in an answer file
     value = -12
 
@@ -26,7 +30,12 @@ program: a key with a typo in an answer fails loudly instead of failing students
 
 Quantities: `value` (the output), `values.NAME` (the value of an assigned name or
 an input), `grad.NAME` (∂output/∂NAME, for an input or an assigned name). An
-answer is right when |given - expected| <= tolerance · max(1, |expected|).
+answer is right when |given - expected| <= tolerance · max(1, |expected|), or,
+where the key sets them, within rel_tolerance · |expected|, or equal to the
+expected answer to sig_figs significant figures (within half a unit of its
+last place): any one of them is enough. A wrong answer is diagnosed (see
+diagnosis.py) when it matches, within the same tolerance, the number of a
+common mistake.
 """
 
 from __future__ import annotations
@@ -42,12 +51,30 @@ except ModuleNotFoundError:  # Python 3.10: the same parser, as the tomli packag
     import tomli as tomllib
 
 from gradcli.data import files
+from gradcli.homework import plain_toml
 from gradcli.program.program import Program
 from gradcli.program.bindings import parse_value
 from gradcli.errors import GradcliError, GradUsageError, GradValueError
 
 TOLERANCE = 1e-6
+MAX_SIG_FIGS = 17   # a double has no more
 _ID = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+def is_close(given: float, expected: float, tolerance: float = TOLERANCE,
+             rel_tolerance: float | None = None, sig_figs: int | None = None) -> bool:
+    """An answer's test (the module's docstring): any one of the rules is enough."""
+    d = abs(given - expected)
+    size = abs(expected)
+    if d <= tolerance * (size if size > 1.0 else 1.0):
+        return True
+    if rel_tolerance is not None and d <= rel_tolerance * size:
+        return True
+    if sig_figs is not None and size:
+        unit = 10.0 ** (math.floor(math.log10(size)) - sig_figs + 1)
+        # A hair of slack: 1.3 for 1.25 (2 figures) is half a unit, give or take rounding.
+        return d <= 0.5 * unit * (1 + 1e-9)
+    return False
 
 
 @dataclass
@@ -58,6 +85,39 @@ class Problem:
     ask: list[str]
     tolerance: float
     expected: dict[str, float] = field(default_factory=dict)   # quantity -> its answer
+    rel_tolerance: float | None = None
+    sig_figs: int | None = None
+    points: dict[str, float] = field(default_factory=dict)     # quantity -> its points
+    points_given: bool = False                                 # the key set points
+    _mistakes: object = field(default=None, repr=False)
+
+    def close(self, given: float, expected: float) -> bool:
+        """Whether `given` is right for `expected`."""
+        return is_close(given, expected, self.tolerance, self.rel_tolerance, self.sig_figs)
+
+    @property
+    def mistakes(self):
+        """The common mistakes' numbers for this problem (diagnosis.Mistakes), or None
+        where its trace cannot be taken (a gradient that is not finite somewhere)."""
+        if self._mistakes is None:
+            from gradcli.homework.diagnosis import Mistakes
+            from gradcli.program.trace import trace
+
+            try:
+                self._mistakes = Mistakes(trace(self.program, self.bindings))
+            except GradcliError:
+                self._mistakes = False
+        return self._mistakes or None
+
+    def diagnose(self, quantity: str, given: float):
+        """The likely mistake behind a wrong answer (diagnosis.Diagnosis), or None."""
+        m = self.mistakes
+        return None if m is None else m.diagnose(quantity, self.expected[quantity], given, self.close)
+
+    def candidates(self, quantity: str) -> list:
+        """Every mistake's number for a quantity (what an exercise key lists)."""
+        m = self.mistakes
+        return [] if m is None else m.candidates(quantity, self.expected[quantity], self.close)
 
 
 @dataclass
@@ -65,6 +125,19 @@ class Key:
     path: str
     problems: dict[str, Problem]
     title: str = ""
+
+    @property
+    def points_given(self) -> bool:
+        """Whether any problem sets points (the report shows points only then)."""
+        return any(p.points_given for p in self.problems.values())
+
+    @property
+    def total(self) -> int:
+        return sum(len(p.ask) for p in self.problems.values())
+
+    @property
+    def max_points(self) -> float:
+        return _tidy(sum(sum(p.points.values()) for p in self.problems.values()))
 
 
 @dataclass
@@ -76,6 +149,19 @@ class Mark:
     text: object = None              # as written in the answer file
     ok: bool = False
     note: str = ""
+    max_points: float = 1
+    diagnosis: object = None         # diagnosis.Diagnosis of a wrong number, or None
+
+    @property
+    def points(self) -> float:
+        return self.max_points if self.ok else 0
+
+    def to_json(self) -> dict:
+        return {"problem": self.problem, "quantity": self.quantity, "expected": self.expected,
+                "given": self.given, "text": None if self.text is None else str(self.text),
+                "ok": self.ok, "note": self.note or None, "points": self.points,
+                "max_points": self.max_points,
+                "diagnosis": None if self.diagnosis is None else self.diagnosis.to_json()}
 
 
 @dataclass
@@ -92,6 +178,20 @@ class Grade:
     def score(self) -> int:
         return sum(m.ok for m in self.marks)
 
+    @property
+    def points(self) -> float:
+        return _tidy(sum(m.points for m in self.marks))
+
+    @property
+    def max_points(self) -> float:
+        return _tidy(sum(m.max_points for m in self.marks))
+
+
+def _tidy(v: float) -> float:
+    """A sum of points: 3 rather than 3.0000000000000004 (points are often thirds)."""
+    r = round(v, 9)
+    return int(r) if r == int(r) else r
+
 
 # Python refuses to turn a longer string of digits into an int (sys.get_int_max_str_digits).
 _LONG_INT = re.compile(r"(?<![\w.])[+-]?\d[\d_]{4300,}")
@@ -101,7 +201,8 @@ def _read_toml(path: str, what: str) -> dict:
     # files.read_bytes refuses devices (/dev/zero) and caps the size; a BOM is allowed.
     try:
         text = files.read_bytes(path, what).decode("utf-8-sig")
-        return tomllib.loads(text)
+        plain = plain_toml.loads(text)   # the same dict, faster, for a plain answer file
+        return plain if plain is not None else tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise GradValueError(f"{what} '{path}' is not valid TOML: {exc}") from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
@@ -157,9 +258,34 @@ def flatten_answers(table: dict) -> tuple[dict[str, object], list[str]]:
 
 # -- the key ------------------------------------------------------------------------------
 
+# What a key may say; anything else is most likely a typo (tolerence = 0.1) that would
+# otherwise be ignored while the student is graded with the default.
+KEY_ENTRIES = ("title", "tolerance", "rel_tolerance", "sig_figs", "problem", "points")
+PROBLEM_ENTRIES = ("id", "program", "bindings", "ask", "tolerance", "rel_tolerance", "sig_figs",
+                   "points", "answer", "mistakes")
+
+
+def _unknown_entries(table: dict, known: tuple, where: str) -> None:
+    import difflib
+
+    for name in table:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+            raise GradValueError(f"{where} has an unknown entry '{name}'"
+                                 + (f": did you mean '{close[0]}'?" if close else ""),
+                                 hint="it may have: " + ", ".join(known))
+
+
 def load_key(path: str) -> Key:
     data = _read_toml(path, "the key")
-    default_tol = _tolerance(data.get("tolerance", TOLERANCE), "the key's tolerance")
+    _unknown_entries(data, KEY_ENTRIES, f"the key '{path}'")
+    defaults = {"tolerance": _tolerance(data.get("tolerance", TOLERANCE), "the key's tolerance"),
+                "rel_tolerance": _optional(data, "rel_tolerance", _tolerance, "the key's rel_tolerance"),
+                "sig_figs": _optional(data, "sig_figs", _sig_figs, "the key's sig_figs")}
+    if "points" in data:
+        raise GradValueError(f"the key '{path}' gives points outside a problem",
+                             hint="points belong to each [[problem]]: points = 4 (the problem's "
+                                  "total) or a [problem.points] table per quantity")
     entries = data.get("problem")
     if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
         raise GradValueError(f"the key '{path}' has no problems",
@@ -173,7 +299,7 @@ def load_key(path: str) -> Key:
         if pid in problems:
             raise GradValueError(f"the key '{path}' has two problems with the id '{pid}'")
         try:
-            problems[pid] = _problem(pid, entry, default_tol)
+            problems[pid] = _problem(pid, entry, defaults)
         except GradcliError as exc:
             raise type(exc)(f"in the key's problem '{pid}': {exc.message}", hint=exc.hint) from None
     title = data.get("title")
@@ -186,7 +312,49 @@ def _tolerance(v, what: str) -> float:
     return float(v)
 
 
-def _problem(pid: str, entry: dict, default_tol: float) -> Problem:
+def _sig_figs(v, what: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_SIG_FIGS:
+        raise GradValueError(f"{what} must be a whole number from 1 to {MAX_SIG_FIGS} "
+                             f"(it is {_brief(v)})")
+    return v
+
+
+def _optional(table: dict, name: str, check, what: str, default=None):
+    return check(table[name], what) if name in table else default
+
+
+def _points(entry, ask: list[str]) -> tuple[dict[str, float], bool]:
+    """Each asked quantity's points: 1 each by default; `points = N` shares N equally;
+    a table gives some quantities their own (the others 1)."""
+    raw = entry.get("points")
+    if raw is None:
+        return {q: 1 for q in ask}, False
+    if isinstance(raw, dict):
+        points = {q: 1 for q in ask}
+        flat, unknown = flatten_answers(raw)   # grad.x = 2 is a nested table in TOML
+        if unknown:
+            raise GradValueError(f"its points have unknown entries: {', '.join(unknown)}")
+        for q, v in flat.items():
+            if q not in points:
+                raise GradValueError(f"its points name '{q}', which is not asked "
+                                     f"(it asks {', '.join(ask)})")
+            points[q] = _points_number(v, f"the points of '{q}'")
+        return points, True
+    total = _points_number(raw, "its points")
+    share = total / len(ask)
+    return {q: int(share) if share == int(share) else share for q in ask}, True
+
+
+def _points_number(v, what: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
+        raise GradValueError(f"{what} must be a number >= 0 (it is {_brief(v)})",
+                             hint="points = 4 shares 4 points among the problem's quantities; "
+                                  "[problem.points] gives each quantity its own")
+    return v
+
+
+def _problem(pid: str, entry: dict, defaults: dict) -> Problem:
+    _unknown_entries(entry, PROBLEM_ENTRIES, "it")
     text = entry.get("program")
     if not isinstance(text, str):
         raise GradValueError("it needs a program (a string in gradcli's language)")
@@ -202,8 +370,14 @@ def _problem(pid: str, entry: dict, default_tol: float) -> Problem:
         raise GradValueError("ask must be a list of quantities such as [\"value\", \"grad.x\"]")
     for q in ask:
         _check_quantity(program, q)
-    tol = _tolerance(entry.get("tolerance", default_tol), "the tolerance")
-    problem = Problem(pid, program, {}, list(dict.fromkeys(ask)), tol)
+    tol = _tolerance(entry.get("tolerance", defaults["tolerance"]), "the tolerance")
+    ask = list(dict.fromkeys(ask))
+    points, points_given = _points(entry, ask)
+    problem = Problem(pid, program, {}, ask, tol,
+                      rel_tolerance=_optional(entry, "rel_tolerance", _tolerance, "the rel_tolerance",
+                                              defaults["rel_tolerance"]),
+                      sig_figs=_optional(entry, "sig_figs", _sig_figs, "sig_figs", defaults["sig_figs"]),
+                      points=points, points_given=points_given)
     grads = [q.split(".", 1)[1] for q in problem.ask if q.startswith("grad.")]
     result = program.grad(given, wrt=grads)
     problem.bindings = result.inputs
@@ -239,13 +413,9 @@ def _check_written_answers(problem: Problem, answer) -> None:
         if q not in problem.expected:
             raise GradValueError(f"its answer gives '{q}', which is not asked")
         written = value_or_array(v, f"its answer for '{q}'")
-        if not compare(written, problem.expected[q], problem.tolerance)[0]:
+        if not compare(written, problem.expected[q], problem.close)[0]:
             raise GradValueError(f"its answer for '{q}' is {_brief(v)}, but the program gives "
                                  f"{problem.expected[q]!r}")
-
-
-def _close(given: float, expected: float, tol: float) -> bool:
-    return abs(given - expected) <= tol * max(1.0, abs(expected))
 
 
 # -- arrays in keys and answers (README "Arrays: vectors and matrices") ---------------------------------------------------
@@ -264,8 +434,9 @@ def value_or_array(v, what: str):
     return number(v, what)
 
 
-def compare(given, expected, tol: float) -> tuple[bool, str]:
-    """(right?, a note): every element within tolerance; a wrong shape names both shapes."""
+def compare(given, expected, close) -> tuple[bool, str]:
+    """(right?, a note): close(given, expected) for every element (the problem's tolerance);
+    a wrong shape names both shapes."""
     import numpy as np
 
     from gradcli.numbers import shape_text
@@ -277,13 +448,16 @@ def compare(given, expected, tol: float) -> tuple[bool, str]:
             note += " (transposed?)"
         return False, note
     if not es:
-        return _close(float(given), float(expected), tol), ""
+        return close(float(given), float(expected)), ""
     g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
-    bad = np.abs(g - e) > tol * np.maximum(1.0, np.abs(e))
+
+    def wrong(a, b):
+        return np.array([not close(float(x), float(y)) for x, y in zip(a.flat, b.flat)]).reshape(a.shape)
+
+    bad = wrong(g, e)
     if not bad.any():
         return True, ""
-    if len(es) == 2 and es[0] == es[1] and es[0] > 1 and not (
-            np.abs(g - e.T) > tol * np.maximum(1.0, np.abs(e.T))).any():
+    if len(es) == 2 and es[0] == es[1] and es[0] > 1 and not wrong(g, e.T).any():
         return False, "the transpose of the expected matrix (transposed?)"
     at = tuple(int(k) for k in np.argwhere(bad)[0])
     return False, (f"{int(bad.sum())} of {bad.size} elements differ; the first at "
@@ -326,23 +500,27 @@ def _grade_problem(problem: Problem, table: dict, grade: Grade) -> None:
         if q not in problem.expected:
             grade.errors.append(f"{problem.id}: '{q}' is not asked; ignored")
     for q in problem.ask:
-        mark = Mark(problem.id, q, problem.expected[q])
+        mark = Mark(problem.id, q, problem.expected[q], max_points=problem.points[q])
         if q not in flat:
             mark.note = "missing"
         else:
             mark.text = flat[q]
             try:
                 mark.given = value_or_array(flat[q], "the answer")
-                mark.ok, mark.note = compare(mark.given, mark.expected, problem.tolerance)
+                mark.ok, mark.note = compare(mark.given, mark.expected, problem.close)
             except GradcliError as exc:
                 mark.note = f"malformed: {exc.message}"
+            else:
+                if not mark.ok and not getattr(mark.given, "ndim", 0) and not getattr(mark.expected, "ndim", 0):
+                    mark.diagnosis = problem.diagnose(q, mark.given)
         grade.marks.append(mark)
 
 
 def _mark_all_missing(key: Key, grade: Grade, note: str) -> None:
     for problem in key.problems.values():
         for q in problem.ask:
-            grade.marks.append(Mark(problem.id, q, problem.expected[q], note=note))
+            grade.marks.append(Mark(problem.id, q, problem.expected[q], note=note,
+                                    max_points=problem.points[q]))
 
 
 def grade_class(key: Key, paths: list[str]) -> list[Grade]:
@@ -359,31 +537,37 @@ def exit_code(grades: list[Grade]) -> int:
 
 
 def to_json(key: Key, grades: list[Grade]) -> dict:
-    total = sum(len(p.ask) for p in key.problems.values())
+    total = key.total
     students = []
     for g in grades:
         students.append({
             "file": g.path, "student": g.student, "score": g.score, "total": total,
+            "points": g.points, "max_points": key.max_points,
             "readable": not g.unusable, "errors": list(g.errors),
-            "marks": [{"problem": m.problem, "quantity": m.quantity, "expected": m.expected,
-                       "given": m.given, "text": None if m.text is None else str(m.text),
-                       "ok": m.ok, "note": m.note or None} for m in g.marks]})
+            "marks": [m.to_json() for m in g.marks]})
     return {"key": key.path, "title": key.title,
             "problems": [{"id": p.id, "program": p.program.text, "bindings": p.bindings,
-                          "ask": p.ask, "tolerance": p.tolerance, "expected": p.expected}
+                          "ask": p.ask, "tolerance": p.tolerance, "rel_tolerance": p.rel_tolerance,
+                          "sig_figs": p.sig_figs, "points": p.points, "expected": p.expected}
                          for p in key.problems.values()],
             "students": students, "summary": summary(key, grades)}
 
 
 def summary(key: Key, grades: list[Grade]) -> dict:
-    total = sum(len(p.ask) for p in key.problems.values())
+    total = key.total
     n = len(grades)
-    questions = []
-    for p in key.problems.values():
-        for q in p.ask:
-            right = sum(any(m.ok for m in g.marks if m.problem == p.id and m.quantity == q) for g in grades)
-            questions.append({"problem": p.id, "quantity": q, "right": right, "of": n})
+    right = {}
+    for g in grades:
+        for m in g.marks:
+            if m.ok:
+                right[m.problem, m.quantity] = right.get((m.problem, m.quantity), 0) + 1
+    questions = [{"problem": p.id, "quantity": q, "right": right.get((p.id, q), 0), "of": n,
+                  "points": p.points[q]}
+                 for p in key.problems.values() for q in p.ask]
+    most = key.max_points
     return {"students": n, "readable": sum(not g.unusable for g in grades),
             "perfect": sum(g.score == total and not g.errors for g in grades),
             "mean_score": (sum(g.score for g in grades) / (n * total)) if n and total else 0.0,
+            "max_points": most,
+            "mean_points": _tidy(sum(g.points for g in grades) / n) if n else 0,
             "questions": questions}

@@ -30,6 +30,17 @@ from gradcli.passes.floats import (
 from gradcli.language.parse import parse
 
 
+# Jupyter shows a Result or a Trace by its _repr_html_ / _repr_svg_. What they show is
+# the views layer's business: gradcli.views.notebook fills NOTEBOOK in when the public
+# API loads (gradcli/__init__.py), so that the library never imports views.
+NOTEBOOK: dict = {}
+
+
+def notebook_repr(kind: str, obj) -> str | None:
+    show = NOTEBOOK.get(kind)
+    return show(obj) if show else None
+
+
 @dataclass
 class Result:
     """One run of a program: its value, and its gradients when asked for."""
@@ -69,6 +80,12 @@ class Result:
         if self.grads is None:
             raise ValueError("this result was evaluated without gradients: use grad()")
         return {name: self.grads[self.program.node_of(name)] for name in self.wrt}
+
+    def _repr_html_(self) -> str | None:   # in Jupyter: the picture and the table
+        return notebook_repr("result_html", self)
+
+    def _repr_svg_(self) -> str | None:
+        return notebook_repr("result_svg", self)
 
     def to_json(self) -> dict:
         obj = {"expression": self.expression, "inputs": dict(self.inputs), "value": self.value}

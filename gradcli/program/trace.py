@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
-from gradcli.program.program import Program, Result, _has_array
+from gradcli.program.program import Program, Result, _has_array, notebook_repr
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.ops.table import CONST, Op
@@ -136,6 +136,12 @@ class Trace:
     @property
     def output_handle(self) -> str:
         return self.handles[self.output]
+
+    def _repr_html_(self) -> str | None:   # in Jupyter: the picture and the table
+        return notebook_repr("trace_html", self)
+
+    def _repr_svg_(self) -> str | None:
+        return notebook_repr("trace_svg", self)
 
     def to_json(self) -> dict:
         """trace --json (README "Tracing the graph"): the grad object plus the output id

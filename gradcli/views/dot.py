@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from gradcli.views.picture import (
     GRAD_COLOUR,
+    LEGEND_LOCAL,
     LEGEND_VALUE,
+    LOCAL_COLOUR,
     VALUE_COLOUR,
     captions,
     legend_grad,
@@ -39,13 +41,15 @@ def _wire_label(w) -> str:
     value = f'<font color="{VALUE_COLOUR}">{_html(w.value)}</font>'
     if not w.grad:   # a constant's wire, without --show-constants
         return f"<{value}>"
-    return f'<{value}<br/><font color="{GRAD_COLOUR}">{_html(w.grad)}</font>>'
+    local = f'<br/><font color="{LOCAL_COLOUR}">{_html(w.local)}</font>' if w.local else ""
+    return f'<{value}<br/><font color="{GRAD_COLOUR}">{_html(w.grad)}</font>{local}>'
 
 
-def dot(trace, digits: int | None = None) -> str:
+def dot(trace, digits: int | None = None, edge_derivatives: bool = False) -> str:
+    local = f", blue = {LEGEND_LOCAL}" if edge_derivatives else ""
     lines = [
         f"/* gradcli trace: {_comment(title(trace))} */",
-        f"/* each wire: green = {LEGEND_VALUE}, red = {legend_grad(trace)} */",
+        f"/* each wire: green = {LEGEND_VALUE}, red = {legend_grad(trace)}{local} */",
         "digraph gradcli {",
         '  rankdir=LR; nodesep=0.5; ranksep=0.9;',
         '  node [fontname="Helvetica", fontsize=14, shape=ellipse, margin="0.08,0.04"];',
@@ -63,7 +67,7 @@ def dot(trace, digits: int | None = None) -> str:
             attrs.append(f'penwidth=2, color="#ef6c00", tooltip="{_html(c.kink)}"')
         lines.append(f"  n{i} [{', '.join(attrs)}];")
     lines.append('  out [shape=point, width=0.06, color="#546e7a"];')
-    for w in wires(trace, digits):
+    for w in wires(trace, digits, edge_derivatives):
         dst = "out" if w.dst < 0 else f"n{w.dst}"
         style = "" if w.live else ', style=dashed, color="#9e9e9e"'
         lines.append(f"  n{w.src} -> {dst} [label={_wire_label(w)}{style}];")

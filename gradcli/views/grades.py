@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
+from gradcli.numbers import fmt
 from gradcli.views.array_text import show
 from gradcli.views.human import console
 
@@ -17,15 +18,27 @@ def _given(m) -> str:
     return "—"
 
 
-def student_table(grade) -> Table:
+def _note(m) -> str:
+    """The note of a mark: missing, malformed, or the likely mistake behind a wrong number."""
+    if m.diagnosis is not None:
+        return escape(m.diagnosis.text)
+    return escape(m.note)
+
+
+def student_table(grade, points: bool = False) -> Table:
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for name, justify in (("problem", "left"), ("quantity", "left"), ("expected", "right"),
-                          ("given", "right"), ("", "center"), ("note", "left")):
-        table.add_column(name, justify=justify)
+    columns = [("problem", "left"), ("quantity", "left"), ("expected", "right"),
+               ("given", "right"), ("", "center")]
+    if points:
+        columns.append(("points", "right"))
+    for name, justify in columns + [("note", "left")]:
+        table.add_column(name, justify=justify, overflow="fold")
     for m in grade.marks:
         mark = "[green]✓[/green]" if m.ok else "[red]✗[/red]"
-        table.add_row(escape(m.problem), escape(m.quantity), show(m.expected), _given(m), mark,
-                      escape(m.note))
+        row = [escape(m.problem), escape(m.quantity), show(m.expected), _given(m), mark]
+        if points:
+            row.append(f"{fmt(m.points)}/{fmt(m.max_points)}")
+        table.add_row(*row, _note(m))
     return table
 
 
@@ -34,12 +47,20 @@ def class_table(key, grades) -> Table:
     table = Table(title="class summary", box=None, pad_edge=False, show_edge=False, title_justify="left")
     table.add_column("student")
     table.add_column("score", justify="right")
+    if key.points_given:
+        table.add_column("points", justify="right")
     table.add_column("%", justify="right")
     # The entries of an answer file that were ignored (the "!" lines above its marks).
     table.add_column("ignored", justify="right")
+    most = key.max_points
     for g in grades:
-        pct = f"{100 * g.score / total:.0f}" if total else "—"
-        table.add_row(escape(g.student), f"{g.score}/{total}", pct,
+        # With points, the share is of the points; otherwise of the answers.
+        if key.points_given:
+            pct = f"{100 * g.points / most:.0f}" if most else "—"
+            cells = [f"{g.score}/{total}", f"{fmt(g.points)}/{fmt(most)}", pct]
+        else:
+            cells = [f"{g.score}/{total}", f"{100 * g.score / total:.0f}" if total else "—"]
+        table.add_row(escape(g.student), *cells,
                       "unreadable" if g.unusable else str(len(g.errors) or ""))
     return table
 
@@ -48,13 +69,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def question_table(summary) -> Table:
+def question_table(summary, points: bool = False) -> Table:
     table = Table(title="by question", box=None, pad_edge=False, show_edge=False, title_justify="left")
     table.add_column("problem")
     table.add_column("quantity")
+    if points:
+        table.add_column("points", justify="right")
     table.add_column("right", justify="right")
     for q in summary["questions"]:
-        table.add_row(escape(q["problem"]), escape(q["quantity"]), f"{q['right']}/{q['of']}")
+        cells = [escape(q["problem"]), escape(q["quantity"])]
+        if points:
+            cells.append(fmt(q["points"]))
+        table.add_row(*cells, f"{q['right']}/{q['of']}")
     return table
 
 
@@ -66,11 +92,13 @@ def print_grades(key, grades, summary) -> None:
     for g in grades:
         c.print()
         head = f"[bold]{escape(g.student)}[/bold] ({escape(g.path)}): {g.score}/{total}"
+        if key.points_given:
+            head += f", {fmt(g.points)}/{fmt(key.max_points)} points"
         c.print(head + (" [red](could not be read)[/red]" if g.unusable else ""))
         for err in g.errors:
             c.print(f"  [yellow]![/yellow] {escape(err)}")
         if not g.unusable:
-            c.print(student_table(g))
+            c.print(student_table(g, key.points_given))
     c.print()
     c.print(class_table(key, grades))
     notes = []
@@ -82,7 +110,10 @@ def print_grades(key, grades, summary) -> None:
     if notes:
         c.print("; ".join(notes))
     c.print()
-    c.print(question_table(summary))
+    c.print(question_table(summary, key.points_given))
     mean = summary["mean_score"]
-    c.print(f"\n{_plural(summary['students'], 'student')}, {summary['perfect']} with full marks, "
+    line = (f"\n{_plural(summary['students'], 'student')}, {summary['perfect']} with full marks, "
             f"mean score {100 * mean:.0f}%")
+    if key.points_given:
+        line += f", mean points {fmt(summary['mean_points'], 4)} of {fmt(summary['max_points'])}"
+    c.print(line)

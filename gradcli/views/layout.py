@@ -2,19 +2,22 @@
 
 Sugiyama's method, kept short: columns by depth (inputs left, the output
 alone on the right, a constant just left of its first use), a dummy point in
-every column that a long wire crosses, a few barycentre sweeps against
-crossings, then heights by least squares under "no overlap" constraints
+every column that a long wire crosses, barycentre sweeps with sifting and
+transposition against crossings (the inputs stay in program order), then
+heights by least squares under "no overlap" constraints
 (pool-adjacent-violators), alternating left-to-right and right-to-left so
 that wires run straight where they can.
 
 No wire crosses a label, by construction: a column is [label strip][nodes];
 wires bend only in the gaps between columns; in a label strip every wire runs
-straight at its own height, and a wire's value and gradient are written
+straight at its own height, and a wire's value and gradient (and, with
+--edge-derivatives, its local derivative) are written
 there, above and below it, inside the band its node or dummy owns.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 from gradcli.errors import GradUsageError
@@ -26,6 +29,10 @@ MAX_ITEMS = 20000      # nodes and dummy points; bounds the layout's time
 FONT = 13              # wire labels
 PORT = 24              # a binary node's inputs enter this far above and below its centre
 LABEL_EXT = 18         # a label reaches this far from its wire
+# With --edge-derivatives a third line (the local derivative) goes under the gradient:
+LOCAL_DY = 30          # its baseline below the wire
+PORT_3 = 31            # ports spread so that two wires' three lines do not meet
+LABEL_EXT_3 = 34
 PAD = 8                # between bands
 DUMMY_HALF = 9
 GAP = 56               # room for the curves between columns
@@ -77,17 +84,17 @@ def layers(trace) -> list[int]:
     return layer
 
 
-def node_size(c, arity: int) -> tuple[float, float]:
+def node_size(c, arity: int, port: float = PORT) -> tuple[float, float]:
     lines = [text_width(c.title, 15 if c.kind == "op" else 14, bold=True)]
     lines += [text_width(c.name, 12)] if c.name else []
     lines += [text_width(c.total, 11)] if c.total else []
     if c.kind == "op":
-        h = max(40 + 14 * (len(lines) - 1), 64 if arity == 2 else 0)
+        h = max(40 + 14 * (len(lines) - 1), 2 * port + 16 if arity == 2 else 0)
         return max(max(lines) + 28, 46, h), h
     return max(max(lines) + 20, 36), 30 + 13 * (len(lines) - 1)
 
 
-def build(trace, digits):
+def build(trace, digits, edge_derivatives: bool = False):
     """The items (nodes and dummies) and the wires' chains through them."""
     nodes = trace.nodes
     if len(nodes) > MAX_NODES:
@@ -97,15 +104,16 @@ def build(trace, digits):
     caps = captions(trace, digits)
     layer = layers(trace)
     g = trace.graph
+    port, ext = (PORT_3, LABEL_EXT_3) if edge_derivatives else (PORT, LABEL_EXT)
     items = []
     for n in nodes:
-        w, h = node_size(caps[n.id], len(n.inputs))
-        ports = (-PORT, PORT) if len(n.inputs) == 2 else (0.0,)
-        reach = PORT + LABEL_EXT if len(n.inputs) == 2 else LABEL_EXT
+        w, h = node_size(caps[n.id], len(n.inputs), port)
+        ports = (-port, port) if len(n.inputs) == 2 else (0.0,)
+        reach = port + ext if len(n.inputs) == 2 else ext
         items.append(Item(layer[n.id], n.id, max(h / 2, reach) + PAD, w, h, ports,
                           key=g.starts[n.id]))
     chains = []
-    for wire in wires(trace, digits):
+    for wire in wires(trace, digits, edge_derivatives):
         src, dst = wire.src, wire.dst
         # the output's own wire leaves the picture right of every column
         end_layer = layer[dst] if dst >= 0 else max(layer) + 1
@@ -131,13 +139,108 @@ def build(trace, digits):
 
 
 # -- order within each column ------------------------------------------------
+#
+# Column 0 (the inputs, and constants used there) stays in the order the program
+# uses them. The other columns start in program order too, then sweeps alternate
+# down and up: each column is sorted by the barycentre of its wires' places in the
+# column just done, then each item moves to the place in its column with the
+# fewest crossings (sifting) and neighbours swap while that removes crossings
+# (transposition). The best order seen is kept. All loops, no recursion, and
+# deterministic: stable sorts, and a tie keeps an item where it is.
+# benchmarks/bench_crossings.py measures it.
+
+SWEEPS = 24          # at most; STALE sweeps in a row without a better order end it
+STALE = 3
+WORK = 150_000       # and pairs compared (about 2 n² a column a sweep): big pictures stay quick
+PORT_STEP = 1 / 100  # a port's offset (±PORT) as a fraction of one place in a column
+
+
+def _edges_between(order, items, L) -> list[tuple[int, float]]:
+    """The wires from column L to L+1, as (place in L, place in L+1 with the port)."""
+    pos = {it: k for k, it in enumerate(order[L + 1])}
+    return [(a_pos, pos[b] + off * PORT_STEP) for a_pos, a in enumerate(order[L])
+            for b, off in items[a].outs]
+
+
+def _inversions(edges: list[tuple[int, float]]) -> int:
+    """Pairs of wires whose ends are in opposite orders: they cross (one start: they do not)."""
+    edges = sorted(edges)
+    seen: list[float] = []   # the far ends of the wires from earlier places, sorted
+    count, k = 0, 0
+    while k < len(edges):
+        j = k
+        while j < len(edges) and edges[j][0] == edges[k][0]:
+            count += len(seen) - bisect_right(seen, edges[j][1])
+            j += 1
+        for m in range(k, j):
+            insort(seen, edges[m][1])
+        k = j
+    return count
+
 
 def _crossings(order, items, L) -> int:
-    pos = {it: k for k, it in enumerate(order[L + 1])}
-    segs = [(a_pos, pos[b] + off / 1000) for a_pos, a in enumerate(order[L])
-            for b, off in items[a].outs]
-    return sum(1 for s in range(len(segs)) for t in range(s)
-               if (segs[s][0] - segs[t][0]) * (segs[s][1] - segs[t][1]) < 0)
+    """The crossings between columns L and L+1."""
+    return _inversions(_edges_between(order, items, L))
+
+
+def _ends(order, items, L) -> dict[int, tuple[list[float], list[float]]]:
+    """For each item of column L: where its wires meet the columns left and right, sorted."""
+    depth = len(order)
+    above = {it: k for k, it in enumerate(order[L - 1])} if L else {}
+    below = {it: k for k, it in enumerate(order[L + 1])} if L + 1 < depth else {}
+    # a wire leaves its source at the centre and enters its consumer at a port
+    return {u: (sorted(above[o] for o, _ in items[u].ins),
+                sorted(below[b] + off * PORT_STEP for b, off in items[u].outs))
+            for u in order[L]}
+
+
+def _pair_crossings(eu, ev) -> int:
+    """Crossings among the wires of u and v (their _ends), u just above v."""
+    return (sum(bisect_left(ev[0], a) for a in eu[0])
+            + sum(bisect_left(ev[1], a) for a in eu[1]))
+
+
+def _sift(order, items, L) -> None:
+    """Move each item of column L, in turn, to the place with the fewest crossings."""
+    col = order[L]
+    ends = _ends(order, items, L)
+    cross = {(u, v): _pair_crossings(ends[u], ends[v]) for u in col for v in col if u != v}
+    for u in list(col):
+        here = col.index(u)
+        rest = col[:here] + col[here + 1:]
+        # cost[i]: u's crossings with the others when it goes at place i of rest
+        cost = [sum(cross[(u, w)] for w in rest)]
+        for w in rest:
+            cost.append(cost[-1] + cross[(w, u)] - cross[(u, w)])
+        place = min(range(len(cost)), key=cost.__getitem__)
+        if cost[place] < cost[here]:
+            col[:] = rest[:place] + [u] + rest[place:]
+
+
+def _transpose(order, items, L) -> bool:
+    """One pass of neighbour swaps in column L that lower the crossings; whether any did."""
+    col = order[L]
+    ends = _ends(order, items, L)
+    changed = False
+    for k in range(len(col) - 1):
+        u, v = col[k], col[k + 1]
+        if _pair_crossings(ends[v], ends[u]) < _pair_crossings(ends[u], ends[v]):
+            col[k], col[k + 1] = v, u
+            changed = True
+    return changed
+
+
+def _refine(order, items) -> None:
+    """Sift every column, then swap neighbours until no swap helps."""
+    for _ in range(len(items)):   # a pass that changes something removes a crossing
+        if not any([_transpose(order, items, L) for L in range(1, len(order))]):
+            break
+    for L in range(1, len(order)):
+        if len(order[L]) > 2:
+            _sift(order, items, L)
+    for _ in range(len(items)):
+        if not any([_transpose(order, items, L) for L in range(1, len(order))]):
+            return
 
 
 def order_columns(items) -> list[list[int]]:
@@ -154,23 +257,34 @@ def order_columns(items) -> list[list[int]]:
         return sum(_crossings(o, items, L) for L in range(depth - 1))
 
     best, best_count = [c[:] for c in order], total(order)
-    for sweep in range(8):
+    stale, work = 0, 0
+    per_sweep = sum(2 * len(col) ** 2 for col in order)
+    for sweep in range(SWEEPS):
+        if best_count == 0 or stale >= STALE or (sweep and work + per_sweep > WORK):
+            break
+        work += per_sweep
         down = sweep % 2 == 0
-        for L in (range(1, depth) if down else range(depth - 2, -1, -1)):
+        for L in (range(1, depth) if down else range(depth - 2, 0, -1)):
             near = order[L - 1] if down else order[L + 1]
             pos = {it: k for k, it in enumerate(near)}
             here = {it: k for k, it in enumerate(order[L])}
+            scale = len(near) / len(order[L])   # read before the sort, which empties the list
 
             def barycentre(k):
-                links = items[k].ins if down else items[k].outs
-                if not links:
-                    return here[k]
-                return sum(pos[o] + off / 100 for o, off in links) / len(links)
+                if down:
+                    ends = [pos[o] for o, _ in items[k].ins]
+                else:
+                    ends = [pos[b] + off * PORT_STEP for b, off in items[k].outs]
+                # an item with no wire that way keeps its place, scaled to the near column
+                return sum(ends) / len(ends) if ends else here[k] * scale
 
             order[L].sort(key=barycentre)
+        _refine(order, items)
         count = total(order)
         if count < best_count:
-            best, best_count = [c[:] for c in order], count
+            best, best_count, stale = [c[:] for c in order], count, 0
+        else:
+            stale += 1
     return best
 
 
@@ -225,7 +339,8 @@ def columns(items, order, chains) -> list[tuple[float, float, float]]:
     for ch in chains:
         last = ch.items[-1] if ch.wire.dst >= 0 else None
         if last is not None:
-            width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT)) + 16
+            width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT),
+                        text_width(ch.wire.local, FONT)) + 16
             L = items[last].layer
             strip[L] = max(strip[L], width, 40)
     out, x = [], float(MARGIN)

@@ -4,7 +4,11 @@ A node is captioned with its operation (and its name where it has one); each
 wire carries the forward value of the node it leaves and the gradient that
 flows back along it, ∂out/∂consumer · ∂consumer/∂node, in two colours as in
 the CS231n circuit diagrams. Where a node feeds several others its wires carry
-their shares, and the node itself shows their sum, its gradient.
+their shares, and the node itself shows their sum, its gradient. With
+edge_derivatives (`--edge-derivatives`) each wire also carries the local
+derivative ∂consumer/∂node, as colah draws them, read from the trace (the same
+numbers as the table's "local" column): the gradient on the wire is the
+consumer's gradient times it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ from gradcli.views.array_text import show
 DIGITS = 4                 # significant digits on a picture (JSON has them all)
 VALUE_COLOUR = "#2e7d32"   # green: the forward value
 GRAD_COLOUR = "#c62828"    # red: the gradient
+LOCAL_COLOUR = "#1565c0"   # blue: the local derivative, with --edge-derivatives
 LEGEND_VALUE = "value (forward pass)"
+LEGEND_LOCAL = ("∂node/∂input, the local derivative, on each wire into a node "
+                "(its gradient = the node's × this)")
+LOCAL_PREFIX = "local "
 
 
 def legend_grad(trace: Trace) -> str:
@@ -44,6 +52,7 @@ class Wire:
     value: str
     grad: str
     live: bool
+    local: str = ""    # "local 4" with edge_derivatives; none into a constant, as grad
 
 
 def _title(node) -> str:
@@ -71,10 +80,11 @@ def captions(trace: Trace, digits: int | None = None) -> list[Caption]:
     return out
 
 
-def wires(trace: Trace, digits: int | None = None) -> list[Wire]:
+def wires(trace: Trace, digits: int | None = None, edge_derivatives: bool = False) -> list[Wire]:
     """Every edge, by consumer then argument; then the output's own wire (gradient 1).
 
-    A wire out of a constant carries no gradient ("") unless trace.show_constants.
+    A wire out of a constant carries no gradient ("") unless trace.show_constants,
+    and no local derivative either.
     """
     digits = digits or DIGITS
     nodes = trace.nodes
@@ -88,8 +98,10 @@ def wires(trace: Trace, digits: int | None = None) -> list[Wire]:
     out = []
     for n in nodes:
         for k, j in enumerate(n.inputs):
-            grad = show(trace.edge_grad(n.id, k), digits) if trace.shows_grad(j) else ""
-            out.append(Wire(j, n.id, k, show(nodes[j].value, digits), grad, n.live))
+            shown = trace.shows_grad(j)
+            grad = show(trace.edge_grad(n.id, k), digits) if shown else ""
+            local = LOCAL_PREFIX + show(n.local[k], digits) if edge_derivatives and shown else ""
+            out.append(Wire(j, n.id, k, show(nodes[j].value, digits), grad, n.live, local))
     o = trace.out
     grad = show(o.grad, digits) if trace.shows_grad(o.id) else ""
     out.append(Wire(o.id, -1, 0, show(o.value, digits), grad, True))

@@ -180,17 +180,34 @@ def backward_line(s: BackwardStep, out: str, digits: int = 12) -> str:
     return line
 
 
+FORWARD_HEADING = "Forward pass: each node from its inputs"
+
+
+def backward_heading(out: str) -> str:
+    return f"Backward pass: ∂{out}/∂node = Σ over its uses of upstream · local, from the output down"
+
+
+def forward_text(s: ForwardStep, digits: int = 12) -> str:
+    """One forward step as --steps prints it (without the indent): '#2    p = x + y = …'."""
+    return f"#{s.node:<4} {forward_line(s, digits)}"
+
+
+def unused_line(story: Narration) -> str:
+    """The closing line for nodes the output does not use ('' when there are none)."""
+    if not story.unused:
+        return ""
+    return f"(not used by the output, gradient 0: {', '.join(f'#{i}' for i in story.unused)})"
+
+
 def render_text(story: Narration, digits: int = 12) -> list[str]:
     """The narration as lines of plain text (the command styles the headings)."""
-    lines = ["Forward pass: each node from its inputs"]
+    lines = [FORWARD_HEADING]
     for s in story.forward:
-        lines.append(f"  #{s.node:<4} {forward_line(s, digits)}")
+        lines.append(f"  {forward_text(s, digits)}")
     lines.append("")
-    lines.append(f"Backward pass: ∂{story.output}/∂node = Σ over its uses of "
-                 f"upstream · local, from the output down")
+    lines.append(backward_heading(story.output))
     for s in story.backward:
         lines.append(f"  {backward_line(s, story.output, digits)}")
     if story.unused:
-        ids = ", ".join(f"#{i}" for i in story.unused)
-        lines.append(f"  (not used by the output, gradient 0: {ids})")
+        lines.append(f"  {unused_line(story)}")
     return lines

@@ -10,11 +10,13 @@ texts: tests check that no wire crosses a label); svg() writes it out.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from gradcli.views.layout import (
     FONT,
+    LOCAL_DY,
     MARGIN,
     build,
     columns,
@@ -22,7 +24,15 @@ from gradcli.views.layout import (
     place_heights,
     text_width,
 )
-from gradcli.views.picture import GRAD_COLOUR, LEGEND_VALUE, VALUE_COLOUR, legend_grad, title
+from gradcli.views.picture import (
+    GRAD_COLOUR,
+    LEGEND_LOCAL,
+    LEGEND_VALUE,
+    LOCAL_COLOUR,
+    VALUE_COLOUR,
+    legend_grad,
+    title,
+)
 
 INK = "#37474f"
 WIRE = "#607d8b"
@@ -40,6 +50,7 @@ class Text:
     colour: str = INK
     anchor: str = "middle"
     bold: bool = False
+    tag: str = ""         # what the label shows ("value:3": wire 3's value), for the step views
 
     def box(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom), generously."""
@@ -138,13 +149,15 @@ def _captions(shape: Shape, c, live: bool) -> list[Text]:
     top = shape.cy - (sum(step[k] for k in range(len(lines) - 1))) / 2
     out, y = [], top
     for k, (text, size, colour, bold) in enumerate(lines):
-        out.append(Text(shape.cx, y + 0.36 * size, text, size, colour if live else FADED, bold=bold))
+        tag = f"total:{shape.node}" if c.total and k == len(lines) - 1 else ""
+        out.append(Text(shape.cx, y + 0.36 * size, text, size, colour if live else FADED, bold=bold,
+                        tag=tag))
         y += step[k]
     return out
 
 
-def draw(trace, digits: int | None = None) -> Picture:
-    caps, items, chains = build(trace, digits)
+def draw(trace, digits: int | None = None, edge_derivatives: bool = False) -> Picture:
+    caps, items, chains = build(trace, digits, edge_derivatives)
     order = order_columns(items)
     place_heights(items, order)
     cols = columns(items, order, chains)
@@ -172,7 +185,7 @@ def draw(trace, digits: int | None = None) -> Picture:
         texts += _captions(s, c, c.live)
 
     paths = []
-    for ch in chains:
+    for w, ch in enumerate(chains):   # chains are in the order of picture.wires()
         src = shapes[ch.wire.src]
         live = ch.wire.live
         p = Path((src.cx + src.w / 2, src.cy), colour=WIRE if live else FADED, dashed=not live)
@@ -189,32 +202,41 @@ def draw(trace, digits: int | None = None) -> Picture:
             p.line(x0 + width, y)
             p.arrow = True
             label_x = x0 + width / 2
-        texts.append(Text(label_x, y - 5, ch.wire.value, FONT, VALUE_COLOUR if live else FADED))
+        texts.append(Text(label_x, y - 5, ch.wire.value, FONT, VALUE_COLOUR if live else FADED,
+                          tag=f"value:{w}"))
         if ch.wire.grad:   # none on a constant's wire, unless --show-constants
-            texts.append(Text(label_x, y + 15, ch.wire.grad, FONT, GRAD_COLOUR if live else FADED))
+            texts.append(Text(label_x, y + 15, ch.wire.grad, FONT, GRAD_COLOUR if live else FADED,
+                              tag=f"grad:{w}"))
+        if ch.wire.local:   # --edge-derivatives
+            texts.append(Text(label_x, y + LOCAL_DY, ch.wire.local, FONT,
+                              LOCAL_COLOUR if live else FADED, tag=f"local:{w}"))
         paths.append(p)
 
     bottom = max(it.y + it.half for it in items) + 14
     right_edge = max([cols[-1][2]] + [p.end[0] + 8 for p in paths])
     legend = [(VALUE_COLOUR, LEGEND_VALUE), (GRAD_COLOUR, legend_grad(trace))]
+    legend += [(LOCAL_COLOUR, LEGEND_LOCAL)] if edge_derivatives else []
     notes = [(KINK, f"orange outline: at a kink, {trace.nodes[i].label}: {trace.nodes[i].kink}")
              for i in sorted(shapes) if trace.nodes[i].kink]
     y = bottom
     for colour, text in legend + notes:
         y += 18
         texts.append(Text(MARGIN, y, "■" if colour != KINK else "○", 13, colour, "start"))
-        texts.append(Text(MARGIN + 18, y, text, 12, INK, "start"))
+        texts.append(Text(MARGIN + 18, y, text, 12, INK, "start",
+                          tag="legend:grad" if colour == GRAD_COLOUR else ""))
     width = max([right_edge] + [t.box()[2] for t in texts]) + MARGIN
     return Picture(width, y + MARGIN, list(shapes.values()), paths, texts, heading)
 
 
-def _svg_text(t: Text) -> str:
+def _svg_text(t: Text, tagged: bool = False) -> str:
     weight = ' font-weight="bold"' if t.bold else ""
+    weight += f" data-tag={quoteattr(t.tag)}" if tagged and t.tag else ""
     return (f'<text x="{t.x:.1f}" y="{t.y:.1f}" font-size="{t.size:g}" fill="{t.colour}" '
             f'text-anchor="{t.anchor}"{weight}>{escape(t.text)}</text>')
 
 
-def render(pic: Picture) -> str:
+def render(pic: Picture, tagged: bool = False) -> str:
+    """The SVG text; tagged: labels carry data-tag attributes (the HTML page reveals them)."""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{pic.width:.0f}" height="{pic.height:.0f}" '
         f'viewBox="0 0 {pic.width:.0f} {pic.height:.0f}" '
@@ -239,10 +261,53 @@ def render(pic: Picture) -> str:
         else:
             out.append(f'<rect x="{s.cx - s.w / 2:.1f}" y="{s.cy - s.h / 2:.1f}" width="{s.w:.1f}" '
                        f'height="{s.h:.1f}" rx="7" {common}/>')
-    out += [_svg_text(t) for t in pic.texts]
+    out += [_svg_text(t, tagged) for t in pic.texts]
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def svg(trace, digits: int | None = None) -> str:
-    return render(draw(trace, digits))
+def svg(trace, digits: int | None = None, edge_derivatives: bool = False) -> str:
+    return render(draw(trace, digits, edge_derivatives))
+
+
+def wire_crossings(pic: Picture) -> int:
+    """How many times two wires cross, counted on the drawn polylines (benchmarks, tests).
+
+    Every wire runs left to right, so two wires cross where the difference of their
+    heights changes sign over the x they share. A touch is not a crossing, and
+    neither are wires that leave one node together and part.
+    """
+    lines = [p.points() for p in pic.paths]
+    boxes = [(min(x for x, _ in q), max(x for x, _ in q), min(y for _, y in q), max(y for _, y in q))
+             for q in lines]
+    count = 0
+    for a in range(len(lines)):
+        for b in range(a):
+            A, B = boxes[a], boxes[b]
+            if A[0] < B[1] and B[0] < A[1] and A[2] <= B[3] and B[2] <= A[3]:
+                count += _sign_changes(lines[a], lines[b])
+    return count
+
+
+def _height(line, x: float) -> float:
+    """The polyline's height at x (its first point there where it is vertical)."""
+    k = bisect_left(line, (x, -math.inf))
+    if k == 0:
+        return line[0][1]
+    if k == len(line):
+        return line[-1][1]
+    (x0, y0), (x1, y1) = line[k - 1], line[k]
+    return y1 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+
+
+def _sign_changes(p, q) -> int:
+    lo, hi = max(p[0][0], q[0][0]), min(p[-1][0], q[-1][0])
+    xs = sorted({x for x, _ in p + q if lo <= x <= hi})
+    changes, last = 0, 0
+    for x in xs:
+        d = _height(p, x) - _height(q, x)
+        sign = 0 if abs(d) < 1e-6 else (1 if d > 0 else -1)
+        if sign:
+            changes += last == -sign
+            last = sign
+    return changes

@@ -5,31 +5,45 @@
 d·/dx is a tangent (the total derivative from the seed x), ∂p/∂x a local
 derivative from the operation table. Only the terms that carry a non-zero
 tangent are written: those are the products the pass performed.
+
+tangent_passes() gives the passes as records (the HTML page steps through
+them); tangent_lines() writes them out as --steps prints them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from gradcli.program.trace import Trace
 from gradcli.views.array_text import show
 from gradcli.views.human import products_line
-from gradcli.views.steps import _factor, forward_line, narrate
+from gradcli.views.steps import FORWARD_HEADING, _factor, forward_text, narrate
 
 _ORDINAL = ["1st", "2nd"]
 
 
-def tangent_lines(trace: Trace, digits: int = 12) -> list[str]:
+@dataclass
+class TangentPass:
+    name: str                     # the input seeded with 1
+    heading: str
+    steps: list[tuple[int, str]] = field(default_factory=list)   # (node, line): the seed first
+    unreached: list[int] = field(default_factory=list)           # nodes with tangent 0
+    unreached_line: str = ""
+    count_line: str = ""          # "2 products"
+
+
+def tangent_passes(trace: Trace, digits: int = 12) -> list[TangentPass]:
     from gradcli.symbolic.printing import TextStyle
     from gradcli.symbolic.local_rules import show_local
 
-    lines = ["Forward pass: each node from its inputs"]
-    lines += [f"  #{s.node:<4} {forward_line(s, digits)}" for s in narrate(trace).forward]
     nodes, h = trace.nodes, trace.handles
+    passes = []
     for name in trace.result.wrt:
         seed = trace.result.program.node_of(name)
-        lines += ["", f"Tangent pass for {name}: d(node)/d{name} = Σ over its inputs of "
-                      f"local · the input's tangent, seeded with d{name}/d{name} = 1"]
-        lines.append(f"  d{h[seed]}/d{name} = 1    (the seed)")
-        unreached, count = [], 0
+        p = TangentPass(name, f"Tangent pass for {name}: d(node)/d{name} = Σ over its inputs of "
+                              f"local · the input's tangent, seeded with d{name}/d{name} = 1")
+        p.steps.append((seed, f"d{h[seed]}/d{name} = 1    (the seed)"))
+        count = 0
         for n in nodes[seed + 1:]:
             if not n.inputs:
                 continue
@@ -47,13 +61,28 @@ def tangent_lines(trace: Trace, digits: int = 12) -> list[str]:
                          "b": trace.term(n.inputs[1]) if len(n.inputs) > 1 else ""}
                 rules.append(f"{local} = {show_local(n.op.grads[k], names, TextStyle())}")
             if not symbolic:
-                unreached.append(h[n.id])
+                p.unreached.append(n.id)
                 continue
             count += len(symbolic)
-            lines.append(f"  d{h[n.id]}/d{name} = {' + '.join(symbolic)} = {' + '.join(numeric)} = "
-                         f"{show(n.tangent[name], digits)}    ({'; '.join(rules)})")
-        if unreached:
-            lines.append(f"  (tangent 0, not reached from {name}: {', '.join(unreached)})")
-        lines.append(f"  {count} product{'s' if count != 1 else ''}")
+            p.steps.append((n.id, f"d{h[n.id]}/d{name} = {' + '.join(symbolic)} = "
+                                  f"{' + '.join(numeric)} = "
+                                  f"{show(n.tangent[name], digits)}    ({'; '.join(rules)})"))
+        if p.unreached:
+            p.unreached_line = (f"(tangent 0, not reached from {name}: "
+                                f"{', '.join(h[i] for i in p.unreached)})")
+        p.count_line = f"{count} product{'s' if count != 1 else ''}"
+        passes.append(p)
+    return passes
+
+
+def tangent_lines(trace: Trace, digits: int = 12) -> list[str]:
+    lines = [FORWARD_HEADING]
+    lines += [f"  {forward_text(s, digits)}" for s in narrate(trace).forward]
+    for p in tangent_passes(trace, digits):
+        lines += ["", p.heading]
+        lines += [f"  {line}" for _, line in p.steps]
+        if p.unreached_line:
+            lines.append(f"  {p.unreached_line}")
+        lines.append(f"  {p.count_line}")
     lines += ["", products_line(trace.result)]
     return lines
