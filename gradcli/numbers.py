@@ -20,12 +20,41 @@ def fmt(v: float, digits: int = 12) -> str:
     return f"{v:.{digits}g}"
 
 
-def fmt_array(v, digits: int = 12) -> str:
-    """An array as NumPy prints it (large ones shortened with …), each number as fmt
-    writes it, then its shape: [[1, 2], [3, 4]]  (shape (2, 2))."""
+# Arrays (README "Arrays: vectors and matrices"): more elements than THRESHOLD are shortened as NumPy does, EDGEITEMS
+# at each end of every long axis and "..." between.
+THRESHOLD = 100
+EDGEITEMS = 3
+
+
+def shape_text(shape) -> str:
+    """(3, 2), (3,), (): as Python writes a tuple."""
+    shape = tuple(int(n) for n in shape)
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def fmt_array(v, digits: int = 12, linewidth: int = 75) -> str:
+    """`(3, 2) [[1, 2], …]`: the shape, then the elements as NumPy lays them out, each as fmt
+    writes it, right-aligned in columns and separated by ", " (a literal gradcli reads back)."""
     import numpy as np
 
-    body = np.array2string(np.asarray(v), separator=", ", max_line_width=10**6,
-                           formatter={"float_kind": lambda x: fmt(float(x), digits)},
-                           threshold=100, edgeitems=3)
-    return f"{body}  (shape {tuple(int(n) for n in np.shape(v))})"
+    a = np.asarray(v, dtype=np.float64)
+    prefix = shape_text(a.shape) + " "
+    width = max(len(fmt(float(x), digits)) for x in _shown(a).flat)
+    body = np.array2string(a, max_line_width=max(linewidth, len(prefix) + width + 4),
+                           separator=", ", prefix=prefix, threshold=THRESHOLD,
+                           edgeitems=EDGEITEMS,
+                           formatter={"float_kind": lambda x: fmt(float(x), digits).rjust(width)})
+    return prefix + body
+
+
+def _shown(a):
+    """The elements that the shortened text shows: EDGEITEMS at each end of each long axis."""
+    import numpy as np
+
+    if a.size <= THRESHOLD:
+        return a
+    for axis, n in enumerate(a.shape):
+        if n > 2 * EDGEITEMS:
+            keep = list(range(EDGEITEMS)) + list(range(n - EDGEITEMS, n))
+            a = np.take(a, keep, axis=axis)
+    return a

@@ -29,7 +29,7 @@ def test_eval_prints_an_array_and_json_is_nested_lists():
     assert run.json == {"expression": "X @ w", "inputs": {"X": [[1, 2], [3, 4]], "w": [1, -1]},
                         "value": [-1, -1]}
     human = run_cli("eval", "[[1, 2], [3, 4]] * 2")
-    assert human.stdout == "[[2, 4],\n [6, 8]]  (shape (2, 2))\n"
+    assert human.stdout == "(2, 2) [[2, 4],\n        [6, 8]]\n"   # the shape first (views/array_text.py)
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])

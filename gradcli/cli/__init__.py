@@ -305,7 +305,39 @@ def split_args(args: tuple[str, ...]) -> tuple[str, dict[str, str]]:
         for word, name, option in suspects:
             if name not in graph.inputs and name not in graph.assigned:
                 raise _no_such_option(word, option, ctx)
-    return text, split_bindings(args[1:])
+    given = split_bindings(args[1:])
+    if ctx is not None and (ctx.meta.get("gradcli.inputs") or any(
+            v.lstrip()[:1] in ("[", "@") or "(" in v for v in given.values())):
+        given = _with_arrays(given, ctx)
+    return text, given
+
+
+def _with_arrays(given: dict, ctx: click.Context) -> dict:
+    """--inputs FILE's names, then the command line's; array texts read now, with --seed."""
+    from gradcli.program.bindings import Sourced, resolve
+
+    path = ctx.meta.get("gradcli.inputs")
+    merged: dict = {}
+    if path:
+        from gradcli.data.array_files import read_inputs
+
+        source = f"--inputs {shorten(path)}"
+        merged = {name: Sourced(v, source) for name, v in read_inputs(path).items()}
+        for name in given:
+            if name in merged:
+                raise GradUsageError(f"'{shorten(name)}' is given a value twice: on the command "
+                                     f"line and in {source}")
+    merged.update(given)
+    return resolve(merged, draws=draws(ctx))
+
+
+def draws(ctx: click.Context):
+    """The command's one random generator for binding values (--seed; train's params too)."""
+    from gradcli.program.array_bindings import Draws
+
+    if "gradcli.draws" not in ctx.meta:
+        ctx.meta["gradcli.draws"] = Draws(ctx.meta.get("gradcli.seed"))
+    return ctx.meta["gradcli.draws"]
 
 
 def wrt_names(wrt: tuple[str, ...]) -> list[str] | None:
@@ -318,19 +350,32 @@ def wrt_names(wrt: tuple[str, ...]) -> list[str] | None:
 
 
 def program_command(fn):
-    """The shared shape of commands that take EXPR and bindings."""
+    """The shared shape of commands that take EXPR and bindings.
+
+    Every such command takes --inputs FILE (arrays by name) and --seed N (the draws of
+    randn/rand in binding values); a command with its own --seed (train) shares it.
+    """
+    own_seed = any(p.name == "seed" for p in getattr(fn, "__click_params__", []))
 
     @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="EXPR [-NAME VALUE]...")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+    @click.option("--inputs", "inputs_file", metavar="FILE", default=None,
+                  help="Bind many names at once from FILE.npz, or FILE.json (an object of names to values).")
     @functools.wraps(fn)
     def wrapper(*a, **kw):
         # `gradcli CMD -h`: no expression before it, so help (README "Commands")
+        ctx = click.get_current_context()
         if kw["args"][:1] == ("-h",):
-            ctx = click.get_current_context()
             click.echo(ctx.get_help())
             ctx.exit(0)
+        ctx.meta["gradcli.inputs"] = kw.pop("inputs_file")
+        ctx.meta["gradcli.seed"] = kw["seed"] if own_seed else kw.pop("binding_seed")
         return fn(*a, **kw)
 
+    if not own_seed:
+        wrapper = click.option("--seed", "binding_seed", type=int, default=0, show_default=True,
+                               help="Seed of randn(…)/rand(…) in binding values "
+                                    "(numpy.random.default_rng).")(wrapper)
     return wrapper
 
 

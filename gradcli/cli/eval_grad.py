@@ -35,9 +35,9 @@ def eval_command(args, as_json, batch):
 
         click.echo(dumps(result.to_json()), nl=False)
     else:
-        from gradcli.numbers import fmt
+        from gradcli.views.array_text import show
 
-        click.echo(fmt(result.value))
+        click.echo(show(result.value))
 
 
 @click.command("grad", context_settings=BINDING_CONTEXT)

@@ -30,6 +30,10 @@ def formula_grad_command(args, as_json: bool, wrt, *, symbolic: bool, latex: boo
     symbolic = symbolic or latex
     text, given = split_args(args)
     program = Program(text)
+    from gradcli.program.scalar_only import refuse_arrays
+
+    refuse_arrays("grad " + ("--exact" if exact else "--latex" if latex else "--symbolic"),
+                  given, program.graph)
     result = None
     if exact:
         from gradcli.symbolic.exact import exact_grad

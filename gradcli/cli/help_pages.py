@@ -7,17 +7,17 @@ WIDTH = 78
 # The files the pages come from, and their CRC-32s: if one changes, click prints help.
 SOURCES = {
     '__init__.py': 3330293717,
-    'cli/__init__.py': 1819883472,
+    'cli/__init__.py': 2824963976,
     'cli/check.py': 1179094472,
-    'cli/eval_grad.py': 847479246,
+    'cli/eval_grad.py': 1855270581,
     'cli/exercise.py': 4109122179,
-    'cli/hessian.py': 279241347,
+    'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
-    'cli/trace.py': 4138269661,
-    'cli/train.py': 3682589975,
+    'cli/trace.py': 2097386145,
+    'cli/train.py': 196734210,
     'errors.py': 2777739962,
     'training/__init__.py': 3864776922,
-    'training/optimizers.py': 544674409,
+    'training/optimizers.py': 899433059,
     'training/schedules.py': 1494694705,
 }
 
@@ -81,11 +81,15 @@ PAGES = {
         '    gradcli eval "(x+y)*z" --batch points.jsonl\n'
         '\n'
         'Options:\n'
-        '  --json        Print one JSON object on stdout.\n'
-        '  --batch FILE  Evaluate every point of FILE (JSON Lines or CSV with a header;\n'
-        '                - for stdin): one JSON line out per point, always JSON; values\n'
-        '                on the command line are shared defaults.\n'
-        '  --help        Show this message and exit.'
+        '  --seed INTEGER  Seed of randn(…)/rand(…) in binding values\n'
+        '                  (numpy.random.default_rng).  [default: 0]\n'
+        '  --json          Print one JSON object on stdout.\n'
+        '  --inputs FILE   Bind many names at once from FILE.npz, or FILE.json (an\n'
+        '                  object of names to values).\n'
+        '  --batch FILE    Evaluate every point of FILE (JSON Lines or CSV with a\n'
+        '                  header; - for stdin): one JSON line out per point, always\n'
+        '                  JSON; values on the command line are shared defaults.\n'
+        '  --help          Show this message and exit.'
     ),
     'grad': (
         'Usage: gradcli grad [OPTIONS] EXPR [-NAME VALUE]...\n'
@@ -103,7 +107,11 @@ PAGES = {
         '    gradcli grad "(x+y)*z" -x 1 -y 3 -z -3 --mode forward\n'
         '\n'
         'Options:\n'
+        '  --seed INTEGER            Seed of randn(…)/rand(…) in binding values\n'
+        '                            (numpy.random.default_rng).  [default: 0]\n'
         '  --json                    Print one JSON object on stdout.\n'
+        '  --inputs FILE             Bind many names at once from FILE.npz, or\n'
+        '                            FILE.json (an object of names to values).\n'
         '  --wrt NAME[,NAME...]      Report only these variables (or assigned names).\n'
         '  --batch FILE              Every point of FILE (JSON Lines or CSV with a\n'
         '                            header; - for stdin): one JSON line out per point,\n'
@@ -148,7 +156,11 @@ PAGES = {
         '    gradcli trace "p = x + y; g = p * z" -x 1 -y 3 -z -3 --svg-frames slides/\n'
         '\n'
         'Options:\n'
+        '  --seed INTEGER                  Seed of randn(…)/rand(…) in binding values\n'
+        '                                  (numpy.random.default_rng).  [default: 0]\n'
         '  --json                          Print one JSON object on stdout.\n'
+        '  --inputs FILE                   Bind many names at once from FILE.npz, or\n'
+        '                                  FILE.json (an object of names to values).\n'
         '  --wrt NAME[,NAME...]            Report only these variables (or assigned\n'
         '                                  names) in the gradient.\n'
         '  --steps                         Narrate the forward and backward passes, one\n'
@@ -199,6 +211,8 @@ PAGES = {
         '\n'
         'Options:\n'
         '  --json                          Print one JSON object on stdout.\n'
+        '  --inputs FILE                   Bind many names at once from FILE.npz, or\n'
+        '                                  FILE.json (an object of names to values).\n'
         '  --param NAME=INIT               A parameter to learn and its initial value\n'
         '                                  (repeatable).\n'
         '  --data FILE                     Rows of data: CSV with a header, or JSON\n'
@@ -242,8 +256,9 @@ PAGES = {
         '                                  this.\n'
         '  --tol FLOAT                     Stop when the loss changes by less than this\n'
         '                                  between steps.\n'
-        '  --seed INTEGER                  Seed for the shuffling of batches\n'
-        '                                  (reproducible runs).\n'
+        '  --seed INTEGER                  Seed for the shuffling of batches and for\n'
+        '                                  randn(…)/rand(…) in --param and binding\n'
+        '                                  values (those: 0 by default).\n'
         '  --history FILE                  Write every step (loss, parameters,\n'
         '                                  gradients, gradient norm, and the learning\n'
         '                                  rate with --schedule) to a .csv or .jsonl\n'
@@ -338,7 +353,11 @@ PAGES = {
         '    gradcli hessian "(1-x)^2 + 100*(y-x^2)^2" -x 0 -y 0 --newton\n'
         '\n'
         'Options:\n'
+        '  --seed INTEGER        Seed of randn(…)/rand(…) in binding values\n'
+        '                        (numpy.random.default_rng).  [default: 0]\n'
         '  --json                Print one JSON object on stdout.\n'
+        '  --inputs FILE         Bind many names at once from FILE.npz, or FILE.json\n'
+        '                        (an object of names to values).\n'
         '  --wrt NAME[,NAME...]  Only these input variables (rows and columns in this\n'
         '                        order).\n'
         '  --exact               Fractions stay exact (-x 1/3).\n'

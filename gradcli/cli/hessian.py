@@ -48,6 +48,9 @@ def hessian_command(args, as_json, wrt, exact, symbolic, latex, classify, newton
     symbolic = symbolic or latex
     text, given = split_args(args)
     program = Program(text)
+    from gradcli.program.scalar_only import refuse_arrays
+
+    refuse_arrays("hessian", given, program.graph)
     names = wrt_names(wrt)
     result = None
     if exact or given or not program.inputs or not symbolic:

@@ -177,7 +177,12 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
     if mode == "forward" and (latex or form != "text" or svg_file or frames_dir):
         raise GradUsageError("--mode forward is shown in the table, --steps, --json and --html; "
                              "pictures and --latex show the reverse mode only")
-    t = trace(Program(text), given, wrt=wrt_names(wrt), mode=mode)
+    program = Program(text)
+    if latex:
+        from gradcli.program.scalar_only import refuse_arrays
+
+        refuse_arrays("trace --steps --latex", given, program.graph)
+    t = trace(program, given, wrt=wrt_names(wrt), mode=mode)
     t.show_constants = show_constants
     for note in t.result.warnings:   # digits lost to cancellation or underflow (also in JSON)
         click.echo(f"gradcli: warning: {note}", err=True)

@@ -64,7 +64,7 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
 @click.option("--eta-min", type=float, help="--schedule cosine: the lowest rate (default 0).")
 @click.option("--clip", type=float, help="Clip the norm of all gradients together to this.")
 @click.option("--tol", type=float, help="Stop when the loss changes by less than this between steps.")
-@click.option("--seed", type=int, help="Seed for the shuffling of batches (reproducible runs).")
+@click.option("--seed", type=int, help="Seed for the shuffling of batches and for randn(…)/rand(…) in --param and binding values (those: 0 by default).")
 @click.option("--history", "history_file", metavar="FILE",
               help="Write every step (loss, parameters, gradients, gradient norm, and the "
                    "learning rate with --schedule) to a .csv or .jsonl file.")
@@ -93,6 +93,12 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
     text, given = split_args(args)
     program = Program(text)
     initial = _params(params)
+    if any(v.lstrip()[:1] in ("[", "@") or "(" in v for v in initial.values()):
+        from gradcli.cli import draws
+        from gradcli.program.bindings import resolve
+
+        # array initial values (W1=0.5*randn(16, 2)) draw from --seed after the bindings
+        initial = resolve(initial, draws=draws(click.get_current_context()))
     if history_file:
         from gradcli.views.history_file import history_format
 

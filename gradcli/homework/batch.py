@@ -31,7 +31,7 @@ from gradcli.program.program import Program
 from gradcli.passes.arrays import backward_arrays, forward_arrays
 from gradcli.data.points import Chunk, CsvChunk, read_chunks
 from gradcli.program.bindings import bind
-from gradcli.errors import GradcliError, GradMathError, GradNameError, GradValueError
+from gradcli.errors import GradcliError, GradMathError, GradNameError, GradUsageError, GradValueError
 from gradcli.data.formats import SHOWN_CHARS, shown
 
 # Below this many points, evaluating them one by one costs less than another halving.
@@ -68,6 +68,9 @@ class Batch:
         values = bind(self.inputs, list(g.assigned), given)
         self.shared = {name: values[name] for name in shared}
         self.wrt = None
+        self.rows = None
+        if g.arrays or any(getattr(v, "ndim", 0) for v in self.shared.values()):
+            self.rows = _rows_setup(self.program, self.shared, gradients)
         if gradients:
             names = self.inputs if wrt is None else list(dict.fromkeys(wrt))
             self.targets = [self.program.node_of(name) for name in names]
@@ -153,6 +156,8 @@ class Batch:
     def _run(self, cols: dict, m: int, value: np.ndarray, grads: list) -> dict[int, GradcliError]:
         """Fill value and grads for m points; return the points that failed."""
         failed: dict[int, GradcliError] = {}
+        if self.rows is not None:   # an array program: every point at once in the row domain
+            return self._run_rows(cols, m, value)
         if not any(isinstance(c, np.ndarray) for c in cols.values()):
             # Every point is the same point: compute it once.
             self._one_by_one(np.array([0]), cols, value, grads, failed)
@@ -191,6 +196,22 @@ class Batch:
                 self._one_by_one(rows[bad], cols, value, grads, failed)
         return failed
 
+    def _run_rows(self, cols: dict, m: int, value: np.ndarray) -> dict[int, GradcliError]:
+        """eval --batch of an array program (README "Arrays: vectors and matrices"): the program is written for one point;
+        ops/rows.py runs it on all of them at once (a shared value has one row)."""
+        from gradcli.ops import rows as R
+        from gradcli.passes import row_domain
+
+        inputs = {k: R.shared(c) if k in self.shared else R.column(c) for k, c in cols.items()}
+        try:
+            out = row_domain.values(self.program.graph, inputs)[self.program.graph.output]
+        except GradcliError:
+            failed: dict[int, GradcliError] = {}
+            self._one_by_one(np.arange(m), cols, value, [], failed)
+            return failed
+        value[:] = np.broadcast_to(out, (m,))
+        return {}
+
     def _one_by_one(self, rows, cols, value, grads, failed) -> None:
         p = self.program
         for r in rows.tolist():
@@ -225,6 +246,24 @@ class Batch:
                     obj["gradient"] = {n: grads[k][i] for k, n in enumerate(self.wrt)}
             out.append(obj)
         return out
+
+
+def _rows_setup(program: Program, shared: dict, gradients: bool) -> list:
+    """The per-point shapes of an array program run over --batch points; what it cannot do
+    is a usage error before any point is read."""
+    from gradcli.passes import shapes as S
+
+    if gradients:
+        raise GradUsageError("grad --batch works on scalar programs; for an array program use "
+                             "eval --batch (one value per point) or grad at one point",
+                             hint="train --data learns array parameters over rows of data")
+    g = program.graph
+    shapes = S.infer(g, {n: tuple(np.shape(shared[n])) if n in shared else () for n in g.inputs})
+    if shapes[g.output]:
+        raise GradUsageError(f"eval --batch writes one number per point, and this program's "
+                             f"output has shape {S.text(shapes[g.output])} at each point",
+                             hint="end the program with a number, e.g. sum(…) or s[0]")
+    return shapes
 
 
 def _floats(cells: list) -> tuple[np.ndarray, list[int]]:

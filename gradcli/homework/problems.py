@@ -362,7 +362,7 @@ def _problem(pid: str, entry: dict, defaults: dict) -> Problem:
     raw = entry.get("bindings", {})
     if not isinstance(raw, dict):
         raise GradValueError("bindings must be a table such as { x = 1, y = \"pi/4\" }")
-    given = {name: number(v, f"the value of '{name}'") for name, v in raw.items()}
+    given = {name: value_or_array(v, f"the value of '{name}'") for name, v in raw.items()}
     ask = entry.get("ask")
     if ask is None:
         ask = ["value"] + [f"grad.{name}" for name in program.inputs]
@@ -412,10 +412,56 @@ def _check_written_answers(problem: Problem, answer) -> None:
     for q, v in flat.items():
         if q not in problem.expected:
             raise GradValueError(f"its answer gives '{q}', which is not asked")
-        written = number(v, f"its answer for '{q}'")
-        if not problem.close(written, problem.expected[q]):
+        written = value_or_array(v, f"its answer for '{q}'")
+        if not compare(written, problem.expected[q], problem.close)[0]:
             raise GradValueError(f"its answer for '{q}' is {_brief(v)}, but the program gives "
                                  f"{problem.expected[q]!r}")
+
+
+# -- arrays in keys and answers (README "Arrays: vectors and matrices") ---------------------------------------------------
+
+def value_or_array(v, what: str):
+    """A binding or an answer: a number, a constant expression, or a TOML array (nested for a
+    matrix) of numbers, which becomes a float64 array."""
+    if isinstance(v, list):
+        from gradcli.data.array_files import nested_array
+
+        return nested_array(v, what)
+    if isinstance(v, str) and v.lstrip().startswith("["):
+        from gradcli.program.array_bindings import array_value
+
+        return array_value(v, what)
+    return number(v, what)
+
+
+def compare(given, expected, close) -> tuple[bool, str]:
+    """(right?, a note): close(given, expected) for every element (the problem's tolerance);
+    a wrong shape names both shapes."""
+    import numpy as np
+
+    from gradcli.numbers import shape_text
+
+    gs, es = np.shape(given), np.shape(expected)
+    if gs != es:
+        note = f"wrong shape: {shape_text(gs)} where {shape_text(es)} is expected"
+        if len(es) >= 2 and gs == es[::-1]:
+            note += " (transposed?)"
+        return False, note
+    if not es:
+        return close(float(given), float(expected)), ""
+    g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
+
+    def wrong(a, b):
+        return np.array([not close(float(x), float(y)) for x, y in zip(a.flat, b.flat)]).reshape(a.shape)
+
+    bad = wrong(g, e)
+    if not bad.any():
+        return True, ""
+    if len(es) == 2 and es[0] == es[1] and es[0] > 1 and not wrong(g, e.T).any():
+        return False, "the transpose of the expected matrix (transposed?)"
+    at = tuple(int(k) for k in np.argwhere(bad)[0])
+    return False, (f"{int(bad.sum())} of {bad.size} elements differ; the first at "
+                   f"[{', '.join(map(str, at))}]")
 
 
 # -- a student's answers ------------------------------------------------------------------
@@ -460,12 +506,12 @@ def _grade_problem(problem: Problem, table: dict, grade: Grade) -> None:
         else:
             mark.text = flat[q]
             try:
-                mark.given = number(flat[q], "the answer")
-                mark.ok = problem.close(mark.given, mark.expected)
+                mark.given = value_or_array(flat[q], "the answer")
+                mark.ok, mark.note = compare(mark.given, mark.expected, problem.close)
             except GradcliError as exc:
                 mark.note = f"malformed: {exc.message}"
             else:
-                if not mark.ok:
+                if not mark.ok and not getattr(mark.given, "ndim", 0) and not getattr(mark.expected, "ndim", 0):
                     mark.diagnosis = problem.diagnose(q, mark.given)
         grade.marks.append(mark)
 

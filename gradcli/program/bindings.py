@@ -135,38 +135,106 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
             if close:
                 hints.append(f"did you mean '{close[0]}' for '{shorten(n)}'?")
         uses = listing([shorten(n) for n in inputs]) if inputs else "no variables"
+        sources = sorted({given[n].source for n in unknown if isinstance(given[n], Sourced)})
+        if sources:
+            hints.append("every name in an --inputs file must be an input of the program")
         raise GradNameError(
-            f"the program does not use {_names(unknown)} (it uses {uses})",
+            f"the program does not use {_names(unknown)}"
+            f"{' (given in ' + listing(sources) + ')' if sources else ''} (it uses {uses})",
             hint=" ".join(hints) or None)
     missing = [n for n in inputs if n not in given]
     if missing:
         raise GradNameError(f"no value for {_names(missing)}", hint=f"give one, e.g. {binding_example(missing)}")
     values = {}
+    draws = None
     for name in inputs:
         v = given[name]
-        if isinstance(v, str):
+        if isinstance(v, Sourced):
+            v = v.value
+        if isinstance(v, str) and not _is_array_text(v):
             values[name] = parse_value(v, name)
-        elif isinstance(v, (list, tuple)) or getattr(v, "ndim", 0):
-            values[name] = array_value(v, name)
+        elif isinstance(v, str):
+            from gradcli.program.array_bindings import Draws, array_value
+
+            draws = draws or Draws()
+            values[name] = array_value(v, name, draws)
+        elif _is_array(v):
+            values[name] = _array(v, name)
         else:
             values[name] = _number(v, name)
     return values
 
 
-def array_value(v, name: str):
-    """An array given as such (NumPy, nested lists): finite numbers in a rectangular shape."""
-    import numpy as np
+class Sourced:
+    """A value that came from a file (--inputs): messages about its name say where from."""
 
-    what = f"the value of '{shorten(name)}'"
-    try:
-        with np.errstate(all="ignore"):
-            a = np.array(v, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        raise GradValueError(f"{what} is not an array of numbers of one shape (a ragged or "
-                             f"malformed array): {shorten(repr(v))}") from None
-    if not np.isfinite(a).all():
-        raise GradValueError(f"{what} holds a number that is not finite")
-    return a
+    __slots__ = ("value", "source")
+
+    def __init__(self, value, source: str):
+        self.value, self.source = value, source
+
+
+def resolve(given: dict[str, object], seed: int | None = None, draws=None) -> dict[str, object]:
+    """The command line's array texts (literals, @FILE, randn(…)) turned into arrays now.
+
+    One numpy.random.default_rng(seed) (--seed, default 0) serves every draw, in the
+    order the values were given; scalar texts are left for `bind` exactly as before.
+    """
+    out = {}
+    for name, v in given.items():
+        text = v.value if isinstance(v, Sourced) else v
+        if isinstance(text, str) and _is_array_text(text):
+            from gradcli.program.array_bindings import Draws, array_value
+
+            draws = draws or Draws(seed)
+            value = array_value(text, name, draws)
+            v = Sourced(value, v.source) if isinstance(v, Sourced) else value
+        out[name] = v
+    return out
+
+
+def _is_array_text(text: str) -> bool:
+    s = text.lstrip()
+    if s[:1] in ("[", "@"):
+        return True
+    from gradcli.program.array_bindings import is_array_text
+
+    return "(" in s and is_array_text(s)
+
+
+def _is_array(v) -> bool:
+    return isinstance(v, (list, tuple)) or type(v).__module__ == "numpy" and hasattr(v, "ndim")
+
+
+def array_value(v, name: str):
+    """An array given as such (NumPy, nested lists): finite numbers of one shape, float64."""
+    return _array(v, name)
+
+
+def _array(v, name: str):
+    from gradcli.data.array_files import _numpy_array, nested_array
+
+    where = f"the value of '{shorten(name)}'"
+    if isinstance(v, (list, tuple)):
+        return nested_array(_lists(v), where)
+    return _numpy_array(v, where)
+
+
+def _lists(v):
+    """Tuples as lists (the API may be given either), without recursion."""
+    if isinstance(v, tuple):
+        v = list(v)
+    if not isinstance(v, list):
+        return v
+    top = list(v)
+    stack = [top]
+    while stack:
+        items = stack.pop()
+        for k, x in enumerate(items):
+            if isinstance(x, (list, tuple)):
+                items[k] = list(x)
+                stack.append(items[k])
+    return top
 
 
 def _number(v, name: str) -> float:

@@ -179,12 +179,19 @@ class Trace:
         for n in self.nodes:
             row = {"id": n.id, "op": n.op.name, "label": n.label, "inputs": list(n.inputs),
                    "shape": list(self.result.shapes[n.id]), "value": plain(n.value),
-                   "grad": None if n.grad is None else plain(n.grad)}
+                   "grad": None if n.grad is None or not _finite(n.grad) else plain(n.grad)}
             if self.mode == "forward":
                 row["tangent"] = {k: None if v is None else plain(v) for k, v in n.tangent.items()}
             rows.append(row)
         obj["nodes"] = rows
         return obj
+
+
+def _finite(v) -> bool:
+    """Every element finite: a constant's undefined gradient (the 2 of x^2 at x < 0) is null."""
+    import numpy as np
+
+    return bool(np.isfinite(v).all())
 
 
 def _array_trace(program: Program, inputs: dict, wrt, mode: str) -> Trace:

@@ -158,3 +158,127 @@ class ColumnEngine:
             if not math.isfinite(v):
                 raise GradMathError(f"the gradient with respect to '{name}' is {fmt(v)}")
         return loss, grads
+
+
+# -- array programs (README "Arrays: vectors and matrices") -----------------------------------------------------------------
+
+def has_arrays(g: Graph, values: dict) -> bool:
+    """An array program: an array operation or literal, or a value that is an array."""
+    return bool(getattr(g, "arrays", False)) or any(getattr(v, "ndim", 0) for v in values.values())
+
+
+class ArrayPointEngine:
+    """No data, arrays: the arrays domain's passes at the current parameters."""
+
+    rows = None
+    full_batch = True
+
+    def __init__(self, g: Graph, params: list[str], scalars: dict, initial: dict):
+        from gradcli.program.arrays import input_shapes
+        from gradcli.passes import shapes as S
+
+        self.g, self.params = g, params
+        self.bindings = dict(scalars)
+        self.bindings.update(initial)
+        self.shapes = S.infer(g, input_shapes(self.bindings))
+        S.require_scalar(g, self.shapes, "train")
+        self.nodes = [g.inputs[p] for p in params]
+
+    def batches(self, seed):
+        while True:
+            yield None
+
+    def use(self, batch) -> None:
+        pass
+
+    def evaluate(self, theta: list, full: bool = False) -> tuple[float, list]:
+        import numpy as np
+
+        from gradcli.passes import array_domain as D
+        from gradcli.passes import engine
+
+        self.bindings.update(zip(self.params, theta))
+        vals = D.forward(self.g, self.bindings, self.shapes)   # names a node that is not finite
+        with np.errstate(all="ignore"):
+            back = engine.backward(self.g, vals, D.ARRAYS, targets=self.nodes)
+        return _checked(self.g, self.params, float(vals[self.g.output]),
+                        [back.adjoints[i] for i in self.nodes], self.shapes, self.nodes)
+
+
+class RowsEngine:
+    """Data, arrays: the program is written for one row; the loss is the mean over a batch's
+    rows, all computed at once by the engine in the row domain (passes/row_domain.py:
+    every value with a leading row axis, N rows or 1 where it is the same for all)."""
+
+    def __init__(self, g: Graph, params: list[str], scalars: dict, initial: dict,
+                 dataset, batch_size: int | None = None):
+        import numpy as np
+
+        from gradcli.ops import rows as R
+        from gradcli.passes import shapes as S
+
+        self.g, self.params = g, params
+        self.R = R
+        self.rows = dataset.rows
+        self.batch_size = min(batch_size or self.rows, self.rows)
+        needed = [n for n in g.inputs if n not in scalars and n not in params]
+        self.columns = {n: np.asarray(dataset.columns[n], dtype=np.float64) for n in needed}
+        per_row = {**{n: _shape(v) for n, v in scalars.items()},
+                   **{n: _shape(v) for n, v in initial.items()}, **{n: () for n in needed}}
+        self.shapes = S.infer(g, per_row)
+        S.require_scalar(g, self.shapes, "train")
+        self.shared = {n: R.shared(v) for n, v in scalars.items()}
+        self.nodes = [g.inputs[p] for p in params]
+        self._batch = None
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size >= self.rows
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.rows // self.batch_size)
+
+    def batches(self, seed):
+        return ColumnEngine.batches(self, seed)
+
+    def use(self, batch) -> None:
+        self._batch = batch
+
+    def evaluate(self, theta: list, full: bool = False) -> tuple[float, list]:
+        import numpy as np
+
+        from gradcli.passes import row_domain
+
+        batch = None if full else self._batch
+        columns = self.columns if batch is None else {n: c[batch] for n, c in self.columns.items()}
+        inputs = {**self.shared, **columns,
+                  **{p: self.R.shared(v) for p, v in zip(self.params, theta)}}
+        vals, found = row_domain.run(self.g, inputs, self.nodes, row_domain.FAST)
+        loss = float(np.mean(vals[self.g.output]))
+        if math.isfinite(loss) and all(v is None or np.isfinite(v).all() for v in found):
+            return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
+        # a value was not finite: again with every check, which names the node (or finds that
+        # the guard against 0·∞ gives finite gradients after all)
+        vals, found = row_domain.run(self.g, inputs, self.nodes, row_domain.CAREFUL)
+        loss = float(np.mean(vals[self.g.output]))
+        return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
+
+
+def _shape(v) -> tuple:
+    return tuple(getattr(v, "shape", ()))
+
+
+def _checked(g: Graph, params: list[str], loss: float, grads: list, shapes, nodes):
+    """(loss, gradients: floats for scalar parameters, arrays of their shapes otherwise)."""
+    import numpy as np
+
+    if not math.isfinite(loss):
+        raise GradMathError(f"the loss is {fmt(loss)}")
+    out = []
+    for name, v, i in zip(params, grads, nodes):
+        v = np.zeros(shapes[i]) if v is None else np.asarray(v, dtype=np.float64).reshape(shapes[i])
+        if not np.isfinite(v).all():
+            raise GradMathError(f"the gradient with respect to '{name}' is not finite")
+        out.append(float(v) if v.ndim == 0 else v)
+    return loss, out

@@ -231,7 +231,24 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
     columns = None if data is None else list(data.columns)
     initial, scalars, needed = resolve_inputs(program, params, values, columns)
     names = list(initial)
-    if data is None:
+    from gradcli.training.engines import has_arrays
+
+    if has_arrays(program.graph, {**initial, **scalars}):   # README "Arrays: vectors and matrices": array parameters
+        from gradcli.training.engines import ArrayPointEngine, RowsEngine
+
+        if data is None:
+            engine = ArrayPointEngine(program.graph, names, scalars, initial)
+            total = steps if steps is not None else DEFAULT_STEPS
+        else:
+            from gradcli.data.dataset import missing_columns
+
+            missing = [n for n in needed if n not in data.columns]
+            if missing:
+                raise missing_columns(data.source, missing, list(data.columns))
+            engine = RowsEngine(program.graph, names, scalars, initial, data, batch_size)
+            total = steps if steps is not None else (
+                epochs * engine.steps_per_epoch if epochs is not None else DEFAULT_STEPS)
+    elif data is None:
         from gradcli.training.engines import PointEngine
 
         engine = PointEngine(program.graph, names, scalars)

@@ -96,7 +96,7 @@ class Adam:
         bias_correction2_sqrt = bias_correction2 ** 0.5
         out = []
         for p, m, v in zip(params, self.m, self.v):
-            denom = math.sqrt(v) / bias_correction2_sqrt + self.eps
+            denom = _sqrt(v) / bias_correction2_sqrt + self.eps
             out.append(p + (-step_size) * m / denom)  # param.addcdiv_(exp_avg, denom, value=-step_size)
         return out
 
@@ -119,7 +119,7 @@ class Adagrad:
         self.sums = [s + g * g for s, g in zip(self.sums, grads)]   # state_sum.addcmul_(grad, grad, value=1)
         out = []
         for p, g, s in zip(params, grads, self.sums):
-            std = math.sqrt(s) + self.eps                           # state_sum.sqrt().add_(eps)
+            std = _sqrt(s) + self.eps                           # state_sum.sqrt().add_(eps)
             out.append(p + (-clr) * g / std)                        # param.addcdiv_(grad, std, value=-clr)
         return out
 
@@ -141,9 +141,18 @@ class RMSprop:
         out = []
         lr = self.lr
         for p, g, s in zip(params, grads, self.square_avg):
-            avg = math.sqrt(s) + self.eps                           # square_avg.sqrt().add_(eps)
+            avg = _sqrt(s) + self.eps                           # square_avg.sqrt().add_(eps)
             out.append(p + (-lr) * g / avg)                         # param.addcdiv_(grad, avg, value=-lr)
         return out
+
+
+def _sqrt(v):
+    """math.sqrt of a float; elementwise of an array parameter's moments."""
+    if isinstance(v, float):
+        return math.sqrt(v)
+    import numpy as np
+
+    return np.sqrt(v)
 
 
 def _lerp(start: float, end: float, weight: float) -> float:
@@ -175,9 +184,13 @@ def make(name: str, lr: float | None = None, momentum: float = DEFAULT_MOMENTUM,
     raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(NAMES)}")
 
 
-def grad_norm(grads: list[float]) -> float:
-    """The Euclidean norm of all the gradients together."""
-    return math.hypot(*grads)
+def grad_norm(grads: list) -> float:
+    """The Euclidean norm of all the gradients together (every element of an array's)."""
+    if all(isinstance(g, float) for g in grads):
+        return math.hypot(*grads)
+    import numpy as np
+
+    return math.hypot(*(float(np.sqrt(np.sum(np.square(g)))) for g in grads))
 
 
 def clip_grad_norm(grads: list[float], max_norm: float, total_norm: float) -> list[float]:

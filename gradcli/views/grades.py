@@ -6,12 +6,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from gradcli.numbers import fmt
+from gradcli.views.array_text import show
 from gradcli.views.human import console
 
 
 def _given(m) -> str:
     if m.given is not None:
-        return fmt(m.given)
+        return show(m.given)
     if m.text is not None:
         return escape(str(m.text))
     return "—"
@@ -34,7 +35,7 @@ def student_table(grade, points: bool = False) -> Table:
         table.add_column(name, justify=justify, overflow="fold")
     for m in grade.marks:
         mark = "[green]✓[/green]" if m.ok else "[red]✗[/red]"
-        row = [escape(m.problem), escape(m.quantity), fmt(m.expected), _given(m), mark]
+        row = [escape(m.problem), escape(m.quantity), show(m.expected), _given(m), mark]
         if points:
             row.append(f"{fmt(m.points)}/{fmt(m.max_points)}")
         table.add_row(*row, _note(m))

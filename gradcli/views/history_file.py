@@ -68,6 +68,8 @@ class HistoryWriter:
             self._open()
         # The row's numbers are finite ints and floats, whose repr is their CSV and JSON text
         # (json.dumps writes float.__repr__); one write() per row: a Ctrl-C leaves no half row.
+        if any(getattr(v, "ndim", 0) for v in row):   # array parameters (README "Arrays: vectors and matrices")
+            row = [_array_cell(v, self.kind) if getattr(v, "ndim", 0) else v for v in row]
         if self.kind == "csv":
             line = ",".join(map(repr, row)) + "\n"
         else:
@@ -91,6 +93,19 @@ class HistoryWriter:
 
     def _failed(self, exc: OSError):
         raise GradUsageError(f"cannot write the history file '{self.path}': {exc.strerror or exc}") from None
+
+
+class _Text(str):
+    """Text written as it is where the row's numbers are written by repr."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _array_cell(v, kind: str) -> _Text:
+    """An array parameter or gradient: its nested list as JSON (a quoted CSV cell)."""
+    text = json.dumps(v.tolist(), separators=(",", ":"))
+    return _Text(text if kind != "csv" else '"' + text + '"')
 
 
 class JsonHistory:

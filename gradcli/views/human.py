@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from gradcli.numbers import fmt
+from gradcli.views.array_text import show
 
 
 def console(stderr: bool = False, pipe_width: int | None = None) -> Console:
@@ -49,22 +49,49 @@ def gradient_table(result) -> Table:
         value = result.inputs.get(name)
         if value is None:  # an assigned intermediate asked for with --wrt
             value = result.values[result.program.node_of(name)]
-        table.add_row(escape(name), fmt(value), fmt(g))
+        table.add_row(escape(name), escape(show(value)), escape(show(g)))
     return table
 
 
 def print_grad(result) -> None:
     c = console()
     out = result.program.output_name
-    c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{fmt(result.value)}[/bold]")
+    c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{escape(show(result.value))}[/bold]")
     if result.gradient:
-        c.print(gradient_table(result))
+        if getattr(result, "arrays", False):
+            print_array_gradients(c, result)
+        else:
+            c.print(gradient_table(result))
         c.print(products_line(result), style="dim")
+
+
+def print_array_gradients(c, result) -> None:
+    """An array program's gradients (README "How arrays are shown"): one block per variable,
+    its value and its gradient each wrapped between numbers at the console's width."""
+    from gradcli.views.array_text import labelled
+
+    out = result.program.output_name
+    head = f"∂{out}/∂" if out else "∂/∂"
+    for name, g in result.gradient.items():
+        value = result.inputs.get(name)
+        if value is None:  # an assigned intermediate asked for with --wrt
+            value = result.values[result.program.node_of(name)]
+        c.print(escape(name), style="bold")
+        width = max(len("value"), len(head + name))
+        c.print(escape(labelled(f"  {'value':<{width}} ", value, 12, c.width)), soft_wrap=True)
+        c.print(escape(labelled(f"  {head + name:<{width}} ", g, 12, c.width)), style="cyan",
+                soft_wrap=True)
 
 
 def products_line(result) -> str:
     """How many local-derivative products the mode performed (README: two modes)."""
     n = result.products
+    passes = len(result.wrt)
+    if getattr(result, "arrays", False):   # arrays: one tangent pass per element of each input
+        import numpy as np
+
+        passes = sum(int(np.size(result.inputs[name])) if name in result.inputs else
+                     int(np.size(result.values[result.program.node_of(name)])) for name in result.wrt)
     how = ("one backward pass" if result.mode == "reverse"
-           else f"{len(result.wrt)} tangent pass{'es' if len(result.wrt) != 1 else ''}")
+           else f"{passes} tangent pass{'es' if passes != 1 else ''}")
     return f"{result.mode} mode: {n} local-derivative product{'s' if n != 1 else ''} ({how})"

@@ -32,8 +32,9 @@ def result_pieces(expression: str, inputs: list[str], fixed: dict[str, float],
     pieces = [f'{{"expression":{_key(expression)},"inputs":{{']
     for k, name in enumerate(inputs):
         pieces[-1] += ("," if k else "") + _key(name) + ":"
-        if name in fixed:
-            pieces[-1] += repr(fixed[name])
+        if name in fixed:   # a number, or an array shared by every point (README "Arrays: vectors and matrices")
+            v = fixed[name]
+            pieces[-1] += dumps(v)[:-1] if getattr(v, "ndim", 0) else repr(v)
         else:
             pieces.append("")
     pieces[-1] += '},"value":'
@@ -86,13 +87,16 @@ class BatchLines:
     def __call__(self, chunk, res) -> str:
         """The chunk's output: one JSON line per point, in order."""
         batch = self.batch
-        fixed = {n: c for n, c in res.inputs.items() if not isinstance(c, np.ndarray)}
-        key = tuple(sorted(fixed.items()))
+        shared = getattr(batch, "shared", {})
+        fixed = {n: c for n, c in res.inputs.items()
+                 if not isinstance(c, np.ndarray) or getattr(c, "ndim", 0) and n in shared
+                 and batch.rows is not None}
+        key = tuple(sorted((n, id(c) if isinstance(c, np.ndarray) else c) for n, c in fixed.items()))
         pieces = self._templates.get(key)
         if pieces is None:
             pieces = self._templates[key] = result_pieces(
                 batch.program.text, batch.inputs, fixed, batch.wrt)
-        arrays = [c for c in res.inputs.values() if isinstance(c, np.ndarray)]
+        arrays = [c for n, c in res.inputs.items() if n not in fixed]
         arrays += [res.value, *res.grads]
         columns: list[list[str]] = []
         for k, a in enumerate(arrays):

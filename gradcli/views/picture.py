@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradcli.ops.table import ALIAS, CONST, INPUT
-from gradcli.program.trace import Trace, show
+from gradcli.program.trace import Trace
+from gradcli.numbers import shape_text
+from gradcli.views.array_text import show
 
 DIGITS = 4                 # significant digits on a picture (JSON has them all)
 VALUE_COLOUR = "#2e7d32"   # green: the forward value
@@ -67,11 +69,13 @@ def _title(node) -> str:
 def captions(trace: Trace, digits: int | None = None) -> list[Caption]:
     digits = digits or DIGITS
     uses = trace.uses
+    arrays = _arrays(trace)
     out = []
     for n in trace.nodes:
         kind = "input" if n.op is INPUT else "const" if n.op is CONST else "op"
         name = n.label if kind == "op" and n.named else ""
-        total = f"Σ {show(n.grad, digits)}" if len(uses[n.id]) > 1 and trace.shows_grad(n.id) else ""
+        total = f"Σ {show(n.grad, digits)}" if (len(uses[n.id]) > 1 and trace.shows_grad(n.id)
+                                                and not arrays) else ""
         out.append(Caption(kind, _title(n), name, total, n.live, n.kink))
     return out
 
@@ -84,6 +88,13 @@ def wires(trace: Trace, digits: int | None = None, edge_derivatives: bool = Fals
     """
     digits = digits or DIGITS
     nodes = trace.nodes
+    if _arrays(trace):   # README "Arrays: vectors and matrices": an array program's wires carry shapes
+        from gradcli.views.array_trace import wire_label
+
+        out = [Wire(j, n.id, k, wire_label(trace, j), "", n.live)
+               for n in nodes for k, j in enumerate(n.inputs)]
+        return out + [Wire(trace.out.id, -1, 0, wire_label(trace, trace.out.id),
+                           show(trace.out.grad, digits), True)]
     out = []
     for n in nodes:
         for k, j in enumerate(n.inputs):
@@ -95,6 +106,10 @@ def wires(trace: Trace, digits: int | None = None, edge_derivatives: bool = Fals
     grad = show(o.grad, digits) if trace.shows_grad(o.id) else ""
     out.append(Wire(o.id, -1, 0, show(o.value, digits), grad, True))
     return out
+
+
+def _arrays(trace: Trace) -> bool:
+    return bool(getattr(trace.result, "arrays", False))
 
 
 def _statements(program: str) -> list[str]:
@@ -129,6 +144,7 @@ def title(trace: Trace, digits: int | None = None, limit: int = 100) -> str:
     (a binding's number is never cut).
     """
     text = _shorten(_statements(trace.result.expression), "; ", limit)
-    values = _shorten([f"{k} = {show(v, digits or 12)}" for k, v in trace.result.inputs.items()],
-                      ", ", limit)
+    values = _shorten([f"{k} = {show(v, digits or 12)}" if not getattr(v, "ndim", 0)
+                       else f"{k} {shape_text(v.shape)}"   # an array: its shape
+                       for k, v in trace.result.inputs.items()], ", ", limit)
     return f"{text} — at {values}" if values else text

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gradcli.ops.table import ALIAS, CONST, INPUT, Op
-from gradcli.program.trace import Trace, show
+from gradcli.program.trace import Trace
+from gradcli.views.array_text import show
 
 _ORDINAL = ["1st", "2nd"]
 

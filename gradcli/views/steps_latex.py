@@ -21,7 +21,7 @@ from gradcli.ops import table as O
 from gradcli.language.expr import Expr
 from gradcli.symbolic.latex import LatexStyle, latex_name
 from gradcli.symbolic.printing import name_nodes, render
-from gradcli.program.trace import show
+from gradcli.views.array_text import show
 from gradcli.symbolic.local_rules import NUMBER, leaf as _leaf, show_local
 from gradcli.views.steps import BackwardStep, ForwardStep, Narration
 

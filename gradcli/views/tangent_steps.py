@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gradcli.program.trace import Trace, show
+from gradcli.program.trace import Trace
+from gradcli.views.array_text import show
 from gradcli.views.human import products_line
 from gradcli.views.steps import FORWARD_HEADING, _factor, forward_text, narrate
 

@@ -18,7 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from gradcli.program.trace import EXPLODING, VANISHING, Trace, show
+from gradcli.program.trace import EXPLODING, VANISHING, Trace
+from gradcli.views.array_text import show
 
 PLAIN_ROWS = 300
 HIDDEN = "–"          # a local derivative into a constant, whose gradient is left out

@@ -10,7 +10,8 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.text import Text
 
-from gradcli.program.trace import Trace, show
+from gradcli.program.trace import Trace
+from gradcli.views.array_text import labelled, show
 from gradcli.views.steps import narrate, render_text
 from gradcli.views.trace_table import PLAIN_ROWS, print_table
 from gradcli.views.human import products_line
@@ -25,11 +26,18 @@ def plain_parts(trace: Trace, width: int = 100) -> tuple[bool, bool]:
 def print_trace(console, trace: Trace, digits: int = 12) -> None:
     plain_tree, plain_table = plain_parts(trace, console.width)
     out = trace.output_handle
-    console.print(f"[bold]{escape(out)}[/bold] = [green]{show(trace.out.value, digits)}[/green]")
+    console.print(f"[bold]{escape(out)}[/bold] = [green]{escape(show(trace.out.value, digits))}[/green]")
     console.print()
     print_tree(console, trace, digits, plain=plain_tree)
     console.print()
-    print_table(console, trace, digits, plain=plain_table)
+    from gradcli.views.array_trace import is_array_trace
+
+    if is_array_trace(trace):
+        from gradcli.views import array_trace
+
+        array_trace.print_table(console, trace, digits)
+    else:
+        print_table(console, trace, digits, plain=plain_table)
     gradient = trace.result.gradient
     if not gradient:
         return
@@ -39,18 +47,29 @@ def print_trace(console, trace: Trace, digits: int = 12) -> None:
         console.file.write("".join(f"{d} = {v}\n" for d, v in lines))
         console.file.write(products_line(trace.result) + "\n")
     else:
-        for d, v in lines:
-            console.print(f"{escape(d)} = [red]{v}[/red]")
+        for name, g in gradient.items():
+            head = f"∂{out}/∂{name} = "
+            body = labelled(head, g, digits, console.width)[len(head):]
+            console.print(f"{escape(head)}[red]{escape(body)}[/red]")
         console.print(products_line(trace.result), style="dim")
 
 
 def print_steps(console, trace: Trace, digits: int = 12) -> None:
-    if trace.mode == "forward":
+    from gradcli.views.array_trace import is_array_trace
+
+    if trace.mode == "forward" and is_array_trace(trace):
+        from gradcli.views.array_trace import tangent_step_lines
+
+        lines = tangent_step_lines(trace, digits, console.width) + ["", products_line(trace.result)]
+    elif trace.mode == "forward":
         from gradcli.views.tangent_steps import tangent_lines
 
         lines = tangent_lines(trace, digits)
     else:
-        lines = render_text(narrate(trace), digits) + ["", products_line(trace.result)]
+        from gradcli.views.array_trace import is_array_trace, step_lines
+
+        lines = (step_lines(trace, digits, console.width) if is_array_trace(trace)
+                 else render_text(narrate(trace), digits)) + ["", products_line(trace.result)]
     if len(trace.nodes) > PLAIN_ROWS:
         console.file.write("\n".join(lines) + "\n")
         return

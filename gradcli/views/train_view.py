@@ -23,8 +23,12 @@ _BLOCKS = " ▁▂▃▄▅▆▇█"
 _MOST_COLUMNS = 100  # the loss curve's width on a wide terminal
 
 
-def short(v: float) -> str:
-    """A number for a table: at most 6 significant digits."""
+def short(v) -> str:
+    """A number for a table: at most 6 significant digits (an array: each element so)."""
+    if getattr(v, "ndim", 0) > 0:
+        from gradcli.views.array_text import show
+
+        return show(v, 6)
     return fmt(v, 6)
 
 
@@ -34,11 +38,36 @@ def params_table(result) -> Table:
     table.add_column("initial", justify="right")
     table.add_column("final", justify="right", style="bold")
     table.add_column("last gradient", justify="right", style="cyan")
-    last = result.history.grads[-1] if len(result.history) else [None] * len(result.params)
-    for (name, final), g in zip(result.params.items(), last):
-        table.add_row(escape(name), short(result.initial[name]), short(final),
-                      "" if g is None else short(g))
+    for name, final, g in _scalar_params(result):
+        table.add_row(escape(name), escape(short(result.initial[name])), escape(short(final)),
+                      "" if g is None else escape(short(g)))
     return table
+
+
+def _last_grads(result) -> list:
+    return result.history.grads[-1] if len(result.history) else [None] * len(result.params)
+
+
+def _scalar_params(result):
+    return [(name, final, g) for (name, final), g in zip(result.params.items(), _last_grads(result))
+            if not getattr(final, "ndim", 0)]
+
+
+def array_params(result, width: int = 80) -> list[str]:
+    """Array parameters (README "Arrays: vectors and matrices"), one block each: its shape, then initial, final and last
+    gradient, each wrapped between numbers at the console's width."""
+    from gradcli.numbers import shape_text
+    from gradcli.views.array_text import labelled
+
+    lines = []
+    for (name, final), g in zip(result.params.items(), _last_grads(result)):
+        if not getattr(final, "ndim", 0):
+            continue
+        lines.append(f"{name} {shape_text(final.shape)}")
+        for head, v in (("initial", result.initial[name]), ("final", final), ("last gradient", g)):
+            if v is not None:
+                lines.append(labelled(f"  {head:<13} ", v, 6, width))
+    return lines
 
 
 def headline(result) -> str:
@@ -135,7 +164,10 @@ def print_summary(result) -> None:
     c = console()
     # Sentences wrap between words at the terminal's width (the chart is drawn to fit it).
     c.print(f"trained {escape(', '.join(result.params))}: {escape(headline(result))}")
-    c.print(params_table(result))
+    if _scalar_params(result):
+        c.print(params_table(result))
+    for line in array_params(result, c.width):
+        c.print(escape(line), style="bold" if not line.startswith(" ") else None, soft_wrap=True)
     loss = f"loss [bold]{short(result.loss)}[/bold]"
     if len(result.history):
         loss += f" (at the start {short(result.history.loss[0])})"

@@ -14,12 +14,14 @@ from __future__ import annotations
 from rich.text import Text
 from rich.tree import Tree
 
-from gradcli.program.trace import Trace, show
+from gradcli.program.trace import Trace
+from gradcli.views.array_text import inline, show
 
 RICH_DEPTH = 16       # deeper than this, Rich's guides leave too little room at 100 columns
 GUIDE = 4             # columns of Rich's guides per level
 NUMBER_ROOM = 24      # the longest number (17 digits, an exponent) beside the deepest guides
 RICH_LINES = 300      # more lines than this, plain text (Rich lays out ~1 ms a line)
+TREE_ARRAY = 40       # an array's text longer than this shows as its shape in the tree
 PLAIN_INDENT = 40     # plain text indents at most this many levels, then writes the depth
 
 # (text, style) pieces of one line; the same colours as the table and the pictures.
@@ -34,13 +36,22 @@ def flags(node) -> str:
 
 def node_pieces(trace: Trace, i: int, digits: int = 12) -> Pieces:
     n = trace.nodes[i]
-    grad = [("  grad ", ""), (show(n.grad, digits), "red")] if trace.shows_grad(i) else []
+    labels = n.grad is None and getattr(trace.result, "arrays", False)   # class indices: none
+    grad = [("  grad ", ""), (_brief(n.grad, digits), "red")] if trace.shows_grad(i) and not labels else []
     if n.tangent is not None:   # --mode forward: the tangents instead of the gradient
         grad = [p for name, t in n.tangent.items()
                 for p in ((f"  d/d{name} ", ""), (show(t, digits), "red"))]
     return [(n.label, "bold"), (f"  {n.op.name} #{i}", "dim"),
-            ("  value ", ""), (show(n.value, digits), "green"),
+            ("  value ", ""), (_brief(n.value, digits), "green"),
             *grad, (flags(n), "yellow")]
+
+
+def _brief(v, digits: int) -> str:
+    """A number, or a small array on one line; a bigger one by its shape (the table has it all)."""
+    text = inline(v, digits)
+    if len(text) <= TREE_ARRAY:
+        return text
+    return f"{text.split(' ', 1)[0] if text.startswith('()') else text.split(') ', 1)[0] + ')'} […]"
 
 
 def ref_pieces(trace: Trace, i: int) -> Pieces:

@@ -1,0 +1,178 @@
+"""One training step of the two-layer network: gradcli beside hand NumPy and PyTorch eager.
+
+    python3 benchmarks/bench_arrays_train.py           # hidden 64 and 256; batch 10^3, 10^4, 10^5
+    python3 benchmarks/bench_arrays_train.py --quick   # a smoke run
+    python3 benchmarks/bench_arrays_train.py --hidden 256 --rows 100000   # one cell
+
+The network of SPEC §6 on two features and two classes (the moons):
+
+    h = relu(W1 @ [x1, x2] + b1); s = W2 @ h + b2; cross_entropy(s, y)
+
+one step = forward, backward and an SGD update of W1 (H, 2), b1 (H,), W2 (2, H), b2 (2,),
+the loss the mean over the batch's rows.
+
+- gradcli rows: `gradcli.training.loop.train` with --data's columns x1, x2, y and the
+  program written for one row, as `gradcli train --data` runs it (the row domain:
+  every row at once, shared matrices through one matrix product).
+- gradcli batch: the same network written for the whole batch, X bound as an (N, 2)
+  matrix, trained at one point: `cross_entropy(relu(X @ transpose(W1) + b1) @
+  transpose(W2) + b2, y)`.
+- numpy: the step written by hand, gradients derived by hand, as in CS231n.
+- torch: PyTorch eager autograd, CPU, float64, torch.set_num_threads(1).
+
+A step's time is (time of k + 1 steps − time of 1 step) / k, so that setting up
+(compiling, binding, the final loss) is not counted; the median of a few repetitions.
+Times are CPU times of this process (time.process_time: steadier than wall time on a
+shared machine), one thread everywhere (set before NumPy and PyTorch load).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ROWS_PROGRAM = "h = relu(W1 @ [x1, x2] + b1); s = W2 @ h + b2; cross_entropy(s, y)"
+BATCH_PROGRAM = "h = relu(X @ transpose(W1) + b1); s = h @ transpose(W2) + b2; cross_entropy(s, y)"
+LR = 0.1
+
+
+def data(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(float)
+    return X, y
+
+
+def init(hidden: int, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    return {"W1": 0.5 * rng.standard_normal((hidden, 2)), "b1": np.zeros(hidden),
+            "W2": 0.5 * rng.standard_normal((2, hidden)), "b2": np.zeros(2)}
+
+
+def numpy_step(p, X, y):
+    """One SGD step by hand (CS231n's two_layer_net, with W stored as (out, in))."""
+    n = X.shape[0]
+    z1 = X @ p["W1"].T + p["b1"]
+    h = np.maximum(z1, 0)
+    s = h @ p["W2"].T + p["b2"]
+    s = s - s.max(axis=1, keepdims=True)
+    e = np.exp(s)
+    prob = e / e.sum(axis=1, keepdims=True)
+    yi = y.astype(np.intp)
+    loss = -np.log(prob[np.arange(n), yi]).mean()
+    ds = prob
+    ds[np.arange(n), yi] -= 1
+    ds /= n
+    dW2 = ds.T @ h
+    db2 = ds.sum(axis=0)
+    dh = ds @ p["W2"]
+    dz1 = dh * (z1 > 0)
+    dW1 = dz1.T @ X
+    db1 = dz1.sum(axis=0)
+    for k, g in (("W1", dW1), ("b1", db1), ("W2", dW2), ("b2", db2)):
+        p[k] = p[k] - LR * g
+    return loss
+
+
+def time_numpy(hidden, X, y, k):
+    def run(steps):
+        p = init(hidden)
+        t = time.process_time()
+        for _ in range(steps):
+            numpy_step(p, X, y)
+        return time.process_time() - t, p
+    return _per_step(run, k)
+
+
+def time_torch(hidden, X, y, k):
+    import torch
+
+    torch.set_num_threads(1)
+    Xt = torch.tensor(X)
+    yt = torch.tensor(y.astype(np.int64))
+
+    def run(steps):
+        p = {n: torch.tensor(v, requires_grad=True) for n, v in init(hidden).items()}
+        opt = torch.optim.SGD(list(p.values()), lr=LR)
+        t = time.process_time()
+        for _ in range(steps):
+            opt.zero_grad()
+            h = torch.relu(Xt @ p["W1"].T + p["b1"])
+            s = h @ p["W2"].T + p["b2"]
+            loss = torch.nn.functional.cross_entropy(s, yt)
+            loss.backward()
+            opt.step()
+        return time.process_time() - t, {n: v.detach().numpy() for n, v in p.items()}
+    return _per_step(run, k)
+
+
+def time_gradcli_rows(hidden, X, y, k):
+    from gradcli.data.dataset import Dataset
+    from gradcli.training.loop import train
+
+    ds = Dataset.from_columns({"x1": X[:, 0], "x2": X[:, 1], "y": y})
+
+    def run(steps):
+        t = time.process_time()
+        r = train(ROWS_PROGRAM, init(hidden), None, ds, lr=LR, steps=steps)
+        return time.process_time() - t, r.params
+    return _per_step(run, k)
+
+
+def time_gradcli_batch(hidden, X, y, k):
+    from gradcli.training.loop import train
+
+    def run(steps):
+        t = time.process_time()
+        r = train(BATCH_PROGRAM, init(hidden), {"X": X, "y": y}, lr=LR, steps=steps)
+        return time.process_time() - t, r.params
+    return _per_step(run, k)
+
+
+def _per_step(run, k, repeats=3):
+    """(seconds per step, the parameters after 1 + k steps): (t(1+k) − t(1)) / k, median."""
+    times, params = [], None
+    for _ in range(repeats):
+        t1, _ = run(1)
+        tk, params = run(1 + k)
+        times.append(max(tk - t1, 0.0) / k)
+    return statistics.median(times), params
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument("--hidden", type=int, nargs="*", help="hidden sizes (default 64 256)")
+    ap.add_argument("--rows", type=int, nargs="*", help="batch sizes (default 10^3 10^4 10^5)")
+    args = ap.parse_args()
+    hiddens = args.hidden or ([64] if args.quick else [64, 256])
+    sizes = args.rows or ([1000] if args.quick else [1000, 10_000, 100_000])
+    runners = [("gradcli rows", time_gradcli_rows), ("gradcli batch", time_gradcli_batch),
+               ("numpy", time_numpy), ("torch", time_torch)]
+    print("one SGD step of the two-layer network (2 → H → 2), ms per step, one thread")
+    print(f"{'H':>4} {'rows':>7} " + " ".join(f"{name:>14}" for name, _ in runners)
+          + f" {'rows/numpy':>11} {'batch/numpy':>12} {'rows/torch':>11} {'same params':>12}")
+    for hidden in hiddens:
+        for n in sizes:
+            X, y = data(n)
+            k = max(2, min(20, 2_000_000 // (n * hidden // 16)))
+            results = {name: fn(hidden, X, y, k) for name, fn in runners}
+            ms = {name: t * 1e3 for name, (t, _) in results.items()}
+            ref = results["numpy"][1]
+            same = all(np.allclose(np.asarray(res[1][p]), ref[p], rtol=1e-7, atol=1e-10)
+                       for res in results.values() for p in ref)
+            print(f"{hidden:>4} {n:>7} " + " ".join(f"{ms[name]:>14.3f}" for name, _ in runners)
+                  + f" {ms['gradcli rows'] / ms['numpy']:>11.2f} {ms['gradcli batch'] / ms['numpy']:>12.2f}"
+                  + f" {ms['gradcli rows'] / ms['torch']:>11.2f} {'yes' if same else 'NO':>12}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""The trace of an array program for people (README "Arrays: vectors and matrices"): every node with its shape.
+
+The table becomes one block per node (its id, label, operation, inputs and shape, then
+its value and gradient written by views/array_text.show at the console's width, so that
+lines break between numbers and none is ever cut); `--steps` narrates each array rule
+with the shapes it combines,
+
+    ∂L/∂W1 = transpose(X) @ ∂L/∂z1: (4, 5) @ (5, 10) → (4, 10)
+
+and pictures write the shape on each wire. The rule text comes from the operation
+table (Op.said, else Op.vjp; an elementwise operation's local derivative, Op.grads),
+its numbers from the trace (Trace.edge_grad: what flows along each edge).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+from gradcli.numbers import shape_text
+from gradcli.ops.table import CONST, INPUT
+from gradcli.program.trace import Trace
+from gradcli.views.array_text import shape_of, show
+
+INDENT = 4
+
+
+def is_array_trace(trace: Trace) -> bool:
+    return bool(getattr(trace.result, "arrays", False))
+
+
+def shape(trace: Trace, i: int) -> tuple:
+    shapes = getattr(trace.result, "shapes", None)
+    return tuple(shapes[i]) if shapes is not None else shape_of(trace.nodes[i].value)
+
+
+def _field(head: str, value, digits: int, width: int, style: str) -> Text:
+    """'value (2, 2) [[1, 2], …]' wrapped between numbers at width (continuation lines aligned)."""
+    room = max(20, width - INDENT - len(head) - 1)
+    text = show(value, digits, room)
+    pad = " " * (INDENT + len(head) + 1)
+    lines = text.split("\n")
+    out = Text(" " * INDENT)
+    out.append(head + " ", "dim")
+    out.append(lines[0], style)
+    for line in lines[1:]:
+        out.append("\n" + pad)
+        out.append(line, style)
+    return out
+
+
+def table_lines(trace: Trace, digits: int = 12, width: int = 100) -> list[Text]:
+    """One block per node: '#id  label  op  inputs  shape', then its value and gradient."""
+    out = []
+    grad_head = f"∂{trace.output_handle}/∂node"
+    for n in trace.nodes:
+        head = Text(f"#{n.id}", "dim")
+        head.append("  ")
+        head.append(n.label, "bold")
+        head.append(f"  {n.op.name}", "dim")
+        if n.inputs:
+            head.append(f"  inputs {', '.join(map(str, n.inputs))}", "dim")
+        head.append(f"  shape {shape_text(shape(trace, n.id))}")
+        if not n.live:
+            head.append("  unused", "yellow")
+        out.append(head)
+        out.append(_field("value", n.value, digits, width, "green"))
+        if n.tangent is not None:
+            for name, t in n.tangent.items():
+                out.append(_field(f"d/d{name}", t, digits, width, "red"))
+        elif trace.shows_grad(n.id) and n.grad is not None:
+            out.append(_field(grad_head, n.grad, digits, width, "red"))
+        elif trace.shows_grad(n.id):
+            out.append(Text(" " * INDENT + "no gradient (class indices)", "dim"))
+    return out
+
+
+# -- the narration --------------------------------------------------------------------------
+
+_LEAF = re.compile(r"(?<![\w.])(g|a|b|c|d|out)(?![\w(])")
+
+
+def rule_text(trace: Trace, consumer: int, k: int) -> str:
+    """The contribution of edge k of `consumer` as a student writes it, names put in."""
+    c = trace.nodes[consumer]
+    out = trace.output_handle
+    names = {"g": f"∂{out}/∂{trace.handles[consumer]}", "out": trace.handles[consumer]}
+    for name, j in zip("abcd", c.inputs):
+        names[name] = trace.term(j)
+    op = c.op
+    if op.name == "matmul" and op.said:
+        text = _matmul_said(trace, c, k) or op.said[k]
+    elif op.said and k < len(op.said):
+        text = op.said[k]
+    elif op.vjp:
+        text = op.vjp[k] if k < len(op.vjp) else op.vjp[-1]
+    else:   # elementwise: the upstream gradient times the local derivative, elementwise
+        from gradcli.symbolic.printing import TextStyle
+        from gradcli.symbolic.local_rules import show_local
+
+        local = show_local(op.grads[k], {"a": names.get("a", ""), "b": names.get("b", ""),
+                                         "out": names["out"]}, TextStyle())
+        return f"∂{out}/∂{trace.handles[consumer]} * {_wrap(local)}"
+    return _LEAF.sub(lambda m: names.get(m.group(1), m.group(1)), text)
+
+
+def _matmul_said(trace: Trace, c, k: int) -> str | None:
+    """The 1-D cases of a @ b as a student writes them: an outer product, a scaled vector."""
+    ra, rb = len(shape(trace, c.inputs[0])), len(shape(trace, c.inputs[1]))
+    if ra == 1 and rb == 1:
+        return "g * b" if k == 0 else "g * a"
+    if k == 0 and rb == 1:
+        return "outer(g, b)"
+    if k == 1 and ra == 1:
+        return "outer(a, g)"
+    return None
+
+
+def _wrap(text: str) -> str:
+    return text if re.fullmatch(r"[\w.∂/]+|[\w.]+\(.*\)", text) else f"({text})"
+
+
+def shapes_text(trace: Trace, consumer: int, k: int) -> str:
+    """'(4, 5) @ (5, 10) → (4, 10)': the shapes the rule combines, and the contribution's."""
+    c = trace.nodes[consumer]
+    j = c.inputs[k]
+    op = c.op
+    upstream = shape(trace, consumer)
+    result = shape(trace, j)
+    if op.name == "matmul" and op.said:
+        a, b = shape(trace, c.inputs[0]), shape(trace, c.inputs[1])
+        said = _matmul_said(trace, c, k)
+        if said and said.startswith("outer"):
+            left, right = (upstream, b) if k == 0 else (a, upstream)
+            return f"{shape_text(left)} ⊗ {shape_text(right)} → {shape_text(result)}"
+        if said:
+            return f"{shape_text(upstream)} * {shape_text(b if k == 0 else a)} → {shape_text(result)}"
+        # g @ transpose(b) and transpose(a) @ g (vectors stay vectors: NumPy's 1-D cases)
+        left, right = (upstream, b[::-1]) if k == 0 else (a[::-1], upstream)
+        return f"{shape_text(left)} @ {shape_text(right)} → {shape_text(result)}"
+    if op.vjp or upstream == result:
+        return f"{shape_text(upstream)} → {shape_text(result)}"
+    return f"{shape_text(upstream)}, summed over the broadcast axes → {shape_text(result)}"
+
+
+def step_lines(trace: Trace, digits: int = 12, width: int = 100) -> list[str]:
+    """--steps for an array program: the forward pass with shapes, then every rule with shapes."""
+    nodes, handles = trace.nodes, trace.handles
+    out = ["Forward pass: each node from its inputs, with its shape"]
+    for n in nodes:
+        h = handles[n.id]
+        if n.op is INPUT or n.op is CONST:
+            text = f"{h}" if n.op is INPUT else n.label
+        else:
+            text = f"{h} = {trace.graph.short_source(n.id)}" if h != trace.graph.short_source(n.id) \
+                else h
+            ins = [shape_text(shape(trace, j)) for j in n.inputs]
+            text += f": {', '.join(ins)} → {shape_text(shape(trace, n.id))}"
+        out.append(f"  #{n.id:<4} {text}")
+        out += _value_lines("= ", n.value, digits, width)
+    o = trace.output_handle
+    out.append("")
+    out.append(f"Backward pass: ∂{o}/∂node = Σ over its uses of each rule, with the shapes it "
+               "combines, from the output down")
+    uses = trace.uses
+    for n in reversed(nodes):
+        if not n.live or not trace.shows_grad(n.id) or n.grad is None:
+            continue
+        h = handles[n.id]
+        if n.id == trace.output:
+            out.append(f"  ∂{o}/∂{h} = 1    (the output)")
+            continue
+        terms = [(c, k) for c, k in uses[n.id] if nodes[c].live and nodes[c].grad is not None]
+        for c, k in terms:
+            out.append(f"  ∂{o}/∂{h} {'+=' if len(terms) > 1 else '='} {rule_text(trace, c, k)}: "
+                       f"{shapes_text(trace, c, k)}")
+        if len(terms) > 1:
+            out.append(f"    ∂{o}/∂{h} is the sum of its {len(terms)} uses (shared: one node, "
+                       "one gradient)")
+        out += _value_lines(f"∂{o}/∂{h} = ", n.grad, digits, width)
+    return out
+
+
+def tangent_step_lines(trace: Trace, digits: int = 12, width: int = 100) -> list[str]:
+    """--mode forward --steps for an array program: each node's tangent with respect to each
+    input, the Jacobian ∂node/∂input (of shape node shape + input shape), inputs first."""
+    names = list(trace.result.wrt)
+    out = [f"Forward mode: each node's tangent ∂node/∂v for v = {', '.join(names)}: the "
+           "Jacobian, of shape (node shape) + (v's shape), one tangent pass per element of v"]
+    for n in trace.nodes:
+        if n.tangent is None:
+            continue
+        h = trace.handles[n.id]
+        text = h if n.op is INPUT or n.op is CONST else f"{h} = {trace.graph.short_source(n.id)}"
+        out.append(f"  #{n.id:<4} {text}: shape {shape_text(shape(trace, n.id))}")
+        for name, t in n.tangent.items():
+            if t is None:
+                out.append(f"        ∂{h}/∂{name} = 0    (nothing flows from {name})")
+                continue
+            out += _value_lines(f"∂{h}/∂{name} = ", t, digits, width)
+    return out
+
+
+def _value_lines(head: str, value, digits: int, width: int) -> list[str]:
+    pad = " " * 8
+    room = max(20, width - len(pad) - len(head))
+    lines = show(value, digits, room).split("\n")
+    return [pad + head + lines[0]] + [pad + " " * len(head) + line for line in lines[1:]]
+
+
+def print_table(console, trace: Trace, digits: int = 12) -> None:
+    for line in table_lines(trace, digits, console.width):
+        console.print(line)   # a long header wraps between words; values already fit
+
+
+def wire_label(trace: Trace, j: int) -> str:
+    """What a picture writes on a wire out of node j: its shape (a scalar: its value)."""
+    s = shape(trace, j)
+    return shape_text(s) if s else show(trace.nodes[j].value, 4)
