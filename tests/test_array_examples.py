@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
+from torch_oracle import oracle_torch
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
 
@@ -61,7 +62,7 @@ def test_two_layer_inputs_are_cs231n_toy_model():
 
 
 def test_two_layer_loss_and_gradients_against_hand_numpy_and_torch():
-    import torch
+    torch = oracle_torch()
 
     d = npz("two_layer.npz")
     run = run_cli("grad", f"@{EXAMPLES / 'two_layer.gc'}", "--inputs", str(EXAMPLES / "two_layer.npz"),
@@ -124,7 +125,7 @@ def test_rnn_gradient_is_the_sum_over_time_steps():
 
 
 def test_rnn_against_torch():
-    import torch
+    torch = oracle_torch()
 
     d = {k: torch.tensor(v, requires_grad=True) for k, v in npz("rnn.npz").items()}
     h = d["h0"]

@@ -15,6 +15,7 @@ import pytest
 from conftest import run_cli
 from gradcli.data.dataset import Dataset
 from gradcli.training.loop import train
+from torch_oracle import oracle_torch
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
 ROWS = "h = relu(W1 @ [x1, x2] + b1); s = W2 @ h + b2; cross_entropy(s, y)"
@@ -33,7 +34,7 @@ def init(hidden=8, seed=3):
 
 
 def torch_run(p, X, y, steps, optimizer="sgd", lr=0.1):
-    import torch
+    torch = oracle_torch()
 
     t = {k: torch.tensor(v, requires_grad=True) for k, v in p.items()}
     opt = (torch.optim.SGD if optimizer == "sgd" else torch.optim.Adam)(list(t.values()), lr=lr)
