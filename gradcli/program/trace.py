@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
-from gradcli.program.program import Program, Result, notebook_repr
+from gradcli.program.program import Program, Result, check_mode, notebook_repr
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.ops.table import CONST, Op
@@ -178,6 +178,7 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
     input) and takes the gradient from them; each node's grad still comes from the
     backward pass, which is not counted in the forward mode's products.
     """
+    check_mode(mode)
     if isinstance(program, str):
         program = Program(program)
     result = program.grad(values, wrt=wrt, **kw)   # binds, runs both passes, checks --wrt
