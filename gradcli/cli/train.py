@@ -27,6 +27,27 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+# Options with a default that only some optimizers read: given to another one, they would
+# be ignored without a word (adagrad's and rmsprop's own, --lr-decay and --alpha, are
+# checked by training.loop, as they have no default to hide behind).
+_OPTIMIZER_OPTIONS = {
+    "momentum": ("--momentum", ("momentum",), "the momentum factor of --optimizer momentum"),
+    "beta1": ("--beta1", ("adam",), "Adam's β1"),
+    "beta2": ("--beta2", ("adam",), "Adam's β2"),
+    "eps": ("--eps", ("adam", "adagrad", "rmsprop"), "the ε of adam, adagrad and rmsprop"),
+}
+
+
+def _check_optimizer_options(optimizer: str) -> None:
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    for name, (option, where, what) in _OPTIMIZER_OPTIONS.items():
+        if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE and optimizer not in where:
+            raise GradUsageError(f"{option} is {what}: it needs --optimizer {' or '.join(where)} "
+                                 f"(the optimizer is {optimizer})")
+
+
 @click.command("train", context_settings=BINDING_CONTEXT)
 @program_command
 @click.option("--param", "params", multiple=True, metavar="NAME=INIT",
@@ -90,6 +111,7 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
     if data == "-" and args and args[0] == "-":
         raise GradUsageError("the expression and --data cannot both come from standard input",
                              hint="pass one of them as a file (the expression as @FILE)")
+    _check_optimizer_options(optimizer)
     text, given = split_args(args)
     program = Program(text)
     initial = _params(params)

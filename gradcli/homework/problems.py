@@ -303,13 +303,29 @@ def load_key(path: str) -> Key:
         except GradcliError as exc:
             raise type(exc)(f"in the key's problem '{pid}': {exc.message}", hint=exc.hint) from None
     title = data.get("title")
-    return Key(path, problems, title if isinstance(title, str) else "")
+    key = Key(path, problems, title if isinstance(title, str) else "")
+    # Each problem's points are finite, but their sum may not be (two of 1e308).
+    if not math.isfinite(sum(sum(p.points.values()) for p in problems.values())):
+        raise GradValueError(f"the points of the key '{path}' add up to more than a double "
+                             "holds (over 1.8e308)", hint="give the problems fewer points")
+    return key
 
 
 def _tolerance(v, what: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
+    if not _finite_at_least_0(v):
         raise GradValueError(f"{what} must be a number >= 0 (it is {_brief(v)})")
     return float(v)
+
+
+def _finite_at_least_0(v) -> bool:
+    """A TOML number that is a finite double >= 0 (a whole number past 1e308 is not one)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        f = float(v)
+    except OverflowError:
+        return False
+    return math.isfinite(f) and f >= 0
 
 
 def _sig_figs(v, what: str) -> int:
@@ -346,7 +362,7 @@ def _points(entry, ask: list[str]) -> tuple[dict[str, float], bool]:
 
 
 def _points_number(v, what: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= 0):
+    if not _finite_at_least_0(v):
         raise GradValueError(f"{what} must be a number >= 0 (it is {_brief(v)})",
                              hint="points = 4 shares 4 points among the problem's quantities; "
                                   "[problem.points] gives each quantity its own")

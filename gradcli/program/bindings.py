@@ -110,7 +110,9 @@ def parse_value(text: str, name: str = "") -> float:
                 return array_value(value, name) if value.ndim else float(value)
             value = forward(g, {})[g.output]
         except GradcliError as exc:
-            raise GradValueError(f"{what}, '{quoted}', cannot be computed: {exc.message}") from None
+            # When the failing node is the whole value, its name was just said: once is enough.
+            why = exc.message.removeprefix(f"'{quoted}' cannot be computed: ")
+            raise GradValueError(f"{what}, '{quoted}', cannot be computed: {why}") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise GradValueError(f"{what}, '{quoted}', is not a finite number ({fmt(value)})")
     return value

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from gradcli.program.bindings import bind
-from gradcli.errors import GradNameError
+from gradcli.errors import GradNameError, GradUsageError
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.passes.floats import (
@@ -143,12 +143,14 @@ class Program:
         `wrt` may also name assigned intermediates. A non-finite gradient among
         those asked for is a math error.
         """
+        check_mode(mode)
         inputs = self._bind(values, kw)
         if self.graph.arrays or _has_array(inputs):   # README "Arrays: vectors and matrices": the arrays domain
             from gradcli.program import arrays as array_results
 
-            return array_results.grad(self, inputs, wrt, mode)
-        names = self.inputs if wrt is None else list(wrt)
+            return array_results.grad(self, inputs, None if wrt is None else wrt_names(self.inputs, wrt),
+                                      mode)
+        names = wrt_names(self.inputs, wrt)
         for name in names:
             self.node_of(name)  # unknown names fail before any work
         g = self.graph
@@ -198,6 +200,25 @@ def compile(text: str) -> Program:  # noqa: A001 - the natural name, as re.compi
 def evaluate(text: str, values: Mapping[str, object] | None = None, /, **kw) -> Result:
     """gradcli eval: the value of a program at the given values."""
     return Program(text).evaluate(values, **kw)
+
+
+MODES = ("reverse", "forward")
+
+
+def check_mode(mode) -> None:
+    """An unknown mode would quietly run reverse mode."""
+    if mode not in MODES:
+        raise GradUsageError(f"mode must be 'reverse' or 'forward' (got {mode!r})")
+
+
+def wrt_names(inputs: list[str], wrt) -> list[str]:
+    """wrt as a list of names; a string is one name or several joined by commas, as --wrt
+    (list("xy") would ask for x and y)."""
+    if wrt is None:
+        return list(inputs)
+    if isinstance(wrt, str):
+        return [n.strip() for n in wrt.split(",") if n.strip()]
+    return list(wrt)
 
 
 def grad(text: str, values: Mapping[str, object] | None = None, /, *,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
-from gradcli.program.program import Program, Result, _has_array, notebook_repr
+from gradcli.program.program import Program, Result, _has_array, check_mode, notebook_repr, wrt_names
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.ops.table import CONST, Op
@@ -238,11 +238,12 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
     input) and takes the gradient from them; each node's grad still comes from the
     backward pass, which is not counted in the forward mode's products.
     """
+    check_mode(mode)
     if isinstance(program, str):
         program = Program(program)
     inputs = program._bind(values, kw)
     if program.graph.arrays or _has_array(inputs):   # README "Arrays: vectors and matrices"
-        return _array_trace(program, inputs, wrt, mode)
+        return _array_trace(program, inputs, None if wrt is None else wrt_names(program.inputs, wrt), mode)
     result = program.grad(inputs, wrt=wrt)   # runs both passes, checks --wrt
     g = program.graph
     vals, grads = result.values, result.grads

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from gradcli.errors import GradUsageError
+from gradcli.errors import GradUsageError, GradValueError
 from gradcli.numbers import fmt
 
 EIGEN_RTOL = 1e-10   # an eigenvalue within this fraction of the largest one's size is zero
@@ -122,6 +122,9 @@ class Classification:
 
 def classify(result, tol: float = GRAD_TOL) -> Classification:
     """The second-derivative test at the point of `result` (a HessianResult with its gradient)."""
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not (math.isfinite(tol) and tol >= 0):
+        # A negative or nan tolerance would call every point "not critical" without a word.
+        raise GradValueError(f"tol must be a finite number at least 0 (got {tol!r})")
     names, matrix, gradient = _floats(result)
     values = eigenvalues(matrix)
     critical = all(abs(g) <= tol for g in gradient)

@@ -288,7 +288,13 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
         before = tuple(theta)
         clipped = grads if clip is None else optimizers.clip_grad_norm(grads, clip, norm)
         opt.lr = rate.lr
-        theta = opt.step(theta, clipped)
+        try:
+            theta = opt.step(theta, clipped)
+        except ZeroDivisionError:  # only with --eps 0: PyTorch would make the parameter nan
+            raise TrainingDiverged(
+                f"training diverged at step {step}: the {optimizer} update divides by 0 (a "
+                "parameter's gradient has been 0, or too small to square, and --eps is 0)",
+                "give --eps more than 0, e.g. --eps 1e-8", history) from None
         # Recorded once the update is made: a Ctrl-C leaves only whole steps behind.
         row = history.add(loss, before, tuple(grads), norm, rate.lr)
         rate.advance()  # scheduler.step(), after optimizer.step()

@@ -10,6 +10,12 @@ from gradcli.views.array_text import show
 from gradcli.views.human import console
 
 
+def _points(v: float) -> str:
+    """Points to 4 decimals: a third is 0.3333, not 0.333333333333 (JSON and CSV keep all)."""
+    r = round(v, 4)
+    return fmt(r) if r or not v else fmt(v, 4)
+
+
 def _given(m) -> str:
     if m.given is not None:
         return show(m.given)
@@ -37,7 +43,7 @@ def student_table(grade, points: bool = False) -> Table:
         mark = "[green]✓[/green]" if m.ok else "[red]✗[/red]"
         row = [escape(m.problem), escape(m.quantity), show(m.expected), _given(m), mark]
         if points:
-            row.append(f"{fmt(m.points)}/{fmt(m.max_points)}")
+            row.append(f"{_points(m.points)}/{_points(m.max_points)}")
         table.add_row(*row, _note(m))
     return table
 
@@ -57,7 +63,7 @@ def class_table(key, grades) -> Table:
         # With points, the share is of the points; otherwise of the answers.
         if key.points_given:
             pct = f"{100 * g.points / most:.0f}" if most else "—"
-            cells = [f"{g.score}/{total}", f"{fmt(g.points)}/{fmt(most)}", pct]
+            cells = [f"{g.score}/{total}", f"{_points(g.points)}/{_points(most)}", pct]
         else:
             cells = [f"{g.score}/{total}", f"{100 * g.score / total:.0f}" if total else "—"]
         table.add_row(escape(g.student), *cells,
@@ -79,7 +85,7 @@ def question_table(summary, points: bool = False) -> Table:
     for q in summary["questions"]:
         cells = [escape(q["problem"]), escape(q["quantity"])]
         if points:
-            cells.append(fmt(q["points"]))
+            cells.append(_points(q["points"]))
         table.add_row(*cells, f"{q['right']}/{q['of']}")
     return table
 
@@ -93,7 +99,7 @@ def print_grades(key, grades, summary) -> None:
         c.print()
         head = f"[bold]{escape(g.student)}[/bold] ({escape(g.path)}): {g.score}/{total}"
         if key.points_given:
-            head += f", {fmt(g.points)}/{fmt(key.max_points)} points"
+            head += f", {_points(g.points)}/{_points(key.max_points)} points"
         c.print(head + (" [red](could not be read)[/red]" if g.unusable else ""))
         for err in g.errors:
             c.print(f"  [yellow]![/yellow] {escape(err)}")
@@ -115,5 +121,5 @@ def print_grades(key, grades, summary) -> None:
     line = (f"\n{_plural(summary['students'], 'student')}, {summary['perfect']} with full marks, "
             f"mean score {100 * mean:.0f}%")
     if key.points_given:
-        line += f", mean points {fmt(summary['mean_points'], 4)} of {fmt(summary['max_points'])}"
+        line += f", mean points {_points(summary['mean_points'])} of {_points(summary['max_points'])}"
     c.print(line)

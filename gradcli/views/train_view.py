@@ -93,11 +93,13 @@ def schedule_text(schedule: dict, history) -> str:
     """The schedule in a few words, and the rate of the last step taken."""
     name = schedule["name"]
     if name == "step":
-        text = f"× {fmt(schedule['gamma'])} every {schedule['step_size']} steps"
+        n = schedule["step_size"]
+        text = f"× {fmt(schedule['gamma'])} every " + ("step" if n == 1 else f"{n} steps")
     elif name == "exponential":
         text = f"× {fmt(schedule['gamma'])} a step"
     else:
-        text = f"cosine to {fmt(schedule['eta_min'])} over {schedule['t_max']} steps"
+        n = schedule["t_max"]
+        text = f"cosine to {fmt(schedule['eta_min'])} over {n} step{'s' if n != 1 else ''}"
     if len(history):
         text += f", lr {short(history.lr[-1])} at the last step"
     return text
