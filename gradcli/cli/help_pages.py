@@ -14,7 +14,7 @@ SOURCES = {
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
     'cli/trace.py': 2097386145,
-    'cli/train.py': 196734210,
+    'cli/train.py': 2550511577,
     'errors.py': 2777739962,
     'training/__init__.py': 3864776922,
     'training/optimizers.py': 899433059,
