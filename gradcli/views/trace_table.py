@@ -50,9 +50,21 @@ def notes(trace: Trace, node) -> list[str]:
         marks.append("vanishing")
     if node.exploding:
         marks.append("exploding")
-    if not math.isfinite(node.grad) and trace.shows_grad(node.id):
+    if not _finite(node.grad) and trace.shows_grad(node.id):
         marks.append("no input")
     return marks
+
+
+def _finite(v) -> bool:
+    """A number, or every element of an array, is finite (None: no gradient, nothing to mark)."""
+    if v is None:
+        return True
+    try:
+        return math.isfinite(v)
+    except TypeError:                 # an array (README "Arrays: vectors and matrices")
+        import numpy as np
+
+        return bool(np.isfinite(v).all())
 
 
 def headers(trace: Trace) -> list[str]:
