@@ -15,7 +15,7 @@ def _files(tmp_path, points):
 
 def test_thirds_of_a_point(cli, tmp_path):
     key, ans = _files(tmp_path, 1)          # 1 point shared by 3 quantities: 1/3 each
-    r = cli("check", key, ans, env={"COLUMNS": "100"})
+    r = cli("check", key, ans, env={"COLUMNS": "400"})   # wide: a long tmp path must not wrap the line
     assert r.exit_code == 1
     assert "2/3, 0.6667/1 points" in r.stdout
     assert "0.3333/0.3333" in r.stdout and "0/0.3333" in r.stdout
@@ -27,5 +27,5 @@ def test_thirds_of_a_point(cli, tmp_path):
 
 def test_whole_digits_are_kept(cli, tmp_path):
     key, ans = _files(tmp_path, 3703.5)     # 1234.5 each: no digit of the whole part lost
-    r = cli("check", key, ans, env={"COLUMNS": "100"})
+    r = cli("check", key, ans, env={"COLUMNS": "400"})   # wide: a long tmp path must not wrap the line
     assert "1234.5/1234.5" in r.stdout and "2469/3703.5 points" in r.stdout
