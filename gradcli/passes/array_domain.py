@@ -24,12 +24,15 @@ from gradcli.errors import GradMathError, GradValueError
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.ops import arrays as kernels_np
-from gradcli.ops import predicates
 from gradcli.passes import engine
+from gradcli.passes.arrays import NumpyRows
 
 
-class Arrays(engine.Domain):
-    """NumPy arrays, each of its node's shape; 0·∞ is 0 where nothing flows."""
+class Arrays(NumpyRows):
+    """NumPy arrays, each of its node's shape; 0·∞ is 0 where nothing flows.
+
+    A NumPy domain like the rows': the zero rule and PyTorch's masks are theirs.
+    """
 
     name = "arrays"
 
@@ -47,11 +50,6 @@ class Arrays(engine.Domain):
             raise forward_error(graph, i, vals, v)
         return v
 
-    def is_zero(self, v) -> bool:
-        # Only a zero that is a number (a "0" rule): scanning every adjoint would cost a pass
-        # over each array, and 0·∞ inside an array is masked by chain anyway.
-        return np.ndim(v) == 0 and v == 0
-
     def chain(self, g, local):
         if not callable(local) and np.ndim(local) == 0:   # a constant rule (1 of +, -1 of -)
             return g if local == 1 else g * float(local)
@@ -59,13 +57,6 @@ class Arrays(engine.Domain):
         if not np.isfinite(product).all():
             product = np.where(g == 0, 0.0, product)
         return product
-
-    def mask(self, op, k, rule):
-        if not callable(rule):
-            return rule
-        where = predicates.array_function(op.zero_where[k])
-        masked_zero = kernels_np.masked_zero
-        return lambda a, b=None, out=None, x=None, *more: masked_zero(where(a, b, out), rule(a, b, out, x, *more))
 
     def reduce_to(self, contribution, value, out):
         return kernels_np.reduce_to(contribution, np.shape(value))

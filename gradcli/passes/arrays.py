@@ -41,6 +41,8 @@ class NumpyRows(Domain):
         return v
 
     def is_zero(self, v) -> bool:
+        # Only a zero that is a number (a "0" rule): scanning every adjoint would cost a pass
+        # over each array, and 0·∞ inside an array is masked by chain anyway.
         return np.ndim(v) == 0 and v == 0
 
     def chain(self, g, local):
