@@ -270,6 +270,41 @@ def _mistyped_option(word: str, ctx: click.Context | None) -> str | None:
     return f"--{close}" if close else None
 
 
+def _other_commands_option(word: str, ctx: click.Context | None) -> str | None:
+    """The commands that have the long option `word` (--NAME[=V]) when this one has not.
+
+    Only for words written with two dashes: `--steps` given to eval is meant for trace,
+    `-steps` may well be a variable. Loads the other commands, so called only for
+    `--NAME` words with a name of two or more letters that this command lacks."""
+    if ctx is None or not word.startswith("--"):
+        return None
+    name = word[2:].split("=", 1)[0]
+    if len(name) < 2 or name in long_options(ctx):
+        return None
+    group = ctx.parent.command if ctx.parent is not None else None
+    if not isinstance(group, click.Group):
+        return None
+    owners = []
+    for command_name in group.list_commands(ctx):
+        command = group.get_command(ctx, command_name)
+        if command is not None and command is not ctx.command and any(
+                opt == f"--{name}" for param in command.params
+                for opt in (*param.opts, *param.secondary_opts)):
+            owners.append(command_name)
+    if not owners:
+        return None
+    return owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " and " + owners[-1]
+
+
+def _option_of_others(word: str, owners: str, ctx: click.Context) -> GradUsageError:
+    shown = shorten(word.split("=", 1)[0])
+    name = ctx.info_name or ctx.command.name
+    first = owners.replace(",", " ").split()[0]
+    return GradUsageError(f"{name} has no option {shown}: it is an option of {owners}",
+                          hint=f"see 'gradcli {first} --help'; a variable of that name is "
+                               f"bound as {shown[2:]}=VALUE")
+
+
 def _no_such_option(word: str, option: str, ctx: click.Context) -> GradUsageError:
     shown = shorten(word.split("=", 1)[0])
     return GradUsageError(f"no such option {shown}; did you mean {option}?",
@@ -296,15 +331,18 @@ def split_args(args: tuple[str, ...]) -> tuple[str, dict[str, str]]:
     # A binding named like one of the command's options (--step for --steps) is a typo,
     # unless the program really has a name of that spelling (README "Binding values"):
     # parse to see, only on this rare path.
-    suspects = [(word, name, option) for word, name, _ in binding_words(args[1:])
+    suspects = [(word, name, option, _no_such_option) for word, name, _ in binding_words(args[1:])
                 if (option := _mistyped_option(word, ctx))]
+    suspects += [(word, name, owners, _option_of_others) for word, name, _ in binding_words(args[1:])
+                 if word.startswith("--") and not any(word == s[0] for s in suspects)
+                 and (owners := _other_commands_option(word, ctx))]
     if suspects:
         from gradcli.language.parse import parse
 
         graph = parse(text)
-        for word, name, option in suspects:
+        for word, name, option, error in suspects:
             if name not in graph.inputs and name not in graph.assigned:
-                raise _no_such_option(word, option, ctx)
+                raise error(word, option, ctx)
     given = split_bindings(args[1:])
     if ctx is not None and (ctx.meta.get("gradcli.inputs") or any(
             v.lstrip()[:1] in ("[", "@") or "(" in v for v in given.values())):
