@@ -122,11 +122,13 @@ class Batch:
             odd.update(bad)
         for i in sorted(odd - errors.keys()):
             try:
-                values, own_array = self._bind_point(chunk.point(i), csv)
+                values = self._bind_point(chunk.point(i), csv)
             except GradcliError as exc:
                 errors[i] = exc
                 continue
-            if own_array:
+            # An array where the other points have numbers: its own, or a shared one that an
+            # empty cell falls back on.
+            if any(v.__class__ is not float and self.is_column(n, cols[n]) for n, v in values.items()):
                 whole[i] = values
                 continue
             for name, v in values.items():
@@ -134,9 +136,9 @@ class Batch:
                     cols[name][i] = v
         return cols, errors
 
-    def _bind_point(self, raw: Mapping, csv: bool = False) -> tuple[dict[str, object], bool]:
+    def _bind_point(self, raw: Mapping, csv: bool = False) -> dict[str, object]:
         """The one-point rules for a point the fast path could not take (text, absent, bad,
-        an array); and whether the point binds an array of its own."""
+        an array)."""
         given: dict[str, object] = {name: 0.0 for name in self.shared}  # checked once, in __init__
         own = []
         for name in self.inputs:
@@ -164,7 +166,7 @@ class Batch:
         for name, v in self.shared.items():
             if name not in own:
                 values[name] = v
-        return values, any(values[name].__class__ is not float for name in own)
+        return values
 
     def is_column(self, name: str, c) -> bool:
         """Whether cols[name] holds one value per point (not a value shared by all, which
