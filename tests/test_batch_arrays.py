@@ -249,3 +249,15 @@ def test_a_program_that_needs_arrays_a_csv_cannot_give(tmp_path):
     assert out[0]["error"]["kind"] == "value" and "a CSV cell holds one number" in out[0]["error"]["message"]
     assert out[1]["gradient"] == {"w": [2.0, 3.0], "x": 1.0, "y": 2.0}
     assert run.exit_code == 2
+
+
+def test_a_json_string_may_hold_a_literal_and_stdin_is_told_apart(tmp_path):
+    # "[pi/4, 1]": elements may be constant expressions, as on the command line.
+    run = run_cli("grad", "sum(sin(v))", "--batch", "-",
+                  input='{"v": "[pi/4, 1]"}\n{"v": [0, 2]}\n')
+    assert run.exit_code == 0, run.stderr
+    out = lines_of(run)
+    assert out[0]["inputs"]["v"] == [np.pi / 4, 1.0]
+    close(out[0]["value"], np.sin(np.pi / 4) + np.sin(1))
+    close(out[0]["gradient"]["v"], np.cos([np.pi / 4, 1]))
+    close(out[1]["gradient"]["v"], np.cos([0, 2]))
