@@ -261,3 +261,21 @@ def test_a_json_string_may_hold_a_literal_and_stdin_is_told_apart(tmp_path):
     close(out[0]["value"], np.sin(np.pi / 4) + np.sin(1))
     close(out[0]["gradient"]["v"], np.cos([np.pi / 4, 1]))
     close(out[1]["gradient"]["v"], np.cos([0, 2]))
+
+
+def test_eval_over_the_row_domain_with_array_lines_among_number_lines():
+    # sum(w * x), -w shared: lines of numbers run together in the row domain, the others
+    # (an array of their own) one by one; a shape error is that line's alone.
+    w = np.array([1.0, 2.0])
+    xs = [2, [3, 4], "pi", [[1], [2]], [1, 2, 3], -0.5]
+    run = run_cli("eval", "sum(w * x)", "-w", "[1, 2]", "--batch", "-",
+                  input="".join(json.dumps({"x": x}) + "\n" for x in xs))
+    out = lines_of(run)
+    for k, (obj, x) in enumerate(zip(out, xs)):
+        if k == 4:
+            assert obj["error"]["kind"] == "shape" and "(2,) * (3,)" in obj["error"]["message"]
+            continue
+        x = np.pi if x == "pi" else np.asarray(x, dtype=float)
+        close(obj["value"], np.sum(w * x), f"line {k + 1}")
+        assert obj["inputs"]["w"] == [1.0, 2.0]
+    assert run.exit_code == 2
