@@ -48,7 +48,7 @@ SMALL = 32
 
 @dataclass
 class Results:
-    """One chunk's answers: columns by point index (rubbish where errors has the point)."""
+    """One chunk's answers: columns by point index (rubbish where errors or points has the point)."""
 
     n: int
     inputs: dict[str, object]      # name -> array of n values, or one float for all

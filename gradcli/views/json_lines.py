@@ -88,12 +88,12 @@ class BatchLines:
     def __call__(self, chunk, res) -> str:
         """The chunk's output: one JSON line per point, in order."""
         batch = self.batch
-        errors = {i: error_line(exc, chunk.lines[i]) for i, exc in res.errors.items()}
+        whole = {i: error_line(exc, chunk.lines[i]) for i, exc in res.errors.items()}
         # A point computed on its own (an array point): its line is its result's own JSON,
         # as `grad --json` writes it there (README "Arrays in a batch").
-        errors.update((i, dumps(r.to_json())) for i, r in res.points.items())
-        if len(errors) == res.n:
-            return "".join(errors[i] for i in range(res.n))
+        whole.update((i, dumps(r.to_json())) for i, r in res.points.items())
+        if len(whole) == res.n:
+            return "".join(whole[i] for i in range(res.n))
         fixed = {n: c for n, c in res.inputs.items() if not batch.is_column(n, c)}
         key = tuple(sorted((n, id(c) if isinstance(c, np.ndarray) else c) for n, c in fixed.items()))
         pieces = self._templates.get(key)
@@ -105,7 +105,7 @@ class BatchLines:
         columns: list[list[str]] = []
         for k, a in enumerate(arrays):
             columns.append(_reuse(a, arrays[:k], columns) or numbers(a.tolist()))
-        return write_lines(pieces, columns, errors, res.n)
+        return write_lines(pieces, columns, whole, res.n)
 
 
 def _reuse(a: np.ndarray, before: list[np.ndarray], texts: list[list[str]]) -> list[str] | None:
