@@ -141,10 +141,14 @@ def test_an_array_output_cannot_be_trained():
     assert run.exit_code == 2 and run.json["error"]["kind"] == "shape"
 
 
-def test_grad_batch_of_an_array_program_is_a_usage_error(tmp_path):
+def test_grad_batch_of_an_array_program_over_csv_rows(tmp_path):
+    # (grad --batch of an array program was a usage error until issue 11 part 3 built it:
+    # tests/test_batch_arrays*.py.) w0·x + w1·y by hand: ∂w = [x, y], ∂x = w0, ∂y = w1.
     (tmp_path / "p.csv").write_text("x,y\n1,0\n2,1\n")
     run = run_cli("grad", "sum(w * [x, y])", "-w", "[1, 2]", "--batch", str(tmp_path / "p.csv"), "--json")
-    assert run.exit_code == 2 and run.json["error"]["kind"] == "usage"
+    assert run.exit_code == 0, run.stderr
+    assert [json.loads(line)["gradient"] for line in run.stdout.splitlines()] == [
+        {"w": [1.0, 0.0], "x": 1.0, "y": 2.0}, {"w": [2.0, 1.0], "x": 1.0, "y": 2.0}]
     ev = run_cli("eval", "sum(w * [x, y])", "-w", "[1, 2]", "--batch", str(tmp_path / "p.csv"))
     assert [json.loads(line)["value"] for line in ev.stdout.splitlines()] == [1.0, 4.0]
 

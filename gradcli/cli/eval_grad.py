@@ -12,7 +12,7 @@ from gradcli.cli import BINDING_CONTEXT, program_command, split_args, wrt_names
 @click.option("--batch", "batch", metavar="FILE", default=None,
               help="Evaluate every point of FILE (JSON Lines or CSV with a header; - for stdin): "
                    "one JSON line out per point, always JSON; values on the command line are "
-                   "shared defaults.")
+                   "shared defaults. A JSON Lines value may be an array (a nested list).")
 def eval_command(args, as_json, batch):
     """The value of EXPR (the forward pass).
 
@@ -47,7 +47,7 @@ def eval_command(args, as_json, batch):
 @click.option("--batch", "batch", metavar="FILE", default=None,
               help="Every point of FILE (JSON Lines or CSV with a header; - for stdin): "
                    "one JSON line out per point, always JSON; values on the command line are "
-                   "shared defaults.")
+                   "shared defaults. A JSON Lines value may be an array (a nested list).")
 @click.option("--check", is_flag=True,
               help="Compare every gradient with central finite differences; exit 1 on disagreement.")
 @click.option("--eps", type=float, default=None, help="--check's step (default 1e-6).")
@@ -71,6 +71,7 @@ def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, la
       gradcli grad "y = x*w; L = (y - target)^2" -x 2 -w 3 --target 2 --wrt w
       gradcli grad "(x+y)*z" -x 1 -y 3 -z -3 --json | jq .gradient.z
       gradcli grad "(x+y)*z" --batch points.csv --wrt z
+      gradcli grad "sum(X @ w)" --batch arrays.jsonl
       gradcli grad "x^3 * sin(y)" -x 1.5 -y 0.3 --check
       gradcli grad "x^2 * sin(y)" --symbolic
       gradcli grad "(x+y)/(x*y)" -x 1/3 -y 2 --exact

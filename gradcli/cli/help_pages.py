@@ -9,7 +9,7 @@ SOURCES = {
     '__init__.py': 3330293717,
     'cli/__init__.py': 1792675734,
     'cli/check.py': 1179094472,
-    'cli/eval_grad.py': 1855270581,
+    'cli/eval_grad.py': 4245183220,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
@@ -88,7 +88,8 @@ PAGES = {
         '                  object of names to values).\n'
         '  --batch FILE    Evaluate every point of FILE (JSON Lines or CSV with a\n'
         '                  header; - for stdin): one JSON line out per point, always\n'
-        '                  JSON; values on the command line are shared defaults.\n'
+        '                  JSON; values on the command line are shared defaults. A JSON\n'
+        '                  Lines value may be an array (a nested list).\n'
         '  --help          Show this message and exit.'
     ),
     'grad': (
@@ -101,6 +102,7 @@ PAGES = {
         '    gradcli grad "y = x*w; L = (y - target)^2" -x 2 -w 3 --target 2 --wrt w\n'
         '    gradcli grad "(x+y)*z" -x 1 -y 3 -z -3 --json | jq .gradient.z\n'
         '    gradcli grad "(x+y)*z" --batch points.csv --wrt z\n'
+        '    gradcli grad "sum(X @ w)" --batch arrays.jsonl\n'
         '    gradcli grad "x^3 * sin(y)" -x 1.5 -y 0.3 --check\n'
         '    gradcli grad "x^2 * sin(y)" --symbolic\n'
         '    gradcli grad "(x+y)/(x*y)" -x 1/3 -y 2 --exact\n'
@@ -116,7 +118,8 @@ PAGES = {
         '  --batch FILE              Every point of FILE (JSON Lines or CSV with a\n'
         '                            header; - for stdin): one JSON line out per point,\n'
         '                            always JSON; values on the command line are shared\n'
-        '                            defaults.\n'
+        '                            defaults. A JSON Lines value may be an array (a\n'
+        '                            nested list).\n'
         '  --check                   Compare every gradient with central finite\n'
         '                            differences; exit 1 on disagreement.\n'
         "  --eps FLOAT               --check's step (default 1e-6).\n"

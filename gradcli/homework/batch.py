@@ -15,13 +15,20 @@ one by one with the float passes, so each gets exactly the one-point message.
 
 Values given once for every point (`shared`, the command line's bindings) are
 defaults: a point that carries its own value for the name overrides it.
+
+A point may bind arrays (README "Arrays in a batch"): a JSON Lines value that is a
+nested list. Such a point, and every point of a `grad` of an array program, is
+computed on its own in the arrays domain (program/arrays.py, as `grad --json` at that
+point), so that points of different shapes go side by side and each is checked on its
+own; its line is that result's JSON. `eval` of an array program whose points are all
+numbers still runs every point at once in the row domain.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -31,7 +38,8 @@ from gradcli.program.program import Program
 from gradcli.passes.arrays import backward_arrays, forward_arrays
 from gradcli.data.points import Chunk, CsvChunk, read_chunks
 from gradcli.program.bindings import bind
-from gradcli.errors import GradcliError, GradMathError, GradNameError, GradUsageError, GradValueError
+from gradcli.errors import (GradcliError, GradMathError, GradNameError, GradShapeError,
+                            GradValueError, listing)
 from gradcli.data.formats import SHOWN_CHARS, shown
 
 # Below this many points, evaluating them one by one costs less than another halving.
@@ -40,13 +48,15 @@ SMALL = 32
 
 @dataclass
 class Results:
-    """One chunk's answers: columns by point index (rubbish where errors has the point)."""
+    """One chunk's answers: columns by point index (rubbish where errors or points has the point)."""
 
     n: int
     inputs: dict[str, object]      # name -> array of n values, or one float for all
     value: np.ndarray
     grads: list[np.ndarray]        # one array per name in Batch.wrt
     errors: dict[int, GradcliError]
+    # points computed one by one in the arrays domain: their results (README "Arrays in a batch")
+    points: dict[int, object] = field(default_factory=dict)
 
 
 class Batch:
@@ -68,20 +78,34 @@ class Batch:
         values = bind(self.inputs, list(g.assigned), given)
         self.shared = {name: values[name] for name in shared}
         self.wrt = None
-        self.rows = None
+        self.asked = None if wrt is None else list(dict.fromkeys(wrt))
+        self.rows = None         # eval of an array program: every point's shapes (the row domain)
+        self.per_point = False   # every point on its own in the arrays domain
+        self._csv_header = None  # the CSV header whose shapes were checked
         if g.arrays or any(getattr(v, "ndim", 0) for v in self.shared.values()):
             self.rows = _rows_setup(self.program, self.shared, gradients)
+            self.per_point = self.rows is None
         if gradients:
-            names = self.inputs if wrt is None else list(dict.fromkeys(wrt))
+            names = self.inputs if wrt is None else self.asked
             self.targets = [self.program.node_of(name) for name in names]
             self.wrt = names
+            if g.arrays:   # class indices have no gradient: --wrt of one is refused now
+                from gradcli.program.arrays import gradient_names
+
+                gradient_names(self.program, self.asked)
 
     # -- reading: raw values into columns ---------------------------------------------
 
-    def columns(self, chunk: Chunk) -> tuple[dict[str, object], dict[int, GradcliError]]:
+    def columns(self, chunk: Chunk, whole: dict | None = None
+                ) -> tuple[dict[str, object], dict[int, GradcliError]]:
+        """One column of floats per input (or the shared value where no point has one), and
+        the points that failed to bind. A point that binds an array of its own goes into
+        `whole` (index -> all its values), to be computed on its own; its column entries stay 0."""
         errors = dict(chunk.errors)
         cols: dict[str, object] = {}
         odd: set[int] = set()
+        whole = {} if whole is None else whole
+        csv = isinstance(chunk, CsvChunk)
         for name in self.inputs:
             if not chunk.has(name):
                 if name in self.shared:
@@ -98,18 +122,25 @@ class Batch:
             odd.update(bad)
         for i in sorted(odd - errors.keys()):
             try:
-                values = self._bind_point(chunk.point(i))
+                values = self._bind_point(chunk.point(i), csv)
             except GradcliError as exc:
                 errors[i] = exc
                 continue
+            # An array where the other points have numbers: its own, or a shared one that an
+            # empty cell falls back on.
+            if any(v.__class__ is not float and self.is_column(n, cols[n]) for n, v in values.items()):
+                whole[i] = values
+                continue
             for name, v in values.items():
-                if isinstance(cols[name], np.ndarray):
+                if self.is_column(name, cols[name]):
                     cols[name][i] = v
         return cols, errors
 
-    def _bind_point(self, raw: Mapping) -> dict[str, float]:
-        """The one-point rules for a point the fast path could not take (text, absent, bad)."""
-        given = dict(self.shared)
+    def _bind_point(self, raw: Mapping, csv: bool = False) -> dict[str, object]:
+        """The one-point rules for a point the fast path could not take (text, absent, bad,
+        an array)."""
+        given: dict[str, object] = {name: 0.0 for name in self.shared}  # checked once, in __init__
+        own = []
         for name in self.inputs:
             v = raw.get(name)
             if v is None or (isinstance(v, str) and not v.strip()):
@@ -120,25 +151,72 @@ class Batch:
                 digits = int(abs(v).bit_length() * 0.30103) + 1  # str() refuses > 4,300 digits
                 raise GradValueError(f"the value of '{name}' is not a finite number (an integer of "
                                      f"about {digits} digits)")
+            if isinstance(v, str):
+                _point_text(name, v, csv)
             given[name] = v
+            own.append(name)
         try:
-            return bind(self.inputs, [], given)
+            values = bind(self.inputs, [], given)
         except GradcliError as exc:
             # The message quotes the bad value: never whole (a cell may be a megabyte).
             for v in given.values():
                 if isinstance(v, str) and len(v.strip()) > SHOWN_CHARS:
                     exc.message = exc.message.replace(v.strip(), shown(v)[1:-1])
             raise
+        for name, v in self.shared.items():
+            if name not in own:
+                values[name] = v
+        return values
+
+    def is_column(self, name: str, c) -> bool:
+        """Whether cols[name] holds one value per point (not a value shared by all, which
+        may be an array too)."""
+        return isinstance(c, np.ndarray) and c is not self.shared.get(name)
+
+    def _values_at(self, cols: dict, i: int) -> dict[str, object]:
+        return {k: (float(c[i]) if self.is_column(k, c) else c) for k, c in cols.items()}
+
+    def _check_csv(self, chunk: CsvChunk) -> None:
+        """A CSV cell holds one number: where the program cannot take numbers for the
+        columns, no point can be computed, and one error says so before any line."""
+        if self._csv_header is chunk.header:
+            return
+        self._csv_header = chunk.header
+        from gradcli.passes import shapes as S
+
+        fed = [n for n in self.inputs if chunk.has(n)]
+        if any(getattr(self.shared.get(n), "ndim", 0) for n in fed):
+            return  # a cell overrides an array, an empty cell keeps it: shapes differ by point
+        g = self.program.graph
+        try:
+            shapes = S.infer(g, {n: () if n in fed else np.shape(self.shared.get(n, 0.0))
+                                 for n in self.inputs})
+        except GradShapeError as exc:
+            names = listing([f"'{n}'" for n in fed]) if fed else "no variable"
+            exc.hint = (f"a CSV cell holds one number, so the columns give {names} one number at "
+                        "each point; give an array for every point on the command line "
+                        "(-X \"[[1, 2], [3, 4]]\"), or write the points as JSON Lines, where a "
+                        "value may be a nested list")
+            raise
+        if self.wrt is not None:
+            S.require_scalar(g, shapes, "grad --batch")
 
     # -- computing ----------------------------------------------------------------------
 
     def compute(self, chunk: Chunk) -> Results:
         n = len(chunk)
-        cols, errors = self.columns(chunk)
+        whole: dict[int, dict] = {}
+        cols, errors = self.columns(chunk, whole)
+        if self.per_point:
+            if isinstance(chunk, CsvChunk):
+                self._check_csv(chunk)
+            whole.update((i, self._values_at(cols, i)) for i in range(n)
+                         if i not in errors and i not in whole)
         good = None
-        if errors:  # compute the readable points only
-            good = np.array([i for i in range(n) if i not in errors], dtype=np.intp)
-            work = {k: (c[good] if isinstance(c, np.ndarray) else c) for k, c in cols.items()}
+        if errors or whole:  # compute the readable points with numbers only
+            good = np.array([i for i in range(n) if i not in errors and i not in whole],
+                            dtype=np.intp)
+            work = {k: (c[good] if self.is_column(k, c) else c) for k, c in cols.items()}
         else:
             work = cols
         m = n if good is None else len(good)
@@ -151,7 +229,22 @@ class Batch:
             value, grads = _scatter(value, good, n), [_scatter(a, good, n) for a in grads]
         else:
             errors.update(failed)
-        return Results(n, cols, value, grads, errors)
+        points = {}
+        for i, values in whole.items():
+            try:
+                points[i] = self._whole_point(values)
+            except GradcliError as exc:
+                errors[i] = exc
+        return Results(n, cols, value, grads, errors, points)
+
+    def _whole_point(self, values: dict):
+        """One point in the arrays domain: what `eval --json` / `grad --json` computes there
+        (values already bound; shapes inferred and checked for this point alone)."""
+        from gradcli.program import arrays as A
+
+        if self.wrt is None:
+            return A.evaluate(self.program, values)
+        return A.grad(self.program, values, self.asked)
 
     def _run(self, cols: dict, m: int, value: np.ndarray, grads: list) -> dict[int, GradcliError]:
         """Fill value and grads for m points; return the points that failed."""
@@ -202,7 +295,7 @@ class Batch:
         from gradcli.ops import rows as R
         from gradcli.passes import row_domain
 
-        inputs = {k: R.shared(c) if k in self.shared else R.column(c) for k, c in cols.items()}
+        inputs = {k: R.column(c) if self.is_column(k, c) else R.shared(c) for k, c in cols.items()}
         try:
             out = row_domain.values(self.program.graph, inputs)[self.program.graph.output]
         except GradcliError:
@@ -215,7 +308,7 @@ class Batch:
     def _one_by_one(self, rows, cols, value, grads, failed) -> None:
         p = self.program
         for r in rows.tolist():
-            point = {k: (float(c[r]) if isinstance(c, np.ndarray) else c) for k, c in cols.items()}
+            point = self._values_at(cols, r)
             try:
                 res = p.evaluate(point) if self.wrt is None else p.grad(point, wrt=self.wrt)
             except GradcliError as exc:
@@ -229,7 +322,7 @@ class Batch:
 
     def objects(self, chunk: Chunk, res: Results) -> list[dict]:
         """The chunk's answers as Python objects (what `lines` writes)."""
-        cols = {n: (c.tolist() if isinstance(c, np.ndarray) else [c] * res.n)
+        cols = {n: (c.tolist() if self.is_column(n, c) else [c] * res.n)
                 for n, c in res.inputs.items()}
         value = res.value.tolist()
         grads = [a.tolist() for a in res.grads]
@@ -239,6 +332,8 @@ class Batch:
             if exc is not None:
                 obj = exc.to_json()
                 obj["error"]["line"] = chunk.lines[i]
+            elif i in res.points:
+                obj = res.points[i].to_json()
             else:
                 obj = {"expression": self.program.text,
                        "inputs": {n: c[i] for n, c in cols.items()}, "value": value[i]}
@@ -248,22 +343,48 @@ class Batch:
         return out
 
 
-def _rows_setup(program: Program, shared: dict, gradients: bool) -> list:
-    """The per-point shapes of an array program run over --batch points; what it cannot do
-    is a usage error before any point is read."""
+def _rows_setup(program: Program, shared: dict, gradients: bool) -> list | None:
+    """The per-point shapes of an array program whose points are numbers, when `eval` can run
+    them all at once in the row domain; None where each point goes on its own instead: a
+    gradient (its gradients of shared arrays are per point, the row domain sums them), an
+    array output (a nested list per line), or shapes that do not fit numbers (the points
+    must bring arrays; each is checked on its own)."""
     from gradcli.passes import shapes as S
 
     if gradients:
-        raise GradUsageError("grad --batch works on scalar programs; for an array program use "
-                             "eval --batch (one value per point) or grad at one point",
-                             hint="train --data learns array parameters over rows of data")
+        return None
     g = program.graph
-    shapes = S.infer(g, {n: tuple(np.shape(shared[n])) if n in shared else () for n in g.inputs})
-    if shapes[g.output]:
-        raise GradUsageError(f"eval --batch writes one number per point, and this program's "
-                             f"output has shape {S.text(shapes[g.output])} at each point",
-                             hint="end the program with a number, e.g. sum(…) or s[0]")
-    return shapes
+    try:
+        shapes = S.infer(g, {n: tuple(np.shape(shared[n])) if n in shared else () for n in g.inputs})
+    except GradShapeError:
+        return None
+    return None if shapes[g.output] else shapes
+
+
+def _point_text(name: str, text: str, csv: bool) -> None:
+    """A point's value written as text: a number or a constant expression ("pi/4"); in JSON
+    Lines also an array literal ("[pi/4, 1]"). Files and random draws are the command
+    line's: a file of points names no files, and draws would repeat at every point."""
+    from gradcli.program.array_bindings import is_array_text
+
+    if not is_array_text(text):
+        return
+    s = text.strip()
+    if csv:
+        raise GradValueError(f"the value of '{name}', {shown(text)}, is an array, and a CSV cell "
+                             "holds one number",
+                             hint="an array for every point goes on the command line "
+                                  "(-X \"[[1, 2], [3, 4]]\"); arrays that differ from point to "
+                                  "point need JSON Lines (a nested list)")
+    from gradcli.program.array_bindings import _CONSTRUCTOR
+
+    if not s.startswith("[") or _CONSTRUCTOR.search(s):
+        raise GradValueError(f"the value of '{name}', {shown(text)}, is not a number or an array "
+                             "for one point",
+                             hint="a point's value is a number, a nested list of numbers, or "
+                                  "text of a constant expression or literal (\"pi/4\", "
+                                  "\"[pi/4, 1]\"); files and zeros/ones/randn/rand belong on "
+                                  "the command line")
 
 
 def _floats(cells: list) -> tuple[np.ndarray, list[int]]:

@@ -62,7 +62,8 @@ def error_line(exc, line: int) -> str:
 
 
 def write_lines(pieces: list[str], columns: list[list[str]], errors: dict[int, str], n: int) -> str:
-    """n lines: pieces around the columns' numbers, or an error line where given (by point)."""
+    """n lines: pieces around the columns' numbers, or a whole line where given (by point:
+    an error, or a point computed on its own)."""
     width = 2 * len(columns) + 1
     parts = [pieces[0]] * (n * width)  # row i is parts[i*width:(i+1)*width]
     for k, col in enumerate(columns):
@@ -87,10 +88,13 @@ class BatchLines:
     def __call__(self, chunk, res) -> str:
         """The chunk's output: one JSON line per point, in order."""
         batch = self.batch
-        shared = getattr(batch, "shared", {})
-        fixed = {n: c for n, c in res.inputs.items()
-                 if not isinstance(c, np.ndarray) or getattr(c, "ndim", 0) and n in shared
-                 and batch.rows is not None}
+        whole = {i: error_line(exc, chunk.lines[i]) for i, exc in res.errors.items()}
+        # A point computed on its own (an array point): its line is its result's own JSON,
+        # as `grad --json` writes it there (README "Arrays in a batch").
+        whole.update((i, dumps(r.to_json())) for i, r in res.points.items())
+        if len(whole) == res.n:
+            return "".join(whole[i] for i in range(res.n))
+        fixed = {n: c for n, c in res.inputs.items() if not batch.is_column(n, c)}
         key = tuple(sorted((n, id(c) if isinstance(c, np.ndarray) else c) for n, c in fixed.items()))
         pieces = self._templates.get(key)
         if pieces is None:
@@ -101,8 +105,7 @@ class BatchLines:
         columns: list[list[str]] = []
         for k, a in enumerate(arrays):
             columns.append(_reuse(a, arrays[:k], columns) or numbers(a.tolist()))
-        errors = {i: error_line(exc, chunk.lines[i]) for i, exc in res.errors.items()}
-        return write_lines(pieces, columns, errors, res.n)
+        return write_lines(pieces, columns, whole, res.n)
 
 
 def _reuse(a: np.ndarray, before: list[np.ndarray], texts: list[list[str]]) -> list[str] | None:
