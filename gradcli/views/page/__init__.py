@@ -57,7 +57,7 @@ def _table(trace, data: dict, digits: int) -> str:
     head = ["#", "node", "op", "inputs"] + (["shape"] if shapes else []) + ["value"]
     head += [f"d·/d{name}" for name in names] if forward else [f"∂{trace.output_handle}/∂node"]
     head += ["∂node/∂input", "notes"]
-    out = ["<table id=\"nodes\"><thead><tr>"]
+    out = ['<table id="nodes" class="arrays"><thead><tr>' if shapes else '<table id="nodes"><thead><tr>']
     numbers = range(head.index("value"), len(head) - 2)   # right-aligned, as their cells
     out += [f'<th class="number">{html.escape(h)}</th>' if k in numbers
             else f"<th>{html.escape(h)}</th>" for k, h in enumerate(head)]
