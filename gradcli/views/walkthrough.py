@@ -26,6 +26,7 @@ from gradcli.views.array_trace import backward_blocks, backward_heading as array
 from gradcli.views.array_trace import FORWARD_HEADING as ARRAY_FORWARD_HEADING
 from gradcli.views.array_trace import forward_blocks, is_array_trace
 from gradcli.views.array_text import labelled
+from gradcli.views.array_text import show as show_value
 from gradcli.views.human import products_line
 from gradcli.views.picture import DIGITS, captions, legend_grad, wires
 from gradcli.views.steps import (
@@ -173,7 +174,7 @@ def _array_walkthrough(trace: Trace, digits: int | None) -> list[Step]:
         out_wires[wire.src].append(w)
     say = digits or NARRATION_DIGITS
     brief = digits or DIGITS
-    cells = rows(trace, say)
+    cells = array_rows(trace, say)
     handles, o = trace.handles, trace.output_handle
     steps = []
     for k, (i, lines, _) in enumerate(forward_blocks(trace, say)):
@@ -203,6 +204,19 @@ def _array_walkthrough(trace: Trace, digits: int | None) -> list[Step]:
         steps.append(Step("unused", None, heading, "\n".join(parts), reveal))
     steps.append(Step("done", None, "", products_line(trace.result)))
     return steps
+
+
+CELL_WIDTH = 120   # an array cell's lines on the page: wider than the terminal's 75
+
+
+def array_rows(trace: Trace, digits: int) -> list[list[str]]:
+    """The table's cells (trace_table.rows) with the arrays written CELL_WIDTH wide."""
+    out = rows(trace, digits)
+    for n, cells in zip(trace.nodes, out):
+        cells[4] = show_value(n.value, digits, CELL_WIDTH)
+        if cells[5] and n.grad is not None:
+            cells[5] = show_value(n.grad, digits, CELL_WIDTH)
+    return out
 
 
 def _names(trace: Trace, ids: list[int]) -> str:

@@ -103,7 +103,9 @@
       var name = document.createElement("b");
       name.textContent = headers[k];
       field.appendChild(name);
-      field.appendChild(document.createTextNode(" " + (td.textContent || "–")));
+      // an array's block goes under its name (CSS), its rows aligned: no space before it
+      field.appendChild(document.createTextNode((field.className === "field" ? " " : "") +
+                                                (td.textContent || "–")));
       panel.appendChild(field);
       panel.appendChild(document.createTextNode(" "));
     });
