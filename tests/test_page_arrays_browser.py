@@ -15,7 +15,6 @@ import json
 import re
 
 import numpy as np
-import pytest
 
 from conftest import run_cli
 from test_page_browser import chromium, open_page  # noqa: F401  (the browser and page fixtures)
