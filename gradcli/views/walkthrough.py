@@ -166,7 +166,8 @@ def _tangent_steps(trace, digits, out_wires) -> list[Step]:
 # the pictures' digits; the table's cells have the whole value, at the narration's.
 
 def _array_walkthrough(trace: Trace, digits: int | None) -> list[Step]:
-    if trace.mode == "forward":   # the CLI refuses it first (README "The step-through page")
+    # the CLI refuses it first (README "Step through it in the browser: `trace --html` and `--svg-frames`")
+    if trace.mode == "forward":
         raise ValueError("the step-through views of an array program are reverse mode only")
     wire_list = wires(trace, digits)
     out_wires: list[list[int]] = [[] for _ in trace.nodes]
