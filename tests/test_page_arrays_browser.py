@@ -264,3 +264,46 @@ def test_cs231n_two_layer_net_against_pytorch(open_page, tmp_path):
     assert page.line() == "no gradient (class indices): #10 y"
     assert page.row(10)[6] == "no gradient (class indices)"
     assert np.allclose(parse(page.row(labels.index("W1"))[6]), grads["W1"], rtol=1e-11)
+
+
+def test_a_200_node_array_network_steps_to_the_end(open_page, tmp_path):
+    """h_k = relu(h_{k-1} @ W + b), 66 layers and mean(h_66): 202 nodes. W's and b's
+    gradients against the backward pass written out with NumPy (a sum over the layers)."""
+    layers = 66
+    rng = np.random.default_rng(4)
+    X0 = rng.uniform(0.5, 1.5, size=(4, 5))
+    W0 = 0.9 * np.eye(5) + 0.05 * rng.normal(size=(5, 5))
+    B0 = np.full(5, 0.01)
+    np.savez(tmp_path / "net.npz", X=X0, W=W0, b=B0)
+    src = tmp_path / "net.txt"
+    src.write_text("; ".join(f"h{k} = relu({'X' if k == 1 else f'h{k - 1}'} @ W + b)"
+                             for k in range(1, layers + 1)) + f"; mean(h{layers})")
+    hs, zs = [X0], []
+    for _ in range(layers):
+        zs.append(hs[-1] @ W0 + B0)
+        hs.append(np.maximum(zs[-1], 0))
+    dh = np.full(hs[-1].shape, 1 / hs[-1].size)
+    dW, db = np.zeros_like(W0), np.zeros_like(B0)
+    for k in range(layers - 1, -1, -1):
+        dz = dh * (zs[k] > 0)
+        dW += hs[k].T @ dz
+        db += dz.sum(axis=0)
+        dh = dz @ W0.T
+    page = open_page("@" + str(src), "--inputs", str(tmp_path / "net.npz"))
+    assert len(page.page.query_selector_all("#nodes tbody tr")) == 3 + 3 * layers + 1
+    total = page.counter()[1]
+    assert total == 2 * (3 + 3 * layers + 1) + 1       # every node forward and back, done
+    for k in range(2, total + 1):
+        page.press("ArrowRight")
+        if k % 80 == 0 and page.current_node():      # the current node is kept in view
+            inside = page.page.evaluate(
+                """id => { const b = document.querySelector(`#view svg [data-node="${id}"]`).getBBox();
+                           const v = document.querySelector('#view svg').viewBox.baseVal;
+                           return b.x >= v.x && b.y >= v.y && b.x + b.width <= v.x + v.width
+                                  && b.y + b.height <= v.y + v.height; }""", page.current_node()[0])
+            assert inside
+    assert page.heading() == "Done"
+    rows = {page.row(i)[1]: page.row(i) for i in range(3 + 3 * layers + 1)}
+    assert close(rows["W"][6], dW, 12) and close(rows["b"][6], db, 12)
+    assert close(rows["X"][6], dh, 12)
+    assert close(rows[f"h{layers}"][5], hs[-1], 12)
