@@ -1,4 +1,9 @@
-"""trace --html and --svg-frames on an array program: a usage error that says so, not a crash."""
+"""trace --html --mode forward on an array program: a usage error that says so, not a crash.
+
+(Until issue 12's array page, --html and --svg-frames refused every array program; now they
+draw them in reverse mode, tests/test_page_arrays_browser.py and test_frames_arrays.py, and
+only the forward mode's page is refused: its tangents are Jacobians, one per input.)
+"""
 
 import json
 
@@ -8,15 +13,15 @@ ARRAY = ["L = mean((X @ w + b - y)^2)", "-X", "[[1, 2], [3, 4], [5, 6]]", "-w", 
          "-b", "0.1", "-y", "[1, 0, 2]"]
 
 
-def test_html_of_an_array_program_is_refused(cli, tmp_path):
+def test_html_of_an_array_program_in_forward_mode_is_refused(cli, tmp_path):
     page = tmp_path / "page.html"
-    r = cli("trace", *ARRAY, "--html", str(page))
-    assert_clean_error(r, 2, "scalar programs only", "--steps")
+    r = cli("trace", *ARRAY, "--mode", "forward", "--html", str(page))
+    assert_clean_error(r, 2, "scalar programs only", "reverse mode", "--mode forward --steps")
     assert not page.exists()
 
 
-def test_frames_of_an_array_program_are_refused_in_json_too(cli, tmp_path):
-    r = cli("trace", *ARRAY, "--svg-frames", str(tmp_path / "frames"), "--json")
+def test_html_of_an_array_program_in_forward_mode_is_refused_in_json_too(cli, tmp_path):
+    r = cli("trace", *ARRAY, "--mode", "forward", "--html", str(tmp_path / "p.html"), "--json")
     assert r.exit_code == 2
     assert json.loads(r.stdout)["error"]["kind"] == "usage"
 

@@ -70,12 +70,13 @@ def _step_view_options(f):
 
 def _write_step_views(trace, html_file: str | None, frames_dir: str | None,
                       digits: int | None) -> None:
-    if html_file is not None or frames_dir is not None:
+    if html_file is not None and trace.mode == "forward":
         from gradcli.views.array_trace import is_array_trace
 
-        if is_array_trace(trace):   # the walkthrough narrates scalar rules only, for now
-            raise GradUsageError("--html and --svg-frames step through scalar programs only",
-                                 hint="for an array program: --steps, --svg FILE or --json")
+        if is_array_trace(trace):   # a tangent is a Jacobian per input: no wire or cell shows it
+            raise GradUsageError("--html --mode forward steps through scalar programs only; an "
+                                 "array program's page is reverse mode",
+                                 hint="for its tangents (Jacobians): --mode forward --steps or --json")
     if html_file is not None:
         if html_file in ("", "-"):
             raise GradUsageError("--html needs a file name", hint="gradcli trace EXPR --html page.html")

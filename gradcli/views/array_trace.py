@@ -144,10 +144,19 @@ def shapes_text(trace: Trace, consumer: int, k: int) -> str:
     return f"{shape_text(upstream)}, summed over the broadcast axes → {shape_text(result)}"
 
 
-def step_lines(trace: Trace, digits: int = 12, width: int = 100) -> list[str]:
-    """--steps for an array program: the forward pass with shapes, then every rule with shapes."""
+FORWARD_HEADING = "Forward pass: each node from its inputs, with its shape"
+
+
+def backward_heading(trace: Trace) -> str:
+    return (f"Backward pass: ∂{trace.output_handle}/∂node = Σ over its uses of each rule, with "
+            "the shapes it combines, from the output down")
+
+
+def forward_blocks(trace: Trace, digits: int = 12, width: int = 100) -> list[tuple[int, list[str], list[str]]]:
+    """The forward pass, one (node, its rule's lines, its value's lines) a node, inputs first:
+    --steps and the step-through views."""
     nodes, handles = trace.nodes, trace.handles
-    out = ["Forward pass: each node from its inputs, with its shape"]
+    out = []
     for n in nodes:
         h = handles[n.id]
         if n.op is INPUT or n.op is CONST:
@@ -157,28 +166,44 @@ def step_lines(trace: Trace, digits: int = 12, width: int = 100) -> list[str]:
                 else h
             ins = [shape_text(shape(trace, j)) for j in n.inputs]
             text += f": {', '.join(ins)} → {shape_text(shape(trace, n.id))}"
-        out.append(f"  #{n.id:<4} {text}")
-        out += _value_lines("= ", n.value, digits, width)
+        out.append((n.id, [f"  #{n.id:<4} {text}"], _value_lines("= ", n.value, digits, width)))
+    return out
+
+
+def backward_blocks(trace: Trace, digits: int = 12, width: int = 100) -> list[tuple[int, list[str], list[str]]]:
+    """The backward pass, one (node, its rules' lines, its gradient's lines) a node whose
+    gradient is shown, output first."""
+    nodes, handles = trace.nodes, trace.handles
     o = trace.output_handle
-    out.append("")
-    out.append(f"Backward pass: ∂{o}/∂node = Σ over its uses of each rule, with the shapes it "
-               "combines, from the output down")
     uses = trace.uses
+    out = []
     for n in reversed(nodes):
         if not n.live or not trace.shows_grad(n.id) or n.grad is None:
             continue
         h = handles[n.id]
         if n.id == trace.output:
-            out.append(f"  ∂{o}/∂{h} = 1    (the output)")
+            out.append((n.id, [f"  ∂{o}/∂{h} = 1    (the output)"], []))
             continue
+        lines = []
         terms = [(c, k) for c, k in uses[n.id] if nodes[c].live and nodes[c].grad is not None]
         for c, k in terms:
-            out.append(f"  ∂{o}/∂{h} {'+=' if len(terms) > 1 else '='} {rule_text(trace, c, k)}: "
-                       f"{shapes_text(trace, c, k)}")
+            lines.append(f"  ∂{o}/∂{h} {'+=' if len(terms) > 1 else '='} {rule_text(trace, c, k)}: "
+                         f"{shapes_text(trace, c, k)}")
         if len(terms) > 1:
-            out.append(f"    ∂{o}/∂{h} is the sum of its {len(terms)} uses (shared: one node, "
-                       "one gradient)")
-        out += _value_lines(f"∂{o}/∂{h} = ", n.grad, digits, width)
+            lines.append(f"    ∂{o}/∂{h} is the sum of its {len(terms)} uses (shared: one node, "
+                         "one gradient)")
+        out.append((n.id, lines, _value_lines(f"∂{o}/∂{h} = ", n.grad, digits, width)))
+    return out
+
+
+def step_lines(trace: Trace, digits: int = 12, width: int = 100) -> list[str]:
+    """--steps for an array program: the forward pass with shapes, then every rule with shapes."""
+    out = [FORWARD_HEADING]
+    for _, rule, value in forward_blocks(trace, digits, width):
+        out += rule + value
+    out += ["", backward_heading(trace)]
+    for _, rule, value in backward_blocks(trace, digits, width):
+        out += rule + value
     return out
 
 

@@ -16,15 +16,17 @@ import re
 from dataclasses import replace
 
 from gradcli.errors import GradUsageError
+from gradcli.views.array_trace import is_array_trace
 from gradcli.views.layout import MARGIN, text_width
 from gradcli.views.svg import INK, Picture, Text, draw, render
-from gradcli.views.walkthrough import state_after, walkthrough
+from gradcli.views.walkthrough import frame_lines, state_after, walkthrough
 
 MAX_NODES = 500          # as the page: more steps than anyone puts on slides
 
 HIGHLIGHT = "#f9a825"    # amber: the node of the current step (the page uses it too)
 LINE_SIZE = 13
 LINE_BAND = 26           # the height the step's line adds
+LINE_HEIGHT = 17         # and each further line (an array program's step has several)
 FRAME = re.compile(r"frame_\d{3,}\.svg")
 
 
@@ -46,8 +48,14 @@ def frame_pictures(trace, digits: int | None = None) -> list[Picture]:
     pic = draw(trace, digits)
     paths = [_DrawnPath(p) for p in pic.paths]
     steps = walkthrough(trace, digits)
-    lines = [" ".join(s.line.split("\n")) for s in steps]
-    width = max([pic.width] + [2 * MARGIN + text_width(t, LINE_SIZE) for t in lines[:-1]])
+    mono = is_array_trace(trace)
+    if mono:   # --steps' lines, as they are: an array's rows stay aligned (a fixed-width font)
+        lines = [frame_lines(s) for s in steps]
+    else:
+        lines = [[" ".join(s.line.split("\n"))] for s in steps]
+    rows = max(len(ls) for ls in lines[:-1]) if len(lines) > 1 else 1
+    band = LINE_BAND + (rows - 1) * LINE_HEIGHT
+    width = max([pic.width] + [2 * MARGIN + text_width(t, LINE_SIZE) for ls in lines[:-1] for t in ls])
     out = []
     state: dict[str, str] = {}
     for k, step in enumerate(steps):
@@ -59,9 +67,10 @@ def frame_pictures(trace, digits: int | None = None) -> list[Picture]:
         if k == len(steps) - 1:
             out.append(Picture(pic.width, pic.height, shapes, paths, texts, pic.title))
             continue
-        texts.append(Text(MARGIN, pic.height - MARGIN + LINE_BAND - 4, lines[k], LINE_SIZE,
-                          INK, "start"))
-        out.append(Picture(width, pic.height + LINE_BAND, shapes, paths, texts, pic.title))
+        for r, text in enumerate(lines[k]):
+            texts.append(Text(MARGIN, pic.height - MARGIN + LINE_BAND - 4 + r * LINE_HEIGHT, text,
+                              LINE_SIZE, INK, "start", mono=mono))
+        out.append(Picture(width, pic.height + band, shapes, paths, texts, pic.title))
     return out
 
 

@@ -145,7 +145,8 @@ def build(trace, digits, edge_derivatives: bool = False):
 # down and up: each column is sorted by the barycentre of its wires' places in the
 # column just done, then each item moves to the place in its column with the
 # fewest crossings (sifting) and neighbours swap while that removes crossings
-# (transposition). The best order seen is kept. All loops, no recursion, and
+# (transposition). The best order seen is kept; then the same again from every column
+# but the first turned upside down, and the better of the two wins. All loops, no recursion, and
 # deterministic: stable sorts, and a tie keeps an item where it is.
 # benchmarks/bench_crossings.py measures it.
 
@@ -153,6 +154,7 @@ SWEEPS = 24          # at most; STALE sweeps in a row without a better order end
 STALE = 3
 WORK = 150_000       # and pairs compared (about 2 n² a column a sweep): big pictures stay quick
 PORT_STEP = 1 / 100  # a port's offset (±PORT) as a fraction of one place in a column
+FLIP_ITEMS = 300     # up to this many items, the sweeps run a second time from a flipped start
 
 
 def _edges_between(order, items, L) -> list[tuple[int, float]]:
@@ -256,6 +258,22 @@ def order_columns(items) -> list[list[int]]:
     def total(o):
         return sum(_crossings(o, items, L) for L in range(depth - 1))
 
+    best, best_count = _sweeps(order, items, total)
+    if best_count and len(items) <= FLIP_ITEMS:
+        # Sweeps settle in the nearest local minimum; the same sweeps from every column but
+        # the inputs' turned upside down often find a lower one (benchmarks/bench_crossings.py:
+        # about 3% fewer crossings on random 30-60-node programs). The better one wins; a tie
+        # keeps the first.
+        flipped, count = _sweeps([order[0][:]] + [col[::-1] for col in order[1:]], items, total)
+        if count < best_count:
+            best = flipped
+    return best
+
+
+def _sweeps(order, items, total) -> tuple[list[list[int]], int]:
+    """Barycentre sweeps with sifting and transposition from order (changed in place); the
+    best order seen and its crossings."""
+    depth = len(order)
     best, best_count = [c[:] for c in order], total(order)
     stale, work = 0, 0
     per_sweep = sum(2 * len(col) ** 2 for col in order)
@@ -285,7 +303,7 @@ def order_columns(items) -> list[list[int]]:
             best, best_count, stale = [c[:] for c in order], count, 0
         else:
             stale += 1
-    return best
+    return best, best_count
 
 
 # -- heights -------------------------------------------------------------------

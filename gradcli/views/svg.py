@@ -51,6 +51,7 @@ class Text:
     anchor: str = "middle"
     bold: bool = False
     tag: str = ""         # what the label shows ("value:3": wire 3's value), for the step views
+    mono: bool = False    # a fixed-width font, spaces kept (an array's rows, aligned)
 
     def box(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom), generously."""
@@ -231,6 +232,8 @@ def draw(trace, digits: int | None = None, edge_derivatives: bool = False) -> Pi
 def _svg_text(t: Text, tagged: bool = False) -> str:
     weight = ' font-weight="bold"' if t.bold else ""
     weight += f" data-tag={quoteattr(t.tag)}" if tagged and t.tag else ""
+    weight += ' font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" xml:space="preserve"' \
+        if t.mono else ""
     return (f'<text x="{t.x:.1f}" y="{t.y:.1f}" font-size="{t.size:g}" fill="{t.colour}" '
             f'text-anchor="{t.anchor}"{weight}>{escape(t.text)}</text>')
 

@@ -22,8 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gradcli.program.trace import Trace, show
+from gradcli.views.array_trace import backward_blocks, backward_heading as array_backward_heading
+from gradcli.views.array_trace import FORWARD_HEADING as ARRAY_FORWARD_HEADING
+from gradcli.views.array_trace import forward_blocks, is_array_trace
+from gradcli.views.array_text import labelled
+from gradcli.views.array_text import show as show_value
 from gradcli.views.human import products_line
-from gradcli.views.picture import captions, legend_grad, wires
+from gradcli.views.picture import DIGITS, captions, legend_grad, wires
 from gradcli.views.steps import (
     FORWARD_HEADING,
     backward_heading,
@@ -45,10 +50,12 @@ class Step:
     line: str                      # its --steps line(s), without the indent
     reveal: dict[str, str] = field(default_factory=dict)   # tag -> text, from this step on
     clear: str = ""                # hide the tags that start with this first
+    summary: str = ""              # an array program: the value or gradient just computed
 
     def to_json(self) -> dict:
         return {"phase": self.phase, "node": self.node, "heading": self.heading,
-                "line": self.line, "reveal": self.reveal, "clear": self.clear}
+                "line": self.line, "reveal": self.reveal, "clear": self.clear,
+                "summary": self.summary}
 
 
 def state_after(steps: list[Step], k: int, state: dict[str, str] | None = None) -> dict[str, str]:
@@ -64,6 +71,8 @@ def state_after(steps: list[Step], k: int, state: dict[str, str] | None = None) 
 
 def walkthrough(trace: Trace, digits: int | None = None) -> list[Step]:
     """The steps of the trace's mode; constants' gradients only if trace.show_constants."""
+    if is_array_trace(trace):
+        return _array_walkthrough(trace, digits)
     wire_list = wires(trace, digits)
     out_wires: list[list[int]] = [[] for _ in trace.nodes]
     for w, wire in enumerate(wire_list):
@@ -147,3 +156,80 @@ def _tangent_steps(trace, digits, out_wires) -> list[Step]:
         lines = [p.unreached_line] if p.unreached_line else []
         steps.append(Step("unreached", None, p.heading, "\n".join(lines + [p.count_line]), reveal))
     return steps
+
+
+# -- an array program (README "Arrays: vectors and matrices") --------------------------------
+#
+# The wires carry shapes (picture.wires), revealed as each node is computed; the step's line
+# is --steps' rule for the node (array_trace's blocks, one a node), and its summary the value
+# or gradient that --steps writes under it, as the terminal writes arrays (array_text) but at
+# the pictures' digits; the table's cells have the whole value, at the narration's.
+
+def _array_walkthrough(trace: Trace, digits: int | None) -> list[Step]:
+    # the CLI refuses it first (README "Step through it in the browser: `trace --html` and `--svg-frames`")
+    if trace.mode == "forward":
+        raise ValueError("the step-through views of an array program are reverse mode only")
+    wire_list = wires(trace, digits)
+    out_wires: list[list[int]] = [[] for _ in trace.nodes]
+    for w, wire in enumerate(wire_list):
+        out_wires[wire.src].append(w)
+    say = digits or NARRATION_DIGITS
+    brief = digits or DIGITS
+    cells = array_rows(trace, say)
+    handles, o = trace.handles, trace.output_handle
+    steps = []
+    for k, (i, lines, _) in enumerate(forward_blocks(trace, say)):
+        reveal = {f"value:{w}": wire_list[w].value for w in out_wires[i]}
+        reveal[f"row-value:{i}"] = cells[i][4]
+        if k == 0:
+            reveal["legend:grad"] = legend_grad(trace)
+        steps.append(Step("forward", i, ARRAY_FORWARD_HEADING, _dedent(lines), reveal,
+                          summary=labelled(f"{handles[i]} = ", trace.nodes[i].value, brief)))
+    heading = array_backward_heading(trace)
+    shown = set()
+    for i, lines, _ in backward_blocks(trace, say):
+        shown.add(i)
+        reveal = {f"grad:{w}": wire_list[w].grad for w in out_wires[i] if wire_list[w].grad}
+        reveal[f"row-grad:{i}"] = cells[i][5]
+        steps.append(Step("backward", i, heading, _dedent(lines), reveal,
+                          summary=labelled(f"∂{o}/∂{handles[i]} = ", trace.nodes[i].grad, brief)))
+    # the rest whose gradient the table shows: unused by the output, or class indices
+    rest = [n for n in trace.nodes if n.id not in shown and trace.shows_grad(n.id)]
+    unused = [n.id for n in rest if not n.live]
+    indices = [n.id for n in rest if n.live and n.grad is None]
+    parts = ([f"unused by the output (gradient 0): {_names(trace, unused)}"] if unused else [])
+    parts += [f"no gradient (class indices): {_names(trace, indices)}"] if indices else []
+    if parts:
+        reveal = {f"row-grad:{i}": cells[i][5] for i in unused}
+        reveal.update({f"row-grad:{i}": "no gradient (class indices)" for i in indices})
+        steps.append(Step("unused", None, heading, "\n".join(parts), reveal))
+    steps.append(Step("done", None, "", products_line(trace.result)))
+    return steps
+
+
+CELL_WIDTH = 120   # an array cell's lines on the page: wider than the terminal's 75
+
+
+def array_rows(trace: Trace, digits: int) -> list[list[str]]:
+    """The table's cells (trace_table.rows) with the arrays written CELL_WIDTH wide."""
+    out = rows(trace, digits)
+    for n, cells in zip(trace.nodes, out):
+        cells[4] = show_value(n.value, digits, CELL_WIDTH)
+        if cells[5] and n.grad is not None:
+            cells[5] = show_value(n.grad, digits, CELL_WIDTH)
+    return out
+
+
+def _names(trace: Trace, ids: list[int]) -> str:
+    return ", ".join(f"#{i} {trace.handles[i]}" for i in ids)
+
+
+def _dedent(lines: list[str]) -> str:
+    """--steps' lines without the two spaces that indent them under the part's heading."""
+    return "\n".join(line[2:] if line.startswith("  ") else line for line in lines)
+
+
+def frame_lines(step: Step) -> list[str]:
+    """What a frame writes under the picture for an array program's step: its line, then its
+    summary (the SVG frames have no panel for it)."""
+    return step.line.split("\n") + (step.summary.split("\n") if step.summary else [])

@@ -20,7 +20,7 @@ from gradcli.program.trace import show
 from gradcli.views.picture import title
 from gradcli.views.svg import draw, render
 from gradcli.views.trace_table import rows
-from gradcli.views.walkthrough import NARRATION_DIGITS, walkthrough
+from gradcli.views.walkthrough import NARRATION_DIGITS, array_rows, walkthrough
 
 # Past this many nodes the page is too dense to read and slow to step (the layout, the
 # table and a label update per step all grow with it); --svg and --json take up to 1500.
@@ -57,13 +57,13 @@ def _table(trace, data: dict, digits: int) -> str:
     head = ["#", "node", "op", "inputs"] + (["shape"] if shapes else []) + ["value"]
     head += [f"d·/d{name}" for name in names] if forward else [f"∂{trace.output_handle}/∂node"]
     head += ["∂node/∂input", "notes"]
-    out = ["<table id=\"nodes\"><thead><tr>"]
+    out = ['<table id="nodes" class="arrays"><thead><tr>' if shapes else '<table id="nodes"><thead><tr>']
     numbers = range(head.index("value"), len(head) - 2)   # right-aligned, as their cells
     out += [f'<th class="number">{html.escape(h)}</th>' if k in numbers
             else f"<th>{html.escape(h)}</th>" for k, h in enumerate(head)]
     out.append("</tr></thead><tbody>")
     esc = html.escape
-    for n, cells in zip(trace.nodes, rows(trace, digits)):
+    for n, cells in zip(trace.nodes, array_rows(trace, digits) if shapes else rows(trace, digits)):
         i = n.id
         tds = [f"<td>{esc(c)}</td>" for c in cells[:4]]
         if shapes:

@@ -57,6 +57,10 @@
     document.getElementById("counter").textContent = "step " + (at + 1) + " of " + steps.length;
     document.getElementById("heading").textContent = step.phase === "done" ? "Done" : step.heading;
     document.getElementById("line").textContent = step.line;
+    var summary = document.getElementById("summary");   // an array program: the node's value or gradient
+    summary.textContent = step.summary || "";
+    summary.hidden = !step.summary;
+    summary.setAttribute("data-phase", step.phase);
     document.getElementById("first").disabled = document.getElementById("prev").disabled = at === 0;
     document.getElementById("next").disabled = document.getElementById("last").disabled =
       at === steps.length - 1;
@@ -95,11 +99,13 @@
     panel.textContent = "";
     Array.prototype.forEach.call(rows[selected].cells, function (td, k) {
       var field = document.createElement("span");
-      field.className = "field";
+      field.className = td.textContent.indexOf("\n") >= 0 ? "field array" : "field";
       var name = document.createElement("b");
       name.textContent = headers[k];
       field.appendChild(name);
-      field.appendChild(document.createTextNode(" " + (td.textContent || "–")));
+      // an array's block goes under its name (CSS), its rows aligned: no space before it
+      field.appendChild(document.createTextNode((field.className === "field" ? " " : "") +
+                                                (td.textContent || "–")));
       panel.appendChild(field);
       panel.appendChild(document.createTextNode(" "));
     });
@@ -161,6 +167,10 @@
     }
     vb.x = b.x + b.width / 2 - vb.w / 2;
     vb.y = b.y + b.height / 2 - vb.h / 2;
+    // no empty space beside a picture bigger than the view (a node near its edge stays at the
+    // edge); a picture smaller than the view, that way, is centred
+    vb.x = vb.w < W ? Math.max(0, Math.min(W - vb.w, vb.x)) : (W - vb.w) / 2;
+    vb.y = vb.h < H ? Math.max(0, Math.min(H - vb.h, vb.y)) : (H - vb.h) / 2;
     applyBox();
   }
 
@@ -201,6 +211,10 @@
   view.addEventListener("pointerleave", function () { document.getElementById("tip").hidden = true; });
 
   // -- hover: the node's label, value and (for arrays) shape -----------------------
+  function labelled(head, text) {   // an array's later lines stay under its first
+    return head + text.split("\n").join("\n" + new Array(head.length + 1).join(" "));
+  }
+
   function tip(e) {
     var el = document.getElementById("tip");
     var id = e.target.getAttribute && e.target.getAttribute("data-node");
@@ -209,8 +223,10 @@
     var cells = rows[id].cells;
     var lines = ["#" + id + "  " + node.label + "  (" + node.op + ")"];
     var k = headers.indexOf("value");
-    lines.push("value: " + (cells[k].textContent || "not computed yet"));
-    if (node.shape) lines.push("shape: (" + node.shape.join(", ") + ")");
+    var sk = headers.indexOf("shape");   // an array program: its shape, and its gradient whole
+    if (sk >= 0) lines.push("shape " + cells[sk].textContent);
+    lines.push(labelled("value ", cells[k].textContent || "not computed yet"));
+    if (sk >= 0 && cells[k + 1].textContent) lines.push(labelled(headers[k + 1] + " ", cells[k + 1].textContent));
     el.textContent = lines.join("\n");
     el.style.left = (e.clientX + 14) + "px";
     el.style.top = (e.clientY + 14) + "px";
