@@ -100,6 +100,7 @@ def test_reading_in_pieces_matches_the_strict_reader(tmp_path, monkeypatch):
 
 
 def test_a_big_file_is_read_in_pieces_as_numpy_reads_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # as on an idle machine
     if parallel_csv.workers(parallel_csv.MIN_BYTES) < 2:
         pytest.skip("one usable core: big files are read whole")
     rng = np.random.default_rng(0)
@@ -144,7 +145,20 @@ def test_a_child_that_dies_leaves_the_file_to_the_whole_read():
     assert parallel_csv.read(raw, 4, 2, 2, raises_in_the_child) == ("undecided", None)
 
 
-def test_no_fork_beside_another_thread_or_for_a_small_file():
+def test_one_piece_per_free_core(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5}, raising=False)
+    big = 10 ** 9
+    for load, pieces in [(0.0, 4), (1.0, 4), (3.0, 4), (4.2, 3), (5.0, 2), (5.6, 1), (12.0, 1)]:
+        monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+        assert parallel_csv.workers(big) == pieces, load
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert parallel_csv.workers(parallel_csv.MIN_BYTES) == 2  # 2 MiB a piece at least
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert parallel_csv.workers(big) == 1
+
+
+def test_no_fork_beside_another_thread_or_for_a_small_file(monkeypatch):
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert parallel_csv.workers(parallel_csv.MIN_BYTES - 1) == 1
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)

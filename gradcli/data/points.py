@@ -19,7 +19,6 @@ import io
 import itertools
 import json
 import sys
-import warnings
 from typing import Iterator, Mapping
 
 from gradcli.data import files, formats
@@ -408,17 +407,18 @@ def _table(body: str, rows: int, width: int):
     tests/test_fast_read_batch.py compares the two); an empty cell (a point's absent value),
     text, nan or inf go to the cell-by-cell rules.
     """
-    if "_" in body or not body.isascii() or body.encode("ascii").translate(None, _PLAIN):
+    if "_" in body or not body.isascii() or not body.strip():  # (empty: loadtxt would warn)
+        return None
+    data = body.encode("ascii")
+    if data.translate(None, _PLAIN):
         return None
     import numpy as np  # batch.py's already; a one-shot command never reads points
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            table = np.loadtxt(io.StringIO(body), delimiter=",", comments=None, quotechar=None,
-                               dtype=np.float64, ndmin=2)
-        except ValueError:
-            return None
+    try:
+        table = np.loadtxt(io.BytesIO(data), delimiter=",", comments=None, quotechar=None,
+                           dtype=np.float64, ndmin=2)
+    except ValueError:
+        return None
     # One row per line (loadtxt skips blank lines: they are the cell-by-cell reader's), each
     # as wide as the header (loadtxt refuses rows of changing width).
     if table.shape != (rows, width) or not np.isfinite(table).all():
