@@ -43,6 +43,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -54,7 +55,7 @@ import numpy as np  # noqa: E402
 
 from common import gradcli_command  # noqa: E402
 
-from gradcli.data.dataset import dataset as gradcli_data
+from gradcli.data import dataset as gradcli_data
 from gradcli.program.program import Program
 from gradcli.data.dataset import Dataset
 from gradcli.training.loop import train
@@ -234,7 +235,8 @@ def whole_process(sizes: list[int], repeats: int) -> None:
                 (rw, rc), (lw, lc) = ([statistics.median(x[k] for x in runs) for k in (0, 1)]
                                       for runs in (reads, loadtxt))
                 print(f"reading {n:,} rows (gradcli.data.dataset.load, in process): {rw:.3f} s "
-                      f"(CPU {rc:.3f} s); np.loadtxt {lw:.3f} s (CPU {lc:.3f} s)")
+                      f"(CPU {rc:.3f} s, with the children it reads in); np.loadtxt {lw:.3f} s "
+                      f"(CPU {lc:.3f} s)")
                 if n == 10 ** 6:
                     verdicts.append((rw < 0.5, f"{rw:.3f} s (CPU {rc:.3f} s)",
                                      "reading 10^6 rows of CSV < 0.5 s"))
@@ -244,9 +246,15 @@ def whole_process(sizes: list[int], repeats: int) -> None:
 
 
 def _timed(fn) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
+    """Wall and CPU seconds of fn(); CPU counts the children a big file is read in."""
+    wall, cpu, kids = time.perf_counter(), time.process_time(), _children_cpu()
     fn()
-    return time.perf_counter() - wall, time.process_time() - cpu
+    return time.perf_counter() - wall, time.process_time() - cpu + _children_cpu() - kids
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:

@@ -8,13 +8,13 @@ text); `batch.py` turns them into columns. Blank lines are skipped.
 JSON is the slow part of a batch, so a chunk of well-behaved lines (each one
 flat object `{...}` on its own line) is parsed with a single `json.loads` of
 the lines joined into an array; anything else falls back to one line at a time.
+A CSV chunk of plain numbers is read by NumPy's loadtxt into a table of floats
+(the cells' own text is split only if asked for); any other, cell by cell.
 """
 
 from __future__ import annotations
 
-import bisect
 import csv
-import functools
 import io
 import itertools
 import json
@@ -56,12 +56,23 @@ class Chunk:
 
 
 class CsvChunk(Chunk):
-    """Points read from CSV: text cells under a header, row after row in one flat list."""
+    """Points read from CSV: text cells under a header, row after row in one flat list.
 
-    def __init__(self, header: dict[str, int], width: int, cells: list[str], lines: list[int],
-                 errors=None):
+    A chunk of plain numbers also has them as a table (rows × width finite floats, read
+    by NumPy's loadtxt); then its text is split into cells only if someone asks.
+    """
+
+    def __init__(self, header: dict[str, int], width: int, cells: list[str] | str, lines: list[int],
+                 errors=None, table=None):
         super().__init__([], lines, errors)
-        self.header, self.width, self.cells = header, width, cells
+        self.header, self.width, self.table = header, width, table
+        self._cells = cells  # or the text of rows of exactly width cells, not split yet
+
+    @property
+    def cells(self) -> list[str]:
+        if isinstance(self._cells, str):
+            self._cells = self._cells.replace("\n", ",").split(",")
+        return self._cells
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -71,6 +82,12 @@ class CsvChunk(Chunk):
 
     def column(self, name: str) -> list:
         return self.cells[self.header[name]::self.width]
+
+    def floats(self, name: str):
+        """The column as finite floats when the chunk is a table of numbers, else None."""
+        if self.table is None:
+            return None
+        return self.table[:, self.header[name]].copy()  # contiguous
 
     def point(self, i: int) -> dict:
         row = self.cells[i * self.width:(i + 1) * self.width]
@@ -85,65 +102,137 @@ MAX_LINE_BYTES = 1 * MiB
 CHUNK_BYTES = 16 * MiB
 
 
+# Read this much at a time.
+BLOCK_BYTES = 1 * MiB
+
+
 class Source:
     """A batch input: whole lines of bytes, each bounded, decoded a chunk at a time.
 
-    Decoding a chunk at once (not a line at once) keeps reading fast; when it fails,
-    the bad line is found in the chunk for the message.
+    The stream is read in blocks and cut at line ends found by NumPy, never a line at a
+    time in Python. Decoding a chunk at once (not a line at once) keeps reading fast;
+    when it fails, the bad line is found in the chunk for the message.
     """
 
     def __init__(self, stream, name: str):
         self.stream, self.name = stream, name
-        self._lines = iter(functools.partial(stream.readline, MAX_LINE_BYTES + 1), b"")
+        self._buf = None  # read, not handed out yet from _pos on: bytes (str for a text stream)
+        self._pos = 0     # always at a line start
         self.read = 0  # lines handed out so far
         self._bom = True
 
     def close(self) -> None:
         self.stream.close()
 
+    def _fill(self) -> bool:
+        """One more block onto what is left of the buffer; False at the end of the input."""
+        block = self.stream.read(BLOCK_BYTES)
+        if self._buf is None:
+            self._buf = block[:0]
+        self._buf, self._pos = self._buf[self._pos:] + block, 0
+        return bool(block)
+
     def peek(self) -> str:
         """The first line that is not blank (or ""), decoded loosely; it is read again later."""
-        head = []
-        for line in self._lines:
-            head.append(line)
-            if line.strip() or len(head) > 1000:
+        if self._buf is None:
+            self._fill()
+        nl = "\n" if isinstance(self._buf, str) else b"\n"
+        start, skipped = self._pos, 0
+        while True:
+            end = self._buf.find(nl, start)
+            if end < 0:
+                cut = self._pos
+                if len(self._buf) - start <= MAX_LINE_BYTES and self._fill():
+                    start -= cut  # the buffer now starts where it was cut
+                    continue
+                line = self._buf[start:]
                 break
-        self._lines = itertools.chain(head, self._lines)
-        line = head[-1] if head else b""
+            line = self._buf[start:end + 1]
+            if line.strip() or skipped >= 1000 or len(line) > MAX_LINE_BYTES:
+                break
+            start, skipped = end + 1, skipped + 1
         return line.decode("utf-8", "replace") if isinstance(line, bytes) else line
 
     def take(self, rows: int) -> tuple[str, int]:
         """Up to `rows` more lines as one text ("" at the end), and the number of the first."""
-        raw: list = []
-        size = 0
-        while len(raw) < rows and size < CHUNK_BYTES:
-            part = list(itertools.islice(self._lines, min(64, rows - len(raw))))
-            if not part:
-                break
-            if max(map(len, part)) > MAX_LINE_BYTES:
-                k = next(k for k, line in enumerate(part) if len(line) > MAX_LINE_BYTES)
-                raise GradUsageError(
-                    f"cannot read {self.name}: line {self.read + len(raw) + k + 1} is longer than "
-                    f"the limit of {MAX_LINE_BYTES // MiB} MiB for one line")
-            raw += part
-            size += sum(map(len, part))
+        if self._buf is None:
+            self._fill()
+        parts: list = []
+        got = size = 0
+        while got < rows and size < CHUNK_BYTES:
+            buf, pos = self._buf, self._pos
+            ends = _line_ends(buf, pos, rows - got)
+            if not len(ends):  # a line not ended yet: read on
+                if len(buf) - pos > MAX_LINE_BYTES:
+                    raise self._too_long(got)
+                if not self._fill():  # the end; the last line may lack its line end
+                    if self._buf:
+                        parts.append(self._buf)
+                        got += 1
+                        self._buf = self._buf[:0]
+                    break
+                continue
+            longer = _first_long_line(ends, pos)
+            if longer is not None:
+                raise self._too_long(got + longer)
+            end = int(ends[-1]) + 1
+            parts.append(buf[pos:end])
+            self._pos = end
+            got += len(ends)
+            size += end - pos
         first = self.read + 1
-        self.read += len(raw)
-        if not raw or isinstance(raw[0], str):  # a text stream (from Python)
-            text = "".join(raw)
-        else:
-            text = self._decode(raw, first)
+        self.read += got
+        if not parts:
+            return "", first
+        joined = parts[0][:0].join(parts)
+        text = joined if isinstance(joined, str) else self._decode(joined, first)
         if self._bom:
             text, self._bom = text.removeprefix("\ufeff"), False
         return (text.replace("\r\n", "\n") if "\r" in text else text), first
 
-    def _decode(self, raw: list[bytes], first: int) -> str:
+    def _too_long(self, k: int) -> GradUsageError:
+        """The error for the line k lines past those handed out."""
+        return GradUsageError(f"cannot read {self.name}: line {self.read + k + 1} is longer than "
+                              f"the limit of {MAX_LINE_BYTES // MiB} MiB for one line")
+
+    def _decode(self, raw: bytes, first: int) -> str:
         try:
-            return b"".join(raw).decode("utf-8")
+            return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            k = bisect.bisect_right(list(itertools.accumulate(map(len, raw))), exc.start)
-            raise GradUsageError(f"cannot read {self.name}: line {first + k} is not UTF-8 text "
+            line = first + raw.count(b"\n", 0, exc.start)
+            raise GradUsageError(f"cannot read {self.name}: line {line} is not UTF-8 text "
                                  "(is it a binary file?)") from None
+
+
+def _line_ends(buf, pos: int, k: int):
+    """Where the next (up to) k lines from pos end: a list, or a NumPy array for many."""
+    if k <= 64 or isinstance(buf, str):  # a few lines (a header, a quoted cell), or text from Python
+        nl = "\n" if isinstance(buf, str) else b"\n"
+        ends = []
+        end = buf.find(nl, pos)
+        while end >= 0:
+            ends.append(end)
+            if len(ends) == k:
+                break
+            end = buf.find(nl, end + 1)
+        return ends
+    import numpy as np  # batch.py's already
+
+    if pos >= len(buf):
+        return []
+    return np.flatnonzero(np.frombuffer(buf, np.uint8, offset=pos) == 10)[:k] + pos
+
+
+def _first_long_line(ends, pos: int) -> int | None:
+    """Which of the lines from pos to ends is the first longer than the limit, if any."""
+    if isinstance(ends, list):
+        starts = [pos - 1] + ends[:-1]
+        return next((j for j, (a, b) in enumerate(zip(starts, ends)) if b - a > MAX_LINE_BYTES),
+                    None)
+    import numpy as np
+
+    longer = np.flatnonzero(np.diff(ends, prepend=pos - 1) > MAX_LINE_BYTES)
+    return int(longer[0]) if len(longer) else None
 
 
 def open_points(path: str):
@@ -281,12 +370,16 @@ def _csv_records(text: str, first: int) -> tuple[list[list[str]], list[int]]:
 
 def _csv_chunk(header: dict[str, int], width: int, text: str, first: int) -> CsvChunk:
     body = text[:-1] if text.endswith("\n") else text
-    rows = body.split("\n")
-    # Without quotes, a line with exactly width-1 commas is a record of width cells:
-    # split the whole chunk at once.
-    if width > 1 and '"' not in body and set(map(str.count, rows, itertools.repeat(","))) == {width - 1}:
-        cells = body.replace("\n", ",").split(",")
-        return CsvChunk(header, width, cells, list(range(first, first + len(rows))))
+    if '"' not in body:
+        # Plain numbers, a row of width on every line: a table read at C speed.
+        n = body.count("\n") + 1
+        table = _table(body, n, width)
+        if table is not None:
+            return CsvChunk(header, width, body, list(range(first, first + n)), table=table)
+        # Without quotes, a line with exactly width-1 commas is a record of width cells:
+        # split the whole chunk at once.
+        if width > 1 and set(map(str.count, body.split("\n"), itertools.repeat(","))) == {width - 1}:
+            return CsvChunk(header, width, body, list(range(first, first + n)))
     cells, numbers, errors = [], [], {}
     records, ends = _csv_records(text, first)
     for record, line in zip(records, ends):
@@ -299,3 +392,35 @@ def _csv_chunk(header: dict[str, int], width: int, text: str, first: int) -> Csv
         cells += record
         numbers.append(line)
     return CsvChunk(header, width, cells, numbers, errors)
+
+
+# Printable ASCII but the double quote, and tabs: loadtxt strips control characters such
+# as \x1c around a number where float() refuses them (the same rule as dataset.py's).
+_PLAIN = bytes(range(32, 127)).replace(b'"', b"") + b"\t\n"
+
+
+def _table(body: str, rows: int, width: int):
+    """The chunk's cells as rows × width finite floats, when loadtxt reads them all; else None.
+
+    loadtxt converts a cell with the parser float() uses, and takes no cell float() refuses
+    once underscores, non-ASCII characters and control characters are ruled out (here:
+    tests/test_fast_read_batch.py compares the two); an empty cell (a point's absent value),
+    text, nan or inf go to the cell-by-cell rules.
+    """
+    if "_" in body or not body.isascii() or not body.strip():  # (empty: loadtxt would warn)
+        return None
+    data = body.encode("ascii")
+    if data.translate(None, _PLAIN):
+        return None
+    import numpy as np  # batch.py's already; a one-shot command never reads points
+
+    try:
+        table = np.loadtxt(io.BytesIO(data), delimiter=",", comments=None, quotechar=None,
+                           dtype=np.float64, ndmin=2)
+    except ValueError:
+        return None
+    # One row per line (loadtxt skips blank lines: they are the cell-by-cell reader's), each
+    # as wide as the header (loadtxt refuses rows of changing width).
+    if table.shape != (rows, width) or not np.isfinite(table).all():
+        return None
+    return table
