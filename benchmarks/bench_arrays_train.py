@@ -20,8 +20,9 @@ the loss the mean over the batch's rows.
 - numpy: the step written by hand, gradients derived by hand, as in CS231n.
 - torch: PyTorch eager autograd, CPU, float64, torch.set_num_threads(1).
 
-A step's time is (time of k + 1 steps − time of 1 step) / k, so that setting up
-(compiling, binding, the final loss) is not counted; the median of a few repetitions.
+A step's time is the median, over a few runs of k + 1 steps, of the CPU time from the
+end of one step to the end of the next (gradcli's on_step callback): setting up
+(compiling, binding, the first step, the final loss) is not counted.
 Times are CPU times (time.process_time: steadier than wall time on a shared machine),
 one thread everywhere (set before NumPy and PyTorch load).
 
@@ -93,11 +94,11 @@ def numpy_step(p, X, y):
 
 def time_numpy(hidden, X, y, k):
     def run(steps):
-        p = init(hidden)
-        t = time.process_time()
+        p, stamps = init(hidden), []
         for _ in range(steps):
             numpy_step(p, X, y)
-        return time.process_time() - t, p
+            stamps.append(time.process_time())
+        return stamps, p
     return _per_step(run, k)
 
 
@@ -111,7 +112,7 @@ def time_torch(hidden, X, y, k):
     def run(steps):
         p = {n: torch.tensor(v, requires_grad=True) for n, v in init(hidden).items()}
         opt = torch.optim.SGD(list(p.values()), lr=LR)
-        t = time.process_time()
+        stamps = []
         for _ in range(steps):
             opt.zero_grad()
             h = torch.relu(Xt @ p["W1"].T + p["b1"])
@@ -119,7 +120,8 @@ def time_torch(hidden, X, y, k):
             loss = torch.nn.functional.cross_entropy(s, yt)
             loss.backward()
             opt.step()
-        return time.process_time() - t, {n: v.detach().numpy() for n, v in p.items()}
+            stamps.append(time.process_time())
+        return stamps, {n: v.detach().numpy() for n, v in p.items()}
     return _per_step(run, k)
 
 
@@ -130,9 +132,10 @@ def time_gradcli_rows(hidden, X, y, k):
     ds = Dataset.from_columns({"x1": X[:, 0], "x2": X[:, 1], "y": y})
 
     def run(steps):
-        t = time.process_time()
-        r = train(ROWS_PROGRAM, init(hidden), None, ds, lr=LR, steps=steps)
-        return time.process_time() - t, r.params
+        stamps = []
+        r = train(ROWS_PROGRAM, init(hidden), None, ds, lr=LR, steps=steps,
+                  on_step=lambda *_: stamps.append(time.process_time()))
+        return stamps, r.params
     return _per_step(run, k)
 
 
@@ -140,19 +143,21 @@ def time_gradcli_batch(hidden, X, y, k):
     from gradcli.training.loop import train
 
     def run(steps):
-        t = time.process_time()
-        r = train(BATCH_PROGRAM, init(hidden), {"X": X, "y": y}, lr=LR, steps=steps)
-        return time.process_time() - t, r.params
+        stamps = []
+        r = train(BATCH_PROGRAM, init(hidden), {"X": X, "y": y}, lr=LR, steps=steps,
+                  on_step=lambda *_: stamps.append(time.process_time()))
+        return stamps, r.params
     return _per_step(run, k)
 
 
 def _per_step(run, k, repeats=3):
-    """(seconds per step, the parameters after 1 + k steps): (t(1+k) − t(1)) / k, median."""
+    """(seconds per step, the parameters after 1 + k steps): the median, over a few runs of
+    1 + k steps, of the CPU time between the ends of consecutive steps (the first step,
+    which also compiles and first touches memory, is not counted)."""
     times, params = [], None
     for _ in range(repeats):
-        t1, _ = run(1)
-        tk, params = run(1 + k)
-        times.append(max(tk - t1, 0.0) / k)
+        stamps, params = run(1 + k)
+        times += [b - a for a, b in zip(stamps, stamps[1:])]
     return statistics.median(times), params
 
 
