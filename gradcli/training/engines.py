@@ -266,7 +266,8 @@ class RowsEngine:
         batch = None if full else self._batch
         columns = self.columns if batch is None else {n: c[batch] for n, c in self.columns.items()}
         size = self.rows if batch is None else len(batch)
-        plan = self._plans.get(size)
+        # the loss over all rows after mini-batches: once, not worth buffers for every row
+        plan = False if full and not self.full_batch else self._plans.get(size)
         if plan is None:
             plan = self._plans[size] = _bound_plan(self.g, self.params, theta, self.scalars, columns,
                                                    rows=True)
@@ -300,8 +301,10 @@ def _bound_plan(g: Graph, params: list[str], theta: list, bound: dict, columns: 
 
     try:
         plan = BoundArrayPlan(compile_array_plan(g, params, theta, bound, columns, rows))
-    except (GradcliError, ArithmeticError, ValueError, TypeError, IndexError):
-        return False     # the passes themselves give the error, or the answer
+    except GradcliError:
+        return False     # the passes themselves give the error, and say where
+    except Exception:    # a program the plan cannot trace: slower node by node, never different
+        return False
     plan.load(columns)
     return plan
 
