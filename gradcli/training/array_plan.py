@@ -361,29 +361,6 @@ def _check_labels(graph, i, scores: tuple, *labels):
     return 0.0
 
 
-class _Rules(dict):
-    """The rows flavour's compiled rules: a vjp rule's result is brought to its input's
-    shape, summed over the rows for a shared input (as passes/row_domain.py does)."""
-
-    def __init__(self, domain):
-        super().__init__()
-        self.domain = domain
-
-    def __setitem__(self, key, rule):
-        if isinstance(key, tuple) and key[0] == "vjp" and callable(rule):
-            rule = self._reduced(rule, key[2])
-        super().__setitem__(key, rule)
-
-    def _reduced(self, rule, k):
-        slot = k if k < 2 else 4 + (k - 2)      # engine.call's order: a, b, out, g, c, d, …
-        tape = self.domain.tape
-
-        def reduced(*leaves):
-            return _r_reduce_to(tape, rule(*leaves), tape.shape(leaves[slot]))
-
-        return reduced
-
-
 class TapeDomain(engine.Domain):
     """Values are nodes of a tape; kernels write micro-operations (and trace them)."""
 
@@ -396,8 +373,8 @@ class TapeDomain(engine.Domain):
         self.tape, self.rows_flavour = tape, rows
         self.base = row_domain.FAST if rows else ARRAYS
         self.lowerings = ROW_LOWERINGS if rows else ARRAY_LOWERINGS
-        if rows:
-            self.rules = _Rules(self)
+        if rows:   # a vjp rule's result summed to its input's shape, as in the row domain
+            self.rules = row_domain.RowRules(lambda x, like: _r_reduce_to(tape, x, tape.shape(like)))
         self.special_forward = {op: _labelled for op in O.ARRAY_OPS if op.labels}
 
     def find_kernel(self, op):
