@@ -99,9 +99,9 @@ class BoundArrayPlan:
             if tape.kind[i] in (INTO, REDUCE):
                 v[i] = np.empty_like(np.asarray(tape.value[i]))
         self.buffers = self._pool(self.body, set(roots), v)
+        self.body = self._fixed_views(self.body, v)
         self.v = v
         self._prologue, self._body = _calls(tape, self.prologue), _calls(tape, self.body)
-        self._params = list(plan.params)
         self._columns = plan.columns
 
     def _pool(self, body: list[int], roots: set, v: list) -> int:
@@ -147,6 +147,26 @@ class BoundArrayPlan:
                     free.setdefault(_key(tape.value[b]), []).append(v[b])
                     last[b] = -1
         return made
+
+    def _fixed_views(self, body: list[int], v: list) -> list[int]:
+        """The body without the views of arrays that never change object (buffers, the
+        parameters' own, constants): made once, here. A view of a kernel's fresh result,
+        or a "view" NumPy had to copy, is made at every step."""
+        tape = self.tape
+        fixed = [tape.kind[i] in (CONST, INPUT, INTO, REDUCE) and tape.when[i] != PER_BATCH
+                 for i in range(len(tape))]
+        for i in self.prologue:
+            fixed[i] = tape.kind[i] in (INTO, REDUCE)
+        kept = []
+        for i in body:
+            (a,) = tape.args[i] if tape.kind[i] == VIEW else (None,)
+            if a is not None and fixed[a] and isinstance(v[a], np.ndarray):
+                view = tape.fn[i](v[a], *tape.extra[i])
+                if isinstance(view, np.ndarray) and np.may_share_memory(view, v[a]):
+                    v[i], fixed[i] = view, True
+                    continue
+            kept.append(i)
+        return kept
 
     def load(self, columns: dict) -> None:
         """Take a batch's data columns (float64, as many rows as the plan was made for)."""
