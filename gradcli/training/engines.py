@@ -7,7 +7,11 @@ run again through the reference passes (arrays.py), which either name the
 node and the row that failed or, where the plan met an infinity that the
 reference passes treat as dead (0·∞ is 0 there), give finite values.
 
-Both return (loss, gradients) or raise GradMathError, so the training loop
+For array programs, `ArrayPointEngine` (no data) and `RowsEngine` (a per-row program
+over data) run one step in reused buffers (array_plan.py), and the careful passes
+when that step's loss or a gradient is not finite.
+
+All return (loss, gradients) or raise GradMathError, so the training loop
 does not care which kind of numbers it trains on. NumPy is imported only by
 ColumnEngine: training at one point does not load it.
 """
@@ -168,7 +172,8 @@ def has_arrays(g: Graph, values: dict) -> bool:
 
 
 class ArrayPointEngine:
-    """No data, arrays: the arrays domain's passes at the current parameters."""
+    """No data, arrays: the step in reused buffers (array_plan.py); where its loss or a
+    gradient is not finite, the arrays domain's careful passes at the same parameters."""
 
     rows = None
     full_batch = True
@@ -218,7 +223,9 @@ class ArrayPointEngine:
 class RowsEngine:
     """Data, arrays: the program is written for one row; the loss is the mean over a batch's
     rows, all computed at once by the engine in the row domain (passes/row_domain.py:
-    every value with a leading row axis, N rows or 1 where it is the same for all)."""
+    every value with a leading row axis, N rows or 1 where it is the same for all), as a
+    plan in reused buffers per batch size (array_plan.py); the domain's passes node by
+    node where the plan's loss or a gradient is not finite."""
 
     def __init__(self, g: Graph, params: list[str], scalars: dict, initial: dict,
                  dataset, batch_size: int | None = None):
