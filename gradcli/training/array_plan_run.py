@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcli.training.array_tape import CALL, CONST, INPUT, INTO, PER_BATCH, PER_STEP, REDUCE, VIEW
+from gradcli.training.array_tape import CONST, INPUT, INTO, PER_BATCH, PER_STEP, REDUCE, VIEW
 
 INTO1, INTO2, INTON, RED, SETVIEW, SETCALL = range(6)
 _FOREVER = 1 << 60
