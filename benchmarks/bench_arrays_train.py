@@ -20,10 +20,17 @@ the loss the mean over the batch's rows.
 - numpy: the step written by hand, gradients derived by hand, as in CS231n.
 - torch: PyTorch eager autograd, CPU, float64, torch.set_num_threads(1).
 
-A step's time is (time of k + 1 steps − time of 1 step) / k, so that setting up
-(compiling, binding, the final loss) is not counted; the median of a few repetitions.
-Times are CPU times of this process (time.process_time: steadier than wall time on a
-shared machine), one thread everywhere (set before NumPy and PyTorch load).
+A step's time is the median, over a few runs of k + 1 steps, of the CPU time from the
+end of one step to the end of the next (gradcli's on_step callback): setting up
+(compiling, binding, the first step, the final loss) is not counted.
+Times are CPU times (time.process_time: steadier than wall time on a shared machine),
+one thread everywhere (set before NumPy and PyTorch load).
+
+Each contender of each cell runs in a process of its own (this script again, with
+--contender): how one contender's allocations have left the C library's heap (glibc
+moves its mmap threshold as large blocks are freed) must not speed up or slow down
+the next one's. The table is printed from that one run; the last column compares
+every contender's final parameters with hand NumPy's.
 """
 
 from __future__ import annotations
@@ -35,6 +42,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -84,11 +94,11 @@ def numpy_step(p, X, y):
 
 def time_numpy(hidden, X, y, k):
     def run(steps):
-        p = init(hidden)
-        t = time.process_time()
+        p, stamps = init(hidden), []
         for _ in range(steps):
             numpy_step(p, X, y)
-        return time.process_time() - t, p
+            stamps.append(time.process_time())
+        return stamps, p
     return _per_step(run, k)
 
 
@@ -102,7 +112,7 @@ def time_torch(hidden, X, y, k):
     def run(steps):
         p = {n: torch.tensor(v, requires_grad=True) for n, v in init(hidden).items()}
         opt = torch.optim.SGD(list(p.values()), lr=LR)
-        t = time.process_time()
+        stamps = []
         for _ in range(steps):
             opt.zero_grad()
             h = torch.relu(Xt @ p["W1"].T + p["b1"])
@@ -110,7 +120,8 @@ def time_torch(hidden, X, y, k):
             loss = torch.nn.functional.cross_entropy(s, yt)
             loss.backward()
             opt.step()
-        return time.process_time() - t, {n: v.detach().numpy() for n, v in p.items()}
+            stamps.append(time.process_time())
+        return stamps, {n: v.detach().numpy() for n, v in p.items()}
     return _per_step(run, k)
 
 
@@ -121,9 +132,10 @@ def time_gradcli_rows(hidden, X, y, k):
     ds = Dataset.from_columns({"x1": X[:, 0], "x2": X[:, 1], "y": y})
 
     def run(steps):
-        t = time.process_time()
-        r = train(ROWS_PROGRAM, init(hidden), None, ds, lr=LR, steps=steps)
-        return time.process_time() - t, r.params
+        stamps = []
+        r = train(ROWS_PROGRAM, init(hidden), None, ds, lr=LR, steps=steps,
+                  on_step=lambda *_: stamps.append(time.process_time()))
+        return stamps, r.params
     return _per_step(run, k)
 
 
@@ -131,20 +143,51 @@ def time_gradcli_batch(hidden, X, y, k):
     from gradcli.training.loop import train
 
     def run(steps):
-        t = time.process_time()
-        r = train(BATCH_PROGRAM, init(hidden), {"X": X, "y": y}, lr=LR, steps=steps)
-        return time.process_time() - t, r.params
+        stamps = []
+        r = train(BATCH_PROGRAM, init(hidden), {"X": X, "y": y}, lr=LR, steps=steps,
+                  on_step=lambda *_: stamps.append(time.process_time()))
+        return stamps, r.params
     return _per_step(run, k)
 
 
 def _per_step(run, k, repeats=3):
-    """(seconds per step, the parameters after 1 + k steps): (t(1+k) − t(1)) / k, median."""
+    """(seconds per step, the parameters after 1 + k steps): the median, over a few runs of
+    1 + k steps, of the CPU time between the ends of consecutive steps (the first step,
+    which also compiles and first touches memory, is not counted)."""
     times, params = [], None
     for _ in range(repeats):
-        t1, _ = run(1)
-        tk, params = run(1 + k)
-        times.append(max(tk - t1, 0.0) / k)
+        stamps, params = run(1 + k)
+        times += [b - a for a, b in zip(stamps, stamps[1:])]
     return statistics.median(times), params
+
+
+RUNNERS = {"gradcli rows": time_gradcli_rows, "gradcli batch": time_gradcli_batch,
+           "numpy": time_numpy, "torch": time_torch}
+
+
+def steps_for(hidden: int, n: int) -> int:
+    return max(2, min(20, 2_000_000 // (n * hidden // 16)))
+
+
+def contender(name: str, hidden: int, n: int, out: str) -> None:
+    """One contender at one cell, in this process: seconds per step and the final
+    parameters, written to `out` (.npz)."""
+    X, y = data(n)
+    seconds, params = RUNNERS[name](hidden, X, y, steps_for(hidden, n))
+    np.savez(out, seconds=seconds, **{k: np.asarray(v) for k, v in params.items()})
+
+
+def cell(hidden: int, n: int, workdir: str) -> tuple[dict, dict]:
+    """Every contender at one cell, each in a fresh process: (ms per step, final params)."""
+    ms, params = {}, {}
+    for name in RUNNERS:
+        out = os.path.join(workdir, f"{name.replace(' ', '_')}-{hidden}-{n}.npz")
+        subprocess.run([sys.executable, os.path.abspath(__file__), "--contender", name,
+                        "--hidden", str(hidden), "--rows", str(n), "--out", out], check=True)
+        with np.load(out) as f:
+            ms[name] = float(f["seconds"]) * 1e3
+            params[name] = {k: f[k] for k in f.files if k != "seconds"}
+    return ms, params
 
 
 def main() -> None:
@@ -152,26 +195,30 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small sizes only")
     ap.add_argument("--hidden", type=int, nargs="*", help="hidden sizes (default 64 256)")
     ap.add_argument("--rows", type=int, nargs="*", help="batch sizes (default 10^3 10^4 10^5)")
+    ap.add_argument("--contender", choices=list(RUNNERS), help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.contender:
+        contender(args.contender, args.hidden[0], args.rows[0], args.out)
+        return
     hiddens = args.hidden or ([64] if args.quick else [64, 256])
     sizes = args.rows or ([1000] if args.quick else [1000, 10_000, 100_000])
-    runners = [("gradcli rows", time_gradcli_rows), ("gradcli batch", time_gradcli_batch),
-               ("numpy", time_numpy), ("torch", time_torch)]
-    print("one SGD step of the two-layer network (2 → H → 2), ms per step, one thread")
-    print(f"{'H':>4} {'rows':>7} " + " ".join(f"{name:>14}" for name, _ in runners)
-          + f" {'rows/numpy':>11} {'batch/numpy':>12} {'rows/torch':>11} {'same params':>12}")
-    for hidden in hiddens:
-        for n in sizes:
-            X, y = data(n)
-            k = max(2, min(20, 2_000_000 // (n * hidden // 16)))
-            results = {name: fn(hidden, X, y, k) for name, fn in runners}
-            ms = {name: t * 1e3 for name, (t, _) in results.items()}
-            ref = results["numpy"][1]
-            same = all(np.allclose(np.asarray(res[1][p]), ref[p], rtol=1e-7, atol=1e-10)
-                       for res in results.values() for p in ref)
-            print(f"{hidden:>4} {n:>7} " + " ".join(f"{ms[name]:>14.3f}" for name, _ in runners)
-                  + f" {ms['gradcli rows'] / ms['numpy']:>11.2f} {ms['gradcli batch'] / ms['numpy']:>12.2f}"
-                  + f" {ms['gradcli rows'] / ms['torch']:>11.2f} {'yes' if same else 'NO':>12}")
+    names = list(RUNNERS)
+    print("one SGD step of the two-layer network (2 → H → 2), ms per step (CPU), one thread, "
+          "each contender in its own process")
+    print(f"{'H':>4} {'rows':>7} " + " ".join(f"{name:>14}" for name in names)
+          + f" {'rows/numpy':>11} {'batch/numpy':>12} {'rows/torch':>11} {'batch/torch':>12} {'same params':>12}")
+    with tempfile.TemporaryDirectory() as workdir:
+        for hidden in hiddens:
+            for n in sizes:
+                ms, params = cell(hidden, n, workdir)
+                ref = params["numpy"]
+                same = all(np.allclose(res[p], ref[p], rtol=1e-7, atol=1e-10)
+                           for res in params.values() for p in ref)
+                print(f"{hidden:>4} {n:>7} " + " ".join(f"{ms[name]:>14.3f}" for name in names)
+                      + f" {ms['gradcli rows'] / ms['numpy']:>11.2f} {ms['gradcli batch'] / ms['numpy']:>12.2f}"
+                      + f" {ms['gradcli rows'] / ms['torch']:>11.2f} {ms['gradcli batch'] / ms['torch']:>12.2f}"
+                      + f" {'yes' if same else 'NO':>12}", flush=True)
 
 
 if __name__ == "__main__":

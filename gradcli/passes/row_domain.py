@@ -24,20 +24,30 @@ from gradcli.ops import rows as R
 from gradcli.passes.array_domain import Arrays, check_labels
 
 
-class _Rules(dict):
-    """The domain's compiled rules; a vjp rule's result is brought to its input's shape."""
+def _rows_reduce(x, like):
+    return R.reduce_to(x, np.shape(like))
+
+
+class RowRules(dict):
+    """A row domain's compiled rules; a vjp rule's result is brought to its input's shape
+    by `reduce(result, input)` (summed over the rows for a shared input). The array
+    training plan's rows (training/array_plan.py) reduce on its tape the same way."""
+
+    def __init__(self, reduce=_rows_reduce):
+        super().__init__()
+        self.reduce = reduce
 
     def __setitem__(self, key, rule):
         if isinstance(key, tuple) and key[0] == "vjp" and callable(rule):
-            rule = _reduced(rule, key[2])
+            rule = _reduced(rule, key[2], self.reduce)
         super().__setitem__(key, rule)
 
 
-def _reduced(rule, k: int):
+def _reduced(rule, k: int, reduce):
     slot = k if k < 2 else 4 + (k - 2)      # engine.call's order: a, b, out, g, c, d, …
 
     def reduced(*leaves):
-        return R.reduce_to(rule(*leaves), np.shape(leaves[slot]))
+        return reduce(rule(*leaves), leaves[slot])
 
     return reduced
 
@@ -50,7 +60,7 @@ class Rows(Arrays):
     def __init__(self, kernels, careful: bool):
         super().__init__(kernels)
         self.careful = careful
-        self.rules = _Rules()
+        self.rules = RowRules()
         from gradcli.ops import table as O
 
         self.special_forward = {op: _labelled for op in O.ARRAY_OPS if op.labels}

@@ -7,7 +7,11 @@ run again through the reference passes (arrays.py), which either name the
 node and the row that failed or, where the plan met an infinity that the
 reference passes treat as dead (0·∞ is 0 there), give finite values.
 
-Both return (loss, gradients) or raise GradMathError, so the training loop
+For array programs, `ArrayPointEngine` (no data) and `RowsEngine` (a per-row program
+over data) run one step in reused buffers (array_plan.py), and the careful passes
+when that step's loss or a gradient is not finite.
+
+All return (loss, gradients) or raise GradMathError, so the training loop
 does not care which kind of numbers it trains on. NumPy is imported only by
 ColumnEngine: training at one point does not load it.
 """
@@ -168,7 +172,8 @@ def has_arrays(g: Graph, values: dict) -> bool:
 
 
 class ArrayPointEngine:
-    """No data, arrays: the arrays domain's passes at the current parameters."""
+    """No data, arrays: the step in reused buffers (array_plan.py); where its loss or a
+    gradient is not finite, the arrays domain's careful passes at the same parameters."""
 
     rows = None
     full_batch = True
@@ -178,11 +183,13 @@ class ArrayPointEngine:
         from gradcli.passes import shapes as S
 
         self.g, self.params = g, params
+        self.scalars = dict(scalars)
         self.bindings = dict(scalars)
         self.bindings.update(initial)
         self.shapes = S.infer(g, input_shapes(self.bindings))
         S.require_scalar(g, self.shapes, "train")
         self.nodes = [g.inputs[p] for p in params]
+        self._plan = None            # the step in reused buffers (array_plan.py); False: none
 
     def batches(self, seed):
         while True:
@@ -197,6 +204,14 @@ class ArrayPointEngine:
         from gradcli.passes import array_domain as D
         from gradcli.passes import engine
 
+        if self._plan is None:
+            self._plan = _bound_plan(self.g, self.params, theta, self.scalars, {}, rows=False)
+        if self._plan:
+            found = _planned(self._plan, theta)
+            if found is not None:
+                return _checked(self.g, self.params, found[0], found[1], self.shapes, self.nodes)
+        # the careful passes: they name a value that is not finite (or find the finite
+        # answer that the guard against 0·∞ gives)
         self.bindings.update(zip(self.params, theta))
         vals = D.forward(self.g, self.bindings, self.shapes)   # names a node that is not finite
         with np.errstate(all="ignore"):
@@ -208,7 +223,9 @@ class ArrayPointEngine:
 class RowsEngine:
     """Data, arrays: the program is written for one row; the loss is the mean over a batch's
     rows, all computed at once by the engine in the row domain (passes/row_domain.py:
-    every value with a leading row axis, N rows or 1 where it is the same for all)."""
+    every value with a leading row axis, N rows or 1 where it is the same for all), as a
+    plan in reused buffers per batch size (array_plan.py); the domain's passes node by
+    node where the plan's loss or a gradient is not finite."""
 
     def __init__(self, g: Graph, params: list[str], scalars: dict, initial: dict,
                  dataset, batch_size: int | None = None):
@@ -229,7 +246,10 @@ class RowsEngine:
         S.require_scalar(g, self.shapes, "train")
         self.shared = {n: R.shared(v) for n, v in scalars.items()}
         self.nodes = [g.inputs[p] for p in params]
+        self.scalars = dict(scalars)
         self._batch = None
+        self._plans: dict = {}      # the step in reused buffers, per batch size (False: none)
+        self._loaded = None          # the batch the full-size plan holds (None: not yet)
 
     @property
     def full_batch(self) -> bool:
@@ -252,6 +272,20 @@ class RowsEngine:
 
         batch = None if full else self._batch
         columns = self.columns if batch is None else {n: c[batch] for n, c in self.columns.items()}
+        size = self.rows if batch is None else len(batch)
+        # the loss over all rows after mini-batches: once, not worth buffers for every row
+        plan = False if full and not self.full_batch else self._plans.get(size)
+        if plan is None:
+            plan = self._plans[size] = _bound_plan(self.g, self.params, theta, self.scalars, columns,
+                                                   rows=True)
+            self._loaded = None
+        if plan:
+            if batch is not None or self._loaded != size:
+                plan.load(columns)
+                self._loaded = size if batch is None else None
+            found = _planned(plan, theta)
+            if found is not None:
+                return _checked(self.g, self.params, found[0], found[1], self.shapes, self.nodes)
         inputs = {**self.shared, **columns,
                   **{p: self.R.shared(v) for p, v in zip(self.params, theta)}}
         vals, found = row_domain.run(self.g, inputs, self.nodes, row_domain.FAST)
@@ -263,6 +297,33 @@ class RowsEngine:
         vals, found = row_domain.run(self.g, inputs, self.nodes, row_domain.CAREFUL)
         loss = float(np.mean(vals[self.g.output]))
         return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
+
+
+def _bound_plan(g: Graph, params: list[str], theta: list, bound: dict, columns: dict, rows: bool):
+    """The array step in reused buffers (training/array_plan.py), traced at theta; False
+    where it cannot be made (then every step runs the engine's passes node by node)."""
+    from gradcli.errors import GradcliError
+    from gradcli.training.array_plan import compile_array_plan
+    from gradcli.training.array_plan_run import BoundArrayPlan
+
+    try:
+        plan = BoundArrayPlan(compile_array_plan(g, params, theta, bound, columns, rows))
+    except GradcliError:
+        return False     # the passes themselves give the error, and say where
+    except Exception:    # a program the plan cannot trace: slower node by node, never different
+        return False
+    plan.load(columns)
+    return plan
+
+
+def _planned(plan, theta: list):
+    """(loss, gradients) of the plan's step, or None when one is not finite."""
+    import numpy as np
+
+    loss, grads = plan.run(theta)
+    if math.isfinite(loss) and all(np.isfinite(v).all() for v in grads):
+        return loss, grads
+    return None
 
 
 def _shape(v) -> tuple:
@@ -277,7 +338,8 @@ def _checked(g: Graph, params: list[str], loss: float, grads: list, shapes, node
         raise GradMathError(f"the loss is {fmt(loss)}")
     out = []
     for name, v, i in zip(params, grads, nodes):
-        v = np.zeros(shapes[i]) if v is None else np.asarray(v, dtype=np.float64).reshape(shapes[i])
+        # a copy: a plan's gradient is its buffer, overwritten by the next step
+        v = np.zeros(shapes[i]) if v is None else np.array(v, dtype=np.float64).reshape(shapes[i])
         if not np.isfinite(v).all():
             raise GradMathError(f"the gradient with respect to '{name}' is not finite")
         out.append(float(v) if v.ndim == 0 else v)
