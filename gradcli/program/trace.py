@@ -103,13 +103,15 @@ class Trace:
     def edge_grad(self, consumer: int, k: int) -> float:
         """The gradient along one edge: upstream × local, and 0 where the upstream is 0.
 
-        The backward pass does not propagate a zero upstream gradient, so
-        0 · ∞ never appears (sqrt at 0 inside max(sqrt(x), 5)).
+        The backward pass's rule, read from its domain: a zero upstream gradient is
+        not passed on, so 0 · ∞ never appears (sqrt at 0 inside max(sqrt(x), 5)).
         """
+        from gradcli.passes.domains import FLOATS
+
         node = self.nodes[consumer]
-        if node.grad == 0:
+        if FLOATS.is_zero(node.grad):
             return 0.0
-        return node.grad * node.local[k]
+        return FLOATS.chain(node.grad, node.local[k])
 
     @cached_property
     def handles(self) -> list[str]:
