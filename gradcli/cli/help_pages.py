@@ -14,7 +14,7 @@ SOURCES = {
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
     'cli/trace.py': 1297476594,
-    'cli/train.py': 2550511577,
+    'cli/train.py': 1654355013,
     'errors.py': 2777739962,
     'training/__init__.py': 3864776922,
     'training/optimizers.py': 899433059,

@@ -27,25 +27,14 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-# Options with a default that only some optimizers read: given to another one, they would
-# be ignored without a word (adagrad's and rmsprop's own, --lr-decay and --alpha, are
-# checked by training.loop, as they have no default to hide behind).
-_OPTIMIZER_OPTIONS = {
-    "momentum": ("--momentum", ("momentum",), "the momentum factor of --optimizer momentum"),
-    "beta1": ("--beta1", ("adam",), "Adam's β1"),
-    "beta2": ("--beta2", ("adam",), "Adam's β2"),
-    "eps": ("--eps", ("adam", "adagrad", "rmsprop"), "the ε of adam, adagrad and rmsprop"),
-}
-
-
-def _check_optimizer_options(optimizer: str) -> None:
+def _from_command_line(**values):
+    """The values given on the command line; None for a default, which the library fills
+    and which is no mistake for an optimizer that does not read it (training.loop)."""
     from click.core import ParameterSource
 
     ctx = click.get_current_context()
-    for name, (option, where, what) in _OPTIMIZER_OPTIONS.items():
-        if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE and optimizer not in where:
-            raise GradUsageError(f"{option} is {what}: it needs --optimizer {' or '.join(where)} "
-                                 f"(the optimizer is {optimizer})")
+    return [v if ctx.get_parameter_source(k) == ParameterSource.COMMANDLINE else None
+            for k, v in values.items()]
 
 
 @click.command("train", context_settings=BINDING_CONTEXT)
@@ -105,13 +94,14 @@ def train_command(args, as_json, params, data, lr, steps, epochs, batch_size, op
       gradcli train "(w - 3)^2" --param w=0 --optimizer rmsprop --schedule cosine --steps 200
     """
     from gradcli.program.program import Program
-    from gradcli.training.loop import TrainingDiverged, resolve_inputs, train
+    from gradcli.training.loop import TrainingDiverged, check_optimizer_options, resolve_inputs, train
     from gradcli.views.progress import training_progress
 
     if data == "-" and args and args[0] == "-":
         raise GradUsageError("the expression and --data cannot both come from standard input",
                              hint="pass one of them as a file (the expression as @FILE)")
-    _check_optimizer_options(optimizer)
+    momentum, beta1, beta2, eps = _from_command_line(momentum=momentum, beta1=beta1, beta2=beta2, eps=eps)
+    check_optimizer_options(optimizer, momentum, (beta1, beta2), eps)  # before reading any data
     text, given = split_args(args)
     program = Program(text)
     initial = _params(params)

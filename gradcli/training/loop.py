@@ -197,8 +197,8 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
           data=None, *, lr: float | None = None, steps: int | None = None,
           epochs: int | None = None, batch_size: int | None = None, optimizer: str = "sgd",
           clip: float | None = None, tol: float | None = None, seed: int | None = None,
-          momentum: float = optimizers.DEFAULT_MOMENTUM,
-          betas: tuple[float, float] = optimizers.DEFAULT_BETAS, eps: float | None = None,
+          momentum: float | None = None,
+          betas: tuple[float | None, float | None] | None = None, eps: float | None = None,
           alpha: float | None = None, lr_decay: float | None = None,
           schedule: str | None = None, step_size: int | None = None, gamma: float | None = None,
           t_max: int | None = None, eta_min: float | None = None,
@@ -209,8 +209,9 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
     program: a Program or its text. values: bound inputs {name: number or text}.
     data: a data.Dataset, or {column: sequence of numbers}; the loss is then the
     mean over a batch of rows. Give steps, or epochs with data (default: 100 steps).
-    lr and eps None: PyTorch's default for the optimizer (optimizers.py). alpha is
-    RMSprop's, lr_decay Adagrad's. schedule: "step" (step_size, gamma), "exponential"
+    lr, momentum, betas (or one of the two) and eps None: PyTorch's default for the
+    optimizer (optimizers.py); given to an optimizer that does not read them, a usage
+    error, as alpha (RMSprop's) and lr_decay (Adagrad's) are. schedule: "step" (step_size, gamma), "exponential"
     (gamma) or "cosine" (t_max, default the number of steps; eta_min), as schedules.py.
     on_step(step, total steps, loss) is called after every update, and
     on_record(row) with the step's row of History.rows(), so that every step
@@ -224,8 +225,11 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
 
         if not isinstance(data, Dataset):
             data = Dataset.from_columns(data)
+    check_optimizer_options(optimizer, momentum, betas, eps)
     lr = optimizers.default_lr(optimizer) if lr is None else float(lr)
     eps = optimizers.default_eps(optimizer) if eps is None else eps
+    momentum = optimizers.DEFAULT_MOMENTUM if momentum is None else momentum
+    betas = tuple(d if b is None else b for b, d in zip(betas or (None, None), optimizers.DEFAULT_BETAS))
     _check_options(lr, steps, epochs, batch_size, optimizer, clip, tol, momentum, betas, eps, data)
     _check_new_options(optimizer, alpha, lr_decay, schedule, step_size, gamma, t_max, eta_min)
     columns = None if data is None else list(data.columns)
@@ -369,6 +373,26 @@ def _schedule_config(rate) -> dict | None:
 
 _SCHEDULE_OPTIONS = {"step_size": ("--step-size", ("step",)), "gamma": ("--gamma", ("step", "exponential")),
                      "t_max": ("--t-max", ("cosine",)), "eta_min": ("--eta-min", ("cosine",))}
+
+
+# Options that only some optimizers read: given to another one, they would be ignored
+# without a word.
+_OPTIMIZER_OPTIONS = {
+    "--momentum": (("momentum",), "the momentum factor of --optimizer momentum"),
+    "--beta1": (("adam",), "Adam's β1"),
+    "--beta2": (("adam",), "Adam's β2"),
+    "--eps": (("adam", "adagrad", "rmsprop"), "the ε of adam, adagrad and rmsprop"),
+}
+
+
+def check_optimizer_options(optimizer, momentum, betas, eps):
+    beta1, beta2 = betas or (None, None)
+    given = {"--momentum": momentum, "--beta1": beta1, "--beta2": beta2, "--eps": eps}
+    for option, value in given.items():
+        where, what = _OPTIMIZER_OPTIONS[option]
+        if value is not None and optimizer in optimizers.NAMES and optimizer not in where:
+            raise GradUsageError(f"{option} is {what}: it needs --optimizer {' or '.join(where)} "
+                                 f"(the optimizer is {optimizer})")
 
 
 def _check_new_options(optimizer, alpha, lr_decay, schedule, step_size, gamma, t_max, eta_min):
