@@ -18,8 +18,8 @@
   });
   var headers = Array.prototype.map.call(document.querySelectorAll("#nodes thead th"),
                                          function (th) { return th.textContent; });
-  // an array program's table on a narrow screen shows each cell's column name beside it (CSS)
-  Array.prototype.forEach.call(document.querySelectorAll("#nodes.arrays tbody tr"), function (r) {
+  // on a narrow screen the table's rows are cards, each cell with its column's name (CSS)
+  Array.prototype.forEach.call(document.querySelectorAll("#nodes tbody tr"), function (r) {
     Array.prototype.forEach.call(r.cells, function (td, k) { td.setAttribute("data-head", headers[k]); });
   });
   var box = document.getElementById("constants");
