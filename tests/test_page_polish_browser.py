@@ -177,3 +177,20 @@ def test_the_brief_s_long_numbers_in_forward_mode_overlap_nothing(open_page):
         assert f"{np.sin(x) * np.exp(y) / 3:.4g}" in out
     dx = [labels for labels in seen if f"{np.cos(x) * np.exp(y) / 3:.4g}" in labels]
     assert dx                                            # the x pass's output tangent was shown
+
+
+def test_at_600px_a_scalar_table_needs_no_sideways_scroll(open_page):
+    """The seed in forward mode has nine columns; on a phone each row is a card, every cell
+    in the box with its column's name. The tangents by hand: dg/dx = dg/dy = z = -3, dg/dz = p = 4."""
+    page = open_page("p = x + y; g = p * z", "-x", "1", "-y", "3", "-z", "-3", "--mode", "forward")
+    page.page.set_viewport_size({"width": 600, "height": 900})
+    page.press("End")
+    box = rect(page, "#table-box")
+    assert page.page.eval_on_selector("#table-box", "b => b.scrollWidth <= b.clientWidth + 1")
+    for cell in rects(page, "#nodes tbody td"):
+        if cell["right"] > cell["left"]:                # an empty cell is not drawn
+            assert box["left"] - 0.5 <= cell["left"] and cell["right"] <= box["right"] + 0.5, cell
+    g = page.page.eval_on_selector_all(
+        '#nodes tr[data-node="4"] td[data-tag^="row-tangent"]',
+        "tds => tds.map(td => getComputedStyle(td, '::before').content + '|' + td.textContent)")
+    assert g == ['"d·/dx "|-3', '"d·/dy "|-3', '"d·/dz "|4']
