@@ -358,7 +358,7 @@ def columns(items, order, chains) -> list[tuple[float, float, float]]:
         last = ch.items[-1] if ch.wire.dst >= 0 else None
         if last is not None:
             width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT),
-                        text_width(ch.wire.local, FONT)) + 16
+                        text_width(ch.wire.local, FONT), text_width(ch.wire.tangent, FONT)) + 16
             L = items[last].layer
             strip[L] = max(strip[L], width, 40)
     out, x = [], float(MARGIN)

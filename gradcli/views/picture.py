@@ -53,6 +53,9 @@ class Wire:
     grad: str
     live: bool
     local: str = ""    # "local 4" with edge_derivatives; none into a constant, as grad
+    # forward mode: the widest tangent the wire carries in any pass, which the page and the
+    # frames put where grad is; the layout leaves room for it as for grad
+    tangent: str = ""
 
 
 def _title(node) -> str:
@@ -101,11 +104,22 @@ def wires(trace: Trace, digits: int | None = None, edge_derivatives: bool = Fals
             shown = trace.shows_grad(j)
             grad = show(trace.edge_grad(n.id, k), digits) if shown else ""
             local = LOCAL_PREFIX + show(n.local[k], digits) if edge_derivatives and shown else ""
-            out.append(Wire(j, n.id, k, show(nodes[j].value, digits), grad, n.live, local))
+            out.append(Wire(j, n.id, k, show(nodes[j].value, digits), grad, n.live, local,
+                            _widest_tangent(trace, j, digits)))
     o = trace.out
     grad = show(o.grad, digits) if trace.shows_grad(o.id) else ""
-    out.append(Wire(o.id, -1, 0, show(o.value, digits), grad, True))
+    out.append(Wire(o.id, -1, 0, show(o.value, digits), grad, True,
+                    tangent=_widest_tangent(trace, o.id, digits)))
     return out
+
+
+def _widest_tangent(trace: Trace, i: int, digits: int) -> str:
+    if trace.mode != "forward":
+        return ""
+    from gradcli.views.layout import FONT, text_width
+
+    texts = [show(trace.nodes[i].tangent[name], digits) for name in trace.result.wrt]
+    return max(texts, key=lambda t: text_width(t, FONT), default="")
 
 
 def _arrays(trace: Trace) -> bool:

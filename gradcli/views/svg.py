@@ -198,7 +198,8 @@ def draw(trace, digits: int | None = None, edge_derivatives: bool = False) -> Pi
             p.line(right if items[b].node < 0 else shapes[ch.wire.dst].left_at(ch.port), y)
             label_x = (strip_left + left) / 2
         if ch.wire.dst < 0:   # the output's own wire, out of the picture
-            width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT), 40) + 24
+            width = max(text_width(ch.wire.value, FONT), text_width(ch.wire.grad, FONT),
+                        text_width(ch.wire.tangent, FONT), 40) + 24
             x0, y = p.end
             p.line(x0 + width, y)
             p.arrow = True

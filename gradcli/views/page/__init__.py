@@ -63,17 +63,25 @@ def _table(trace, data: dict, digits: int) -> str:
             else f"<th>{html.escape(h)}</th>" for k, h in enumerate(head)]
     out.append("</tr></thead><tbody>")
     esc = html.escape
+
+    def cell(tag: str, text: str) -> str:
+        # An array's block scrolls sideways inside its own box (page.css), so that a wide
+        # value never pushes the gradient column out of the table's view; the tag goes on
+        # the box, whose text the page swaps.
+        if shapes:
+            return f'<td class="block"><div class="cell" data-tag="{esc(tag)}">{esc(text)}</div></td>'
+        return f'<td data-tag="{esc(tag)}">{esc(text)}</td>'
+
     for n, cells in zip(trace.nodes, array_rows(trace, digits) if shapes else rows(trace, digits)):
         i = n.id
         tds = [f"<td>{esc(c)}</td>" for c in cells[:4]]
         if shapes:
             tds.append(f"<td>{esc(str(tuple(data['nodes'][i]['shape'])))}</td>")
-        tds.append(f'<td data-tag="row-value:{i}">{esc(cells[4])}</td>')
+        tds.append(cell(f"row-value:{i}", cells[4]))
         if forward:
-            tds += [f'<td data-tag="{esc(f"row-tangent:{name}:{i}")}">'
-                    f"{esc(show(n.tangent[name], digits))}</td>" for name in names]
+            tds += [cell(f"row-tangent:{name}:{i}", show(n.tangent[name], digits)) for name in names]
         else:
-            tds.append(f'<td data-tag="row-grad:{i}">{esc(cells[5])}</td>')
+            tds.append(cell(f"row-grad:{i}", cells[5]))
         tds.append(f'<td data-tag="row-local:{i}">{esc(cells[6])}</td>')
         tds.append(f"<td>{esc(cells[7])}</td>")
         out.append(f'<tr data-node="{i}">{"".join(tds)}</tr>')

@@ -18,6 +18,10 @@
   });
   var headers = Array.prototype.map.call(document.querySelectorAll("#nodes thead th"),
                                          function (th) { return th.textContent; });
+  // on a narrow screen the table's rows are cards, each cell with its column's name (CSS)
+  Array.prototype.forEach.call(document.querySelectorAll("#nodes tbody tr"), function (r) {
+    Array.prototype.forEach.call(r.cells, function (td, k) { td.setAttribute("data-head", headers[k]); });
+  });
   var box = document.getElementById("constants");
   var steps = walk.steps[box.checked ? "with" : "without"];
   var at = 0;
@@ -97,18 +101,27 @@
     if (selected === null) return;
     var panel = document.getElementById("selected");
     panel.textContent = "";
+    // the short fields on a line, in the table's order; the arrays after them, each a block
+    var line = document.createElement("div");
+    line.className = "fields";
+    var blocks = document.createElement("div");
+    blocks.className = "blocks";
     Array.prototype.forEach.call(rows[selected].cells, function (td, k) {
-      var field = document.createElement("span");
-      field.className = td.textContent.indexOf("\n") >= 0 ? "field array" : "field";
+      var array = td.textContent.indexOf("\n") >= 0;
+      var field = document.createElement(array ? "div" : "span");
+      field.className = array ? "field array" : "field";
+      var tag = (td.querySelector("[data-tag]") || td).getAttribute("data-tag") || "";
+      if (array) field.setAttribute("data-role", tag.indexOf("row-value") === 0 ? "value" : "grad");
       var name = document.createElement("b");
       name.textContent = headers[k];
       field.appendChild(name);
       // an array's block goes under its name (CSS), its rows aligned: no space before it
-      field.appendChild(document.createTextNode((field.className === "field" ? " " : "") +
-                                                (td.textContent || "–")));
-      panel.appendChild(field);
-      panel.appendChild(document.createTextNode(" "));
+      field.appendChild(document.createTextNode((array ? "" : " ") + (td.textContent || "–")));
+      (array ? blocks : line).appendChild(field);
+      if (!array) line.appendChild(document.createTextNode(" "));
     });
+    panel.appendChild(line);
+    if (blocks.firstChild) panel.appendChild(blocks);
   }
 
   // -- the constants' gradients: the other list of steps, at the same place -------
