@@ -87,7 +87,7 @@ def check_labels(g: Graph, i: int, xs: list) -> None:
             where = f"[{at}]" if np.ndim(xs[k]) else ""
             raise GradValueError(
                 f"{g.describe(i)}: the class indices {g.describe(j)} must be whole numbers from 0 to "
-                f"{classes - 1} (the scores have {classes} classes), but {g.label(j)}{where} is "
+                f"{classes - 1} (the scores have {classes} classes), but {_indexed(g.label(j), where)} is "
                 f"{fmt(float(y[at]))}")
 
 
@@ -161,6 +161,31 @@ def _index(at: tuple) -> str:
     return f"[{', '.join(str(int(n)) for n in at)}]" if at else ""
 
 
+def _indexed(label: str, index: str) -> str:
+    """x[1], f(x)[1], but (y + 1)[1]: an index after an operator's text would read as
+    indexing its last operand."""
+    if not index or label.isidentifier() or _one_group(label):
+        return f"{label}{index}"
+    return f"({label}){index}"
+
+
+def _one_group(label: str) -> bool:
+    """A call f(…) or a literal […] whose first bracket closes at the very end."""
+    head = label.split("(", 1)[0]
+    if label.endswith(")") and head.isidentifier():
+        start = len(head)
+    elif label.startswith("[") and label.endswith("]"):
+        start = 0
+    else:
+        return False
+    depth = 0
+    for k in range(start, len(label)):
+        depth += (label[k] in "([") - (label[k] in ")]")
+        if depth == 0:
+            return k == len(label) - 1
+    return False
+
+
 def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
     """'log(x)' cannot be computed at [1]: log needs a positive number (it got x[1] = -2).
 
@@ -176,7 +201,7 @@ def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
         x = float(v[own]) if v.ndim else float(v)
         elements.append(x)
         label = g.label(j)
-        got.append(fmt(x) if label == fmt(x) else f"{label}{_index(own)} = {fmt(x)}")
+        got.append(fmt(x) if label == fmt(x) else f"{_indexed(label, _index(own))} = {fmt(x)}")
     out = float(value[at]) if at else float(value)
     why = g.ops[i].reason(tuple(elements), out) if len(elements) <= 2 else g.ops[i].domain
     giving = f", giving {fmt(out)}" if out == out else ""
