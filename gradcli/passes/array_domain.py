@@ -22,8 +22,9 @@ import numpy as np
 
 from gradcli.errors import GradMathError, GradValueError
 from gradcli.language.graph import Graph
-from gradcli.numbers import fmt
+from gradcli.numbers import fmt, shape_text
 from gradcli.ops import arrays as kernels_np
+from gradcli.ops.table import OVERFLOW, Op
 from gradcli.passes import engine
 from gradcli.passes.arrays import NumpyRows
 
@@ -172,8 +173,11 @@ def _indexed(label: str, index: str) -> str:
 def _one_group(label: str) -> bool:
     """A call f(…) or a literal […] whose first bracket closes at the very end."""
     head = label.split("(", 1)[0]
+    name = label.split("[", 1)[0]
     if label.endswith(")") and head.isidentifier():
         start = len(head)
+    elif label.endswith("]") and name.isidentifier():
+        start = len(name)
     elif label.startswith("[") and label.endswith("]"):
         start = 0
     else:
@@ -194,6 +198,8 @@ def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
     value = np.asarray(value)
     bad = ~np.isfinite(value)
     at = tuple(int(n) for n in np.unravel_index(int(np.argmax(bad)), value.shape)) if value.ndim else ()
+    if g.ops[i].vjp:
+        return _whole_error(g, i, vals, value, at)
     got, elements = [], []
     for j in g.args[i]:
         v = np.asarray(vals[j])
@@ -204,6 +210,28 @@ def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
         got.append(fmt(x) if label == fmt(x) else f"{_indexed(label, _index(own))} = {fmt(x)}")
     out = float(value[at]) if at else float(value)
     why = g.ops[i].reason(tuple(elements), out) if len(elements) <= 2 else g.ops[i].domain
+    giving = f", giving {fmt(out)}" if out == out else ""
+    where = f" at {_index(at)}" if at else ""
+    return GradMathError(f"{g.describe(i)} cannot be computed{where}: {why} "
+                         f"(it got {', '.join(got)}{giving})")
+
+
+def _whole_error(g: Graph, i: int, vals: list, value, at: tuple) -> GradMathError:
+    """sum(X), X @ w, softmax(s): no element of an input is the output's own, so each input
+    is told by its shape and its largest magnitude (where the overflow comes from)."""
+    got = []
+    for j in g.args[i]:
+        v = np.asarray(vals[j], dtype=float)
+        label = g.label(j)
+        if not v.ndim:
+            got.append(fmt(float(v)) if label == fmt(float(v)) else f"{label} = {fmt(float(v))}")
+        else:
+            big = float(np.max(np.abs(v)))
+            got.append(f"{label} of shape {shape_text(v.shape)}, largest |element| {fmt(big)}")
+    out = float(value[at]) if at else float(value)
+    why = g.ops[i].domain
+    if abs(out) == np.inf and why == Op.domain:   # the default sentence: say what happened
+        why = OVERFLOW
     giving = f", giving {fmt(out)}" if out == out else ""
     where = f" at {_index(at)}" if at else ""
     return GradMathError(f"{g.describe(i)} cannot be computed{where}: {why} "
