@@ -238,10 +238,34 @@ def _whole_error(g: Graph, i: int, vals: list, value, at: tuple) -> GradMathErro
                          f"(it got {', '.join(got)}{giving})")
 
 
-def gradient_error(g: Graph, name: str, grad, mode: str = "") -> GradMathError:
+def gradient_error(g: Graph, name: str, grad, mode: str = "", vals=None, grads=None
+                   ) -> GradMathError:
     bad = ~np.isfinite(grad)
     at = np.unravel_index(int(np.argmax(bad)), np.shape(grad)) if np.ndim(grad) else ()
     where = _index(at)
     how = f"{mode}: " if mode else ""
+    origin = gradient_origin(g, vals, grads) if grads is not None else ""
     return GradMathError(f"the gradient with respect to '{name}' is not finite "
-                         f"({how}∂/∂{name}{where} = {_element(grad, at)})")
+                         f"({how}∂/∂{name}{where} = {_element(grad, at)}){origin}")
+
+
+def gradient_origin(g: Graph, vals: list, grads: list) -> str:
+    """': the derivative of 'sqrt(X)' with respect to 'X' is not finite at [0], where X[0] = 0'.
+
+    Adjoints flow from the output down: the last node (in program order) whose adjoint is
+    not finite is an input of the rule that made it so, a consumer whose own adjoint is finite."""
+    bad = [j for j in range(len(g)) if not np.isfinite(grads[j]).all()]
+    if not bad:
+        return ""
+    j = bad[-1]
+    consumers = [c for c in range(j + 1, len(g)) if j in g.args[c] and np.isfinite(grads[c]).all()]
+    if not consumers:
+        return ""
+    at = tuple(int(n) for n in np.unravel_index(int(np.argmax(~np.isfinite(grads[j]))),
+                                                np.shape(grads[j]))) if np.ndim(grads[j]) else ()
+    value = np.asarray(vals[j])
+    here = ""
+    if value.shape == np.shape(grads[j]):
+        here = f", where {_indexed(g.label(j), _index(at))} = {_element(value, at)}"
+    return (f": the derivative of {g.describe(consumers[0])} with respect to {g.describe(j)} "
+            f"is not finite{' at ' + _index(at) if at else ''}{here}")

@@ -121,7 +121,7 @@ def grad(program, inputs: dict, wrt=None, mode: str = "reverse", *, command: str
     grads, products = D.backward(g, vals, shapes)
     for name in names:
         if not np.isfinite(grads[program.node_of(name)]).all():
-            raise D.gradient_error(g, name, grads[program.node_of(name)])
+            raise D.gradient_error(g, name, grads[program.node_of(name)], vals=vals, grads=grads)
     result = ArrayResult(program, inputs, vals, shapes, grads, names, products=products)
     if mode == "forward":
         fgrads, _, count = D.forward_gradients(g, vals, shapes,
