@@ -235,7 +235,7 @@ class Builder:
             by_arity = O.INTERNAL_FUNCTIONS.get(name)
         if by_arity is None:
             raise GradNameError(f"unknown function '{name}' at column {tok.column}",
-                                hint=_suggest(name, O.FUNCTIONS))
+                                hint=NUMPY_NAMES.get(name) or _suggest(name, O.FUNCTIONS))
         op = by_arity.get(len(args))
         if op is None:
             from gradcli.language.syntax_errors import caret_picture
@@ -296,6 +296,15 @@ def _fold_constants(g: Graph, elems: list[int]):
         first = low
         values.append(value)
     return values[::-1], first
+
+
+# NumPy's names for what the language writes otherwise (README "Arrays: vectors and matrices").
+NUMPY_NAMES = {
+    "dot": "a matrix product is written a @ b",
+    "matmul": "a matrix product is written a @ b",
+    "maximum": "did you mean 'max'? max(a, b) is elementwise, as NumPy's maximum",
+    "minimum": "did you mean 'min'? min(a, b) is elementwise, as NumPy's minimum",
+}
 
 
 def _suggest(name: str, known) -> str | None:
