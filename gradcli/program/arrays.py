@@ -74,6 +74,16 @@ class ArrayResult:
             raise ValueError("this result was evaluated without gradients: use grad()")
         return {name: self.grads[self.program.node_of(name)] for name in self.wrt}
 
+    def _repr_html_(self) -> str | None:   # in Jupyter: the picture and the table, as Result
+        from gradcli.program.program import notebook_repr
+
+        return notebook_repr("result_html", self)
+
+    def _repr_svg_(self) -> str | None:
+        from gradcli.program.program import notebook_repr
+
+        return notebook_repr("result_svg", self)
+
     def to_json(self) -> dict:
         obj = {"expression": self.expression,
                "inputs": {k: plain(v) for k, v in self.inputs.items()},
