@@ -42,3 +42,29 @@ def test_a_numpy_habit_gets_a_hint_whose_rewrite_numpy_agrees_with(typed, hint, 
 def test_a_number_after_a_name_still_reads_as_a_missing_star():
     run = run_cli("eval", "x.5", "-x", "2")
     assert run.exit_code == 2 and "methods" not in run.stderr
+
+
+M = np.array([[1.0, 2.0, -1.0], [3.0, 4.0, 0.5]])
+G = np.array([[0.3, -1.0, 2.0], [1.5, 0.2, -0.7]])
+
+
+def test_softmax_over_axis_0_gets_a_rewrite_that_torch_agrees_with():
+    import torch
+
+    bind = ["-M", json.dumps(M.tolist()), "-G", json.dumps(G.tolist())]
+    run = run_cli("grad", "sum(softmax(M, 0) * G)", *bind)
+    assert_clean_error(run, 2, "softmax works over the last axis",
+                       "transpose(softmax(transpose(X)))")
+    fixed = run_cli("grad", "sum(transpose(softmax(transpose(M))) * G)", *bind, "--json", "--wrt", "M")
+    assert fixed.exit_code == 0, fixed.stderr
+    t = torch.tensor(M, dtype=torch.float64, requires_grad=True)
+    value = (torch.softmax(t, dim=0) * torch.tensor(G)).sum()
+    value.backward()
+    assert fixed.json["value"] == pytest.approx(value.item(), rel=1e-14)
+    np.testing.assert_allclose(fixed.json["gradient"]["M"], t.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("typed", ["sum(transpose(M, 1, 0))", "sum(transpose(M, 0))"])
+def test_transpose_with_an_axis_order_says_it_takes_none(typed):
+    run = run_cli("eval", typed, "-M", json.dumps(M.tolist()))
+    assert_clean_error(run, 2, "transpose(a) reverses the axes; it takes no axis order")

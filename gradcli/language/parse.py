@@ -245,7 +245,8 @@ class Builder:
                 f"line {tok.line}, column {tok.column}: {name}() takes {wanted} "
                 f"argument{'s' if wanted != '1' else ''}, but {len(args)} "
                 f"{'were' if len(args) != 1 else 'was'} given\n{caret_picture(self.g.text, tok.start_pos)}\n"
-                f"expected {wanted} argument{'s' if wanted != '1' else ''} there")
+                f"expected {wanted} argument{'s' if wanted != '1' else ''} there",
+                hint=AXIS_HINTS.get(name) if len(args) >= 2 else None)
         if op.arrays:
             self.g.arrays = True
         i = self.g.add(op, tuple(a[0] for a in args), tok.start_pos, rpar.end_pos)
@@ -305,6 +306,15 @@ NUMPY_NAMES = {
     "maximum": "did you mean 'max'? max(a, b) is elementwise, as NumPy's maximum",
     "minimum": "did you mean 'min'? min(a, b) is elementwise, as NumPy's minimum",
 }
+
+
+# softmax(X, 0), transpose(X, 1, 0): NumPy's and PyTorch's axis arguments (README "Arrays").
+AXIS_HINTS = {
+    f: f"{f} works over the last axis; over axis 0 of a matrix: transpose({f}(transpose(X)))"
+    for f in ("softmax", "log_softmax")
+}
+AXIS_HINTS["logsumexp"] = "logsumexp works over the last axis; over axis 0 of a matrix: logsumexp(transpose(X))"
+AXIS_HINTS["transpose"] = "transpose(a) reverses the axes; it takes no axis order"
 
 
 def _suggest(name: str, known) -> str | None:
