@@ -308,7 +308,7 @@ NUMPY_NAMES = {
 }
 
 
-# softmax(X, 0), transpose(X, 1, 0): NumPy's and PyTorch's axis arguments (README "Arrays").
+# softmax(X, 0), transpose(X, 1, 0): NumPy's and PyTorch's axis arguments (README "Arrays: vectors and matrices").
 AXIS_HINTS = {
     f: f"{f} works over the last axis; over axis 0 of a matrix: transpose({f}(transpose(X)))"
     for f in ("softmax", "log_softmax")
