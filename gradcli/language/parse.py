@@ -174,6 +174,10 @@ class Builder:
                 from gradcli.language.shape_errors import ragged_error
 
                 raise ragged_error(g.text, start, end, [(e[1], e[2]) for e in elems], shapes)
+            from gradcli.language.shape_errors import MAX_AXES, deep_error
+
+            if len(shapes[0]) >= MAX_AXES:
+                raise deep_error(g.text, start, end)
             i = g.add(O.CONST, (), start, end)
             g.consts[i] = np.array(value, dtype=float)
             return i, start, end
