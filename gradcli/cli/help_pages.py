@@ -13,7 +13,7 @@ SOURCES = {
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
-    'cli/trace.py': 1297476594,
+    'cli/trace.py': 1582051702,
     'cli/train.py': 2550511577,
     'errors.py': 2777739962,
     'training/__init__.py': 3864776922,
