@@ -354,17 +354,20 @@ def _with_arrays(given: dict, ctx: click.Context) -> dict:
     """--inputs FILE's names, then the command line's; array texts read now, with --seed."""
     from gradcli.program.bindings import Sourced, resolve
 
-    path = ctx.meta.get("gradcli.inputs")
     merged: dict = {}
-    if path:
+    for path in ctx.meta.get("gradcli.inputs") or ():
         from gradcli.data.array_files import read_inputs
 
         source = f"--inputs {shorten(path)}"
-        merged = {name: Sourced(v, source) for name, v in read_inputs(path).items()}
-        for name in given:
-            if name in merged:
-                raise GradUsageError(f"'{shorten(name)}' is given a value twice: on the command "
-                                     f"line and in {source}")
+        for name, v in read_inputs(path).items():
+            if name in merged:   # two files, one name: which one was meant is not ours to guess
+                raise GradUsageError(f"'{shorten(name)}' is given a value twice: in "
+                                     f"{merged[name].source} and in {source}")
+            merged[name] = Sourced(v, source)
+    for name in given:
+        if name in merged:
+            raise GradUsageError(f"'{shorten(name)}' is given a value twice: on the command "
+                                 f"line and in {merged[name].source}")
     merged.update(given)
     return resolve(merged, draws=draws(ctx))
 
@@ -397,8 +400,9 @@ def program_command(fn):
 
     @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="EXPR [-NAME VALUE]...")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-    @click.option("--inputs", "inputs_file", metavar="FILE", default=None,
-                  help="Bind many names at once from FILE.npz, or FILE.json (an object of names to values).")
+    @click.option("--inputs", "inputs_file", metavar="FILE", multiple=True,
+                  help="Bind many names at once from FILE.npz, or FILE.json (an object of names to "
+                       "values). Repeatable: a model's file and a data file.")
     @functools.wraps(fn)
     def wrapper(*a, **kw):
         # `gradcli CMD -h`: no expression before it, so help (README "Commands")

@@ -7,13 +7,13 @@ WIDTH = 78
 # The files the pages come from, and their CRC-32s: if one changes, click prints help.
 SOURCES = {
     '__init__.py': 3330293717,
-    'cli/__init__.py': 1792675734,
+    'cli/__init__.py': 1682421007,
     'cli/check.py': 1179094472,
     'cli/eval_grad.py': 4245183220,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
-    'cli/trace.py': 1297476594,
+    'cli/trace.py': 1582051702,
     'cli/train.py': 1654355013,
     'errors.py': 2777739962,
     'training/__init__.py': 3864776922,
@@ -85,7 +85,8 @@ PAGES = {
         '                  (numpy.random.default_rng).  [default: 0]\n'
         '  --json          Print one JSON object on stdout.\n'
         '  --inputs FILE   Bind many names at once from FILE.npz, or FILE.json (an\n'
-        '                  object of names to values).\n'
+        "                  object of names to values). Repeatable: a model's file and a\n"
+        '                  data file.\n'
         '  --batch FILE    Evaluate every point of FILE (JSON Lines or CSV with a\n'
         '                  header; - for stdin): one JSON line out per point, always\n'
         '                  JSON; values on the command line are shared defaults. A JSON\n'
@@ -114,6 +115,7 @@ PAGES = {
         '  --json                    Print one JSON object on stdout.\n'
         '  --inputs FILE             Bind many names at once from FILE.npz, or\n'
         '                            FILE.json (an object of names to values).\n'
+        "                            Repeatable: a model's file and a data file.\n"
         '  --wrt NAME[,NAME...]      Report only these variables (or assigned names).\n'
         '  --batch FILE              Every point of FILE (JSON Lines or CSV with a\n'
         '                            header; - for stdin): one JSON line out per point,\n'
@@ -164,6 +166,7 @@ PAGES = {
         '  --json                          Print one JSON object on stdout.\n'
         '  --inputs FILE                   Bind many names at once from FILE.npz, or\n'
         '                                  FILE.json (an object of names to values).\n'
+        "                                  Repeatable: a model's file and a data file.\n"
         '  --wrt NAME[,NAME...]            Report only these variables (or assigned\n'
         '                                  names) in the gradient.\n'
         '  --steps                         Narrate the forward and backward passes, one\n'
@@ -216,6 +219,7 @@ PAGES = {
         '  --json                          Print one JSON object on stdout.\n'
         '  --inputs FILE                   Bind many names at once from FILE.npz, or\n'
         '                                  FILE.json (an object of names to values).\n'
+        "                                  Repeatable: a model's file and a data file.\n"
         '  --param NAME=INIT               A parameter to learn and its initial value\n'
         '                                  (repeatable).\n'
         '  --data FILE                     Rows of data: CSV with a header, or JSON\n'
@@ -360,7 +364,8 @@ PAGES = {
         '                        (numpy.random.default_rng).  [default: 0]\n'
         '  --json                Print one JSON object on stdout.\n'
         '  --inputs FILE         Bind many names at once from FILE.npz, or FILE.json\n'
-        '                        (an object of names to values).\n'
+        "                        (an object of names to values). Repeatable: a model's\n"
+        '                        file and a data file.\n'
         '  --wrt NAME[,NAME...]  Only these input variables (rows and columns in this\n'
         '                        order).\n'
         '  --exact               Fractions stay exact (-x 1/3).\n'

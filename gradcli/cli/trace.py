@@ -185,10 +185,11 @@ def trace_command(args, as_json, wrt, steps, form, svg_file, show_constants, dig
         raise GradUsageError("--mode forward is shown in the table, --steps, --json and --html; "
                              "pictures and --latex show the reverse mode only")
     program = Program(text)
-    if latex:
+    if latex or edge_derivatives:   # a wire's local derivative of arrays is a Jacobian: no label shows it
         from gradcli.program.scalar_only import refuse_arrays
 
-        refuse_arrays("trace --steps --latex", given, program.graph)
+        refuse_arrays("trace --steps --latex" if latex else "trace --edge-derivatives", given,
+                      program.graph)
     t = trace(program, given, wrt=wrt_names(wrt), mode=mode)
     t.show_constants = show_constants
     for note in t.result.warnings:   # digits lost to cancellation or underflow (also in JSON)

@@ -180,9 +180,13 @@ def _csv_matrix(data: bytes, path: str):
         cells = line.split(",")
         for col, cell in enumerate(cells, 1):
             if not _CSV_NUMBER.match(cell):
+                word = cell.strip()
+                if word.lstrip("+-").lower() in ("nan", "inf", "infinity"):   # data, not a header
+                    raise GradValueError(f"'{shorten(path)}', line {number}, column {col}: "
+                                         f"'{shorten(word)}' is not a finite number")
                 hint = ("an array's CSV has no header row" if not rows else None)
                 raise GradValueError(f"'{shorten(path)}', line {number}, column {col}: "
-                                     f"'{shorten(cell.strip())}' is not a number", hint=hint)
+                                     f"'{shorten(word)}' is not a number", hint=hint)
         if width is None:
             width = len(cells)
         elif len(cells) != width:

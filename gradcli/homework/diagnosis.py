@@ -106,6 +106,9 @@ class Mistakes:
         live = [n.live for n in nodes]
         # The uses that matter: by consumers the output depends on.
         self.uses = [[(c, k) for c, k in us if live[c]] for us in trace.uses]
+        # An array program's trace has no local derivatives (a Jacobian is not a number):
+        # only the mistakes that need none are looked for, among its scalar nodes.
+        self.arrays = any(getattr(n.value, "ndim", 0) for n in nodes)
         self._cache: dict[str, list[Candidate]] = {}
 
     # -- names in sentences ---------------------------------------------------------------
@@ -172,9 +175,9 @@ class Mistakes:
             out.append(Candidate(SIGN, -expected, "the sign is flipped"))
         # A value from the wrong step: another node's value (named nodes first).
         what = self.name(t)
-        for i in self._others(t)[:4 * MOST]:
+        for i in [i for i in self._others(t) if _scalar(self.nodes[i].value)][:4 * MOST]:
             if self.nodes[i].op is not CONST:
-                v = self.nodes[i].value
+                v = float(self.nodes[i].value)
                 out.append(Candidate(STEP, v, f"this is the value of {self.name(i)} ({_n(v)}), "
                                               f"not of {what}"))
         return out
@@ -217,6 +220,8 @@ class Mistakes:
             cands.append(Candidate(SIGN, -G, "the sign is flipped"))
         if t == out or not nodes[t].live:
             return cands
+        if self.arrays:
+            return cands + self._other_gradients(t, dfx)
         tan = self._tangent(t)
 
         # One path of a fork: keep one use of a node m used more than once.
@@ -283,11 +288,19 @@ class Mistakes:
                 break
         cands += factors[:MOST]
 
-        # The gradient with respect to another node.
-        others = [i for i in self._others(t) if nodes[i].live and nodes[i].depends and i != out]
-        for i in others[:4 * MOST]:
-            cands.append(Candidate(OTHER, nodes[i].grad, f"this is {self.d(out, i)}, not {dfx}"))
-        return cands
+        return cands + self._other_gradients(t, dfx)
+
+    def _other_gradients(self, t: int, dfx: str) -> list[Candidate]:
+        """The gradient with respect to another node (of a number, in an array program)."""
+        nodes, out = self.nodes, self.out
+        others = [i for i in self._others(t) if nodes[i].live and nodes[i].depends and i != out
+                  and nodes[i].grad is not None and _scalar(nodes[i].grad)]
+        return [Candidate(OTHER, float(nodes[i].grad), f"this is {self.d(out, i)}, not {dfx}")
+                for i in others[:4 * MOST]]
+
+
+def _scalar(v) -> bool:
+    return not getattr(v, "ndim", 0)
 
 
 def transposed(expected, given, close, what: str = "the answer") -> Diagnosis | None:

@@ -174,6 +174,10 @@ class Builder:
                 from gradcli.language.shape_errors import ragged_error
 
                 raise ragged_error(g.text, start, end, [(e[1], e[2]) for e in elems], shapes)
+            from gradcli.language.shape_errors import MAX_AXES, deep_error
+
+            if len(shapes[0]) >= MAX_AXES:
+                raise deep_error(g.text, start, end)
             i = g.add(O.CONST, (), start, end)
             g.consts[i] = np.array(value, dtype=float)
             return i, start, end
@@ -235,7 +239,7 @@ class Builder:
             by_arity = O.INTERNAL_FUNCTIONS.get(name)
         if by_arity is None:
             raise GradNameError(f"unknown function '{name}' at column {tok.column}",
-                                hint=_suggest(name, O.FUNCTIONS))
+                                hint=NUMPY_NAMES.get(name) or _suggest(name, O.FUNCTIONS))
         op = by_arity.get(len(args))
         if op is None:
             from gradcli.language.syntax_errors import caret_picture
@@ -245,7 +249,8 @@ class Builder:
                 f"line {tok.line}, column {tok.column}: {name}() takes {wanted} "
                 f"argument{'s' if wanted != '1' else ''}, but {len(args)} "
                 f"{'were' if len(args) != 1 else 'was'} given\n{caret_picture(self.g.text, tok.start_pos)}\n"
-                f"expected {wanted} argument{'s' if wanted != '1' else ''} there")
+                f"expected {wanted} argument{'s' if wanted != '1' else ''} there",
+                hint=AXIS_HINTS.get(name) if len(args) >= 2 else None)
         if op.arrays:
             self.g.arrays = True
         i = self.g.add(op, tuple(a[0] for a in args), tok.start_pos, rpar.end_pos)
@@ -296,6 +301,24 @@ def _fold_constants(g: Graph, elems: list[int]):
         first = low
         values.append(value)
     return values[::-1], first
+
+
+# NumPy's names for what the language writes otherwise (README "Arrays: vectors and matrices").
+NUMPY_NAMES = {
+    "dot": "a matrix product is written a @ b",
+    "matmul": "a matrix product is written a @ b",
+    "maximum": "did you mean 'max'? max(a, b) is elementwise, as NumPy's maximum",
+    "minimum": "did you mean 'min'? min(a, b) is elementwise, as NumPy's minimum",
+}
+
+
+# softmax(X, 0), transpose(X, 1, 0): NumPy's and PyTorch's axis arguments (README "Arrays: vectors and matrices").
+AXIS_HINTS = {
+    f: f"{f} works over the last axis; over axis 0 of a matrix: transpose({f}(transpose(X)))"
+    for f in ("softmax", "log_softmax")
+}
+AXIS_HINTS["logsumexp"] = "logsumexp works over the last axis; over axis 0 of a matrix: logsumexp(transpose(X))"
+AXIS_HINTS["transpose"] = "transpose(a) reverses the axes; it takes no axis order"
 
 
 def _suggest(name: str, known) -> str | None:

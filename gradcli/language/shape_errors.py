@@ -11,6 +11,11 @@ from gradcli.language.graph import Graph
 
 Shape = tuple
 
+# The most axes an array may have: in a literal of the program as in a binding
+# (data/array_files.MAX_AXES says the same for files); NumPy's own limit is 64.
+MAX_AXES = 32
+TOO_DEEP = f"nested too deeply (an array has at most {MAX_AXES} axes)"
+
 
 def text(shape: Shape) -> str:
     """(5, 4), (3,) or () as Python writes them."""
@@ -37,6 +42,14 @@ def shape_error(g: Graph, i: int, detail: str) -> GradShapeError:
     start, end = g.starts[i], g.ends[i]
     return GradShapeError(f"{where(g.text, start)}: {g.short_source(i)}: {detail}\n"
                           f"{underline(g.text, start, end)}")
+
+
+def deep_error(program: str, start: int, end: int) -> GradShapeError:
+    """A literal of more than MAX_AXES axes."""
+    source = " ".join(program[start:end].split())
+    source = source if len(source) <= 80 else source[:39] + "…" + source[-40:]
+    return GradShapeError(f"{where(program, start)}: {source}: {TOO_DEEP}\n"
+                          f"{underline(program, start, end)}")
 
 
 def ragged_error(program: str, start: int, end: int, spans, shapes) -> GradShapeError:

@@ -146,6 +146,11 @@ def describe(exc: UnexpectedInput, text: str, lark) -> GradSyntaxError:
             hint = "comparisons are not part of the language; max(a, b), min(a, b) and step(x) may help"
         elif char == "=":
             hint = "one '=' assigns a name, as in p = x + y"
+        elif char == ".":
+            hint = _dot_hint(text, pos)
+        elif char == ":":
+            hint = ("slices are not part of the language: index with constant integers, as in "
+                    "A[1] (row 1) or A[1, 0]; a column is transpose(A)[0]")
     elif isinstance(exc, UnexpectedToken):
         tok = exc.token
         expected_set = _accepted(exc)
@@ -164,6 +169,21 @@ def describe(exc: UnexpectedInput, text: str, lark) -> GradSyntaxError:
     if expected:
         message += f"\nexpected {expected} there"
     return GradSyntaxError(message, hint=hint)
+
+
+def _dot_hint(text: str, pos: int) -> str:
+    """NumPy's W.T, W.sum(), np.exp(x): what the language writes instead."""
+    before = text[:pos].rstrip()
+    name = before[len(before.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")):]
+    after = text[pos + 1:]
+    attribute = after[:len(after) - len(after.lstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"))]
+    if name in ("np", "numpy", "torch"):
+        return f"write the function by itself: {attribute or 'exp'}(…), not {name}.{attribute or 'exp'}(…)"
+    if attribute == "T":
+        return f"did you mean transpose({name})? a transpose is written transpose(a)"
+    if attribute:
+        return f"methods are not part of the language: write {attribute}({name}), not {name}.{attribute}()"
+    return "methods are not part of the language: write f(a), not a.f()"
 
 
 def _hint(text, pos, tok, expected, lark) -> str | None:
@@ -205,6 +225,8 @@ def _hint(text, pos, tok, expected, lark) -> str | None:
         if prev.type == "NAME" and str(prev) in O.FUNCTIONS and tok.type != "LPAR":
             return f"did you mean {prev}({tok})? a function's argument goes in parentheses"
         return f"did you mean {left}*{right}? multiplication needs a '*'"
+    if tok.type == "EQUAL" and prev.type == "NAME" and str(prev) in ("axis", "dim"):
+        return "the axis is the second argument, a constant integer: sum(a, 0), mean(a, -1)"
     if tok.type == "EQUAL":
         return "only a name can be assigned, at the start of a statement: p = x + y"
     return None

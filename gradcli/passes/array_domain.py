@@ -22,8 +22,9 @@ import numpy as np
 
 from gradcli.errors import GradMathError, GradValueError
 from gradcli.language.graph import Graph
-from gradcli.numbers import fmt
+from gradcli.numbers import fmt, shape_text
 from gradcli.ops import arrays as kernels_np
+from gradcli.ops.table import OVERFLOW, Op
 from gradcli.passes import engine
 from gradcli.passes.arrays import NumpyRows
 
@@ -87,7 +88,7 @@ def check_labels(g: Graph, i: int, xs: list) -> None:
             where = f"[{at}]" if np.ndim(xs[k]) else ""
             raise GradValueError(
                 f"{g.describe(i)}: the class indices {g.describe(j)} must be whole numbers from 0 to "
-                f"{classes - 1} (the scores have {classes} classes), but {g.label(j)}{where} is "
+                f"{classes - 1} (the scores have {classes} classes), but {_indexed(g.label(j), where)} is "
                 f"{fmt(float(y[at]))}")
 
 
@@ -161,6 +162,34 @@ def _index(at: tuple) -> str:
     return f"[{', '.join(str(int(n)) for n in at)}]" if at else ""
 
 
+def _indexed(label: str, index: str) -> str:
+    """x[1], f(x)[1], but (y + 1)[1]: an index after an operator's text would read as
+    indexing its last operand."""
+    if not index or label.isidentifier() or _one_group(label):
+        return f"{label}{index}"
+    return f"({label}){index}"
+
+
+def _one_group(label: str) -> bool:
+    """A call f(…) or a literal […] whose first bracket closes at the very end."""
+    head = label.split("(", 1)[0]
+    name = label.split("[", 1)[0]
+    if label.endswith(")") and head.isidentifier():
+        start = len(head)
+    elif label.endswith("]") and name.isidentifier():
+        start = len(name)
+    elif label.startswith("[") and label.endswith("]"):
+        start = 0
+    else:
+        return False
+    depth = 0
+    for k in range(start, len(label)):
+        depth += (label[k] in "([") - (label[k] in ")]")
+        if depth == 0:
+            return k == len(label) - 1
+    return False
+
+
 def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
     """'log(x)' cannot be computed at [1]: log needs a positive number (it got x[1] = -2).
 
@@ -169,6 +198,8 @@ def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
     value = np.asarray(value)
     bad = ~np.isfinite(value)
     at = tuple(int(n) for n in np.unravel_index(int(np.argmax(bad)), value.shape)) if value.ndim else ()
+    if g.ops[i].vjp:
+        return _whole_error(g, i, vals, value, at)
     got, elements = [], []
     for j in g.args[i]:
         v = np.asarray(vals[j])
@@ -176,7 +207,7 @@ def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
         x = float(v[own]) if v.ndim else float(v)
         elements.append(x)
         label = g.label(j)
-        got.append(fmt(x) if label == fmt(x) else f"{label}{_index(own)} = {fmt(x)}")
+        got.append(fmt(x) if label == fmt(x) else f"{_indexed(label, _index(own))} = {fmt(x)}")
     out = float(value[at]) if at else float(value)
     why = g.ops[i].reason(tuple(elements), out) if len(elements) <= 2 else g.ops[i].domain
     giving = f", giving {fmt(out)}" if out == out else ""
@@ -185,10 +216,56 @@ def forward_error(g: Graph, i: int, vals: list, value) -> GradMathError:
                          f"(it got {', '.join(got)}{giving})")
 
 
-def gradient_error(g: Graph, name: str, grad, mode: str = "") -> GradMathError:
+def _whole_error(g: Graph, i: int, vals: list, value, at: tuple) -> GradMathError:
+    """sum(X), X @ w, softmax(s): no element of an input is the output's own, so each input
+    is told by its shape and its largest magnitude (where the overflow comes from)."""
+    got = []
+    for j in g.args[i]:
+        v = np.asarray(vals[j], dtype=float)
+        label = g.label(j)
+        if not v.ndim:
+            got.append(fmt(float(v)) if label == fmt(float(v)) else f"{label} = {fmt(float(v))}")
+        else:
+            big = float(np.max(np.abs(v)))
+            got.append(f"{label} of shape {shape_text(v.shape)}, largest |element| {fmt(big)}")
+    out = float(value[at]) if at else float(value)
+    why = g.ops[i].domain
+    if abs(out) == np.inf and why == Op.domain:   # the default sentence: say what happened
+        why = OVERFLOW
+    giving = f", giving {fmt(out)}" if out == out else ""
+    where = f" at {_index(at)}" if at else ""
+    return GradMathError(f"{g.describe(i)} cannot be computed{where}: {why} "
+                         f"(it got {', '.join(got)}{giving})")
+
+
+def gradient_error(g: Graph, name: str, grad, mode: str = "", vals=None, grads=None
+                   ) -> GradMathError:
     bad = ~np.isfinite(grad)
     at = np.unravel_index(int(np.argmax(bad)), np.shape(grad)) if np.ndim(grad) else ()
     where = _index(at)
     how = f"{mode}: " if mode else ""
+    origin = gradient_origin(g, vals, grads) if grads is not None else ""
     return GradMathError(f"the gradient with respect to '{name}' is not finite "
-                         f"({how}∂/∂{name}{where} = {_element(grad, at)})")
+                         f"({how}∂/∂{name}{where} = {_element(grad, at)}){origin}")
+
+
+def gradient_origin(g: Graph, vals: list, grads: list) -> str:
+    """': the derivative of 'sqrt(X)' with respect to 'X' is not finite at [0], where X[0] = 0'.
+
+    Adjoints flow from the output down: the last node (in program order) whose adjoint is
+    not finite is an input of the rule that made it so, a consumer whose own adjoint is finite."""
+    bad = [j for j in range(len(g)) if not np.isfinite(grads[j]).all()]
+    if not bad:
+        return ""
+    j = bad[-1]
+    consumers = [c for c in range(j + 1, len(g)) if j in g.args[c] and np.isfinite(grads[c]).all()]
+    if not consumers:
+        return ""
+    at = tuple(int(n) for n in np.unravel_index(int(np.argmax(~np.isfinite(grads[j]))),
+                                                np.shape(grads[j]))) if np.ndim(grads[j]) else ()
+    value = np.asarray(vals[j])
+    here = ""
+    if value.shape == np.shape(grads[j]):
+        here = f", where {_indexed(g.label(j), _index(at))} = {_element(value, at)}"
+    return (f": the derivative of {g.describe(consumers[0])} with respect to {g.describe(j)} "
+            f"is not finite{' at ' + _index(at) if at else ''}{here}")

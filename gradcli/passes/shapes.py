@@ -18,7 +18,7 @@ import numpy as np
 
 from gradcli.errors import GradShapeError
 from gradcli.language.graph import Graph
-from gradcli.language.shape_errors import Shape, shape_error, text, underline, where
+from gradcli.language.shape_errors import TOO_DEEP, MAX_AXES, Shape, shape_error, text, underline, where
 from gradcli.ops import table as O
 from gradcli.passes.engine import DomainError
 
@@ -148,6 +148,8 @@ def stack(op, shapes, known):
         k = next(k for k, s in enumerate(shapes) if s != first)
         raise Misfit(f"a ragged literal: element 1 has shape {text(first)} but element {k + 1} "
                      f"has shape {text(shapes[k])} (the elements of an array literal have one shape)")
+    if len(shapes[0]) >= MAX_AXES:
+        raise Misfit(TOO_DEEP)
     return (len(shapes),) + shapes[0]
 
 

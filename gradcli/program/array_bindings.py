@@ -172,13 +172,14 @@ def _stack(elements: list, what: str):
 
 def _expression(text: str, what: str, draws: Draws):
     """`0.1*randn(2, 16)`: each call is drawn, then the expression is computed elementwise."""
-    pieces, arrays, at = [], {}, 0
+    pieces, arrays, calls, at = [], {}, {}, 0
     for m in _CONSTRUCTOR.finditer(text):
         if m.start() < at:
             continue  # inside an earlier call's arguments: refused there
         end = _closing(text, m.end(), what)
         key = f"_gcarg{len(arrays)}"
         arrays[key] = _construct(m.group(1), text[m.end():end], what, draws)
+        calls[key] = text[m.start():end + 1]
         pieces.append(text[at:m.start()])
         pieces.append(key)
         at = end + 1
@@ -196,19 +197,26 @@ def _expression(text: str, what: str, draws: Draws):
     if g.assigned or not all(g.feeds_output()) or names:
         raise GradValueError(f"{what} is not one constant expression of numbers and "
                              "zeros/ones/randn/rand")
-    return _compute(g, arrays, what)
+    return _compute(g, arrays, calls, what)
 
 
-def _compute(g, arrays: dict, what: str):
-    """The elementwise forward pass of the engine's NumPy domain, on the drawn arrays."""
+def _compute(g, arrays: dict, calls: dict, what: str):
+    """The forward pass of the engine's arrays domain, on the drawn arrays.
+
+    The arrays domain, not the rows one: a value is a whole array, so an element that
+    overflows is named by its index. The message names each draw as it was written.
+    """
     import numpy as np
 
-    from gradcli.passes.arrays import forward_arrays
+    from gradcli.passes.array_domain import forward
 
     try:
-        value = forward_arrays(g, {n: arrays[n] for n in g.inputs})[g.output]
+        value = forward(g, {n: arrays[n] for n in g.inputs}, [])[g.output]
     except GradcliError as exc:
-        raise GradValueError(f"{what} cannot be computed: {exc.message}") from None
+        message = exc.message
+        for key in sorted(calls, key=len, reverse=True):   # _gcarg10 before _gcarg1
+            message = message.replace(key, calls[key])
+        raise GradValueError(f"{what} cannot be computed: {message}") from None
     except ValueError as exc:  # shapes NumPy cannot broadcast
         shapes = str(exc).rpartition("shapes ")[2].strip()
         raise GradValueError(f"{what} cannot be computed: its arrays' shapes {shorten(shapes)} "

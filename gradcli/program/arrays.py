@@ -74,6 +74,16 @@ class ArrayResult:
             raise ValueError("this result was evaluated without gradients: use grad()")
         return {name: self.grads[self.program.node_of(name)] for name in self.wrt}
 
+    def _repr_html_(self) -> str | None:   # in Jupyter: the picture and the table, as Result
+        from gradcli.program.program import notebook_repr
+
+        return notebook_repr("result_html", self)
+
+    def _repr_svg_(self) -> str | None:
+        from gradcli.program.program import notebook_repr
+
+        return notebook_repr("result_svg", self)
+
     def to_json(self) -> dict:
         obj = {"expression": self.expression,
                "inputs": {k: plain(v) for k, v in self.inputs.items()},
@@ -121,7 +131,7 @@ def grad(program, inputs: dict, wrt=None, mode: str = "reverse", *, command: str
     grads, products = D.backward(g, vals, shapes)
     for name in names:
         if not np.isfinite(grads[program.node_of(name)]).all():
-            raise D.gradient_error(g, name, grads[program.node_of(name)])
+            raise D.gradient_error(g, name, grads[program.node_of(name)], vals=vals, grads=grads)
     result = ArrayResult(program, inputs, vals, shapes, grads, names, products=products)
     if mode == "forward":
         fgrads, _, count = D.forward_gradients(g, vals, shapes,

@@ -17,10 +17,11 @@ from html import escape
 
 from gradcli.errors import GradcliError
 from gradcli.program.program import NOTEBOOK, Result
-from gradcli.program.trace import Trace, show
+from gradcli.program.trace import Trace
+from gradcli.views.array_text import show   # a number, or an array with its shape
 
 TABLE = "border-collapse:collapse;font-family:monospace;margin:6px 0"
-CELL = "padding:2px 10px;border-bottom:1px solid #ddd;text-align:"
+CELL = "padding:2px 10px;border-bottom:1px solid #ddd;white-space:pre;text-align:"
 VALUE, GRAD = "#2e7d32", "#c62828"     # as in the pictures: values green, gradients red
 
 
@@ -73,7 +74,7 @@ def result_svg(r: Result) -> str | None:
 
 
 def result_html(r: Result) -> str:
-    value = (f'<p style="font-family:monospace">value = '
+    value = (f'<p style="font-family:monospace;white-space:pre">value = '
              f'<span style="color:{VALUE}">{escape(show(r.value))}</span></p>')
     if not _has_gradients(r):
         return f'<div class="gradcli">{value}</div>'
