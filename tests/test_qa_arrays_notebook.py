@@ -12,9 +12,11 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import numpy as np
-import torch
+from torch_oracle import oracle_torch
 
 import gradcli
+
+torch = oracle_torch()   # below 3.11 these tests skip (torch_oracle.py)
 
 X = [[1.0, 2.0], [3.0, -4.0]]
 W = [[1.0, -1.0, 0.5], [0.2, 0.3, -0.4]]
