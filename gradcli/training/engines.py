@@ -244,6 +244,7 @@ class RowsEngine:
                    **{n: _shape(v) for n, v in initial.items()}, **{n: () for n in needed}}
         self.shapes = S.infer(g, per_row)
         S.require_scalar(g, self.shapes, "train")
+        _check_label_columns(g, self.shapes, self.columns, dataset)
         self.shared = {n: R.shared(v) for n, v in scalars.items()}
         self.nodes = [g.inputs[p] for p in params]
         self.scalars = dict(scalars)
@@ -297,6 +298,34 @@ class RowsEngine:
         vals, found = row_domain.run(self.g, inputs, self.nodes, row_domain.CAREFUL)
         loss = float(np.mean(vals[self.g.output]))
         return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
+
+
+def _check_label_columns(g: Graph, shapes, columns: dict, dataset) -> None:
+    """Class indices read straight from a column are checked whole before training, so that
+    a bad one is named by its file line (the kernels' own check, run per batch, only knows
+    the batch's index; it still guards indices computed from the data)."""
+    import numpy as np
+
+    from gradcli.errors import GradValueError
+    from gradcli.ops.table import ALIAS
+
+    names = {node: name for name, node in g.inputs.items() if name in columns}
+    for i, op in enumerate(g.ops):
+        for k in op.labels:
+            j = g.args[i][k]
+            while g.ops[j] is ALIAS:   # t = y; cross_entropy(s, t)
+                j = g.args[j][0]
+            name = names.get(j)
+            scores = shapes[g.args[i][0]]
+            if name is None or not scores:
+                continue
+            y, classes = columns[name], scores[-1]
+            bad = np.flatnonzero(~((y == np.floor(y)) & (y >= 0) & (y < classes)))
+            if len(bad):
+                raise GradValueError(
+                    f"{dataset.where(int(bad[0]))}, column '{name}': {fmt(float(y[bad[0]]))} is not "
+                    f"a class index of {g.describe(i)}, which takes whole numbers from 0 to "
+                    f"{classes - 1} (the scores have {classes} classes)")
 
 
 def _bound_plan(g: Graph, params: list[str], theta: list, bound: dict, columns: dict, rows: bool):
