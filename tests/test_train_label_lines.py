@@ -50,8 +50,9 @@ def test_csv_bad_label_names_file_line(cli, tmp_path, bad_y, shown):
     line = _line_of(text, "0.777,")
     assert line == 2 * 9 + 3   # header, blank, then a row and a blank each
     r = cli(*MLP, "--data", str(path), "--json")
-    assert_clean_error(r, 2, f"{path}, line {line} (row 10), column 'y': {shown} is not a class index",
-                       "from 0 to 1 (the scores have 2 classes)")
+    assert_clean_error(r, 2, f"{path}, line {line} (row 10), column 'y': 'cross_entropy(s, y)': the class "
+                       "indices 'y' must be whole numbers from 0 to 1 (the scores have 2 classes), "
+                       f"but on this row 'y' is {shown}")
     assert r.json["error"]["kind"] == "value"
     assert f"line {line}" in r.json["error"]["message"]
     assert "y[" not in r.stderr   # not the 0-based index of the old message
@@ -68,7 +69,8 @@ def test_moons_with_a_bad_label_names_line_6(cli, tmp_path):
     r = cli("train", "h = relu(W1 @ [x1, x2] + b1); s = W2 @ h + b2; cross_entropy(s, y)",
             "--data", str(path), "--param", "W1=0.5*randn(16, 2)", "--param", "b1=zeros(16)",
             "--param", "W2=0.5*randn(2, 16)", "--param", "b2=zeros(2)", "--steps", "5")
-    assert_clean_error(r, 2, f"{path}, line 6 (row 5), column 'y': 2 is not a class index")
+    assert_clean_error(r, 2, f"{path}, line 6 (row 5), column 'y': 'cross_entropy(s, y)': the class indices",
+                       "but on this row 'y' is 2")
 
 
 @pytest.mark.parametrize("batch", ["1", "2", "5"])
@@ -79,7 +81,7 @@ def test_batches_name_the_file_line_not_the_batch_index(cli, tmp_path, batch):
     path.write_text(text)
     line = _line_of(text, "0.777,")
     r = cli(*MLP, "--data", str(path), "--batch-size", batch, "--json")
-    assert_clean_error(r, 2, f"line {line} (row 34), column 'y': 3 is not a class index")
+    assert_clean_error(r, 2, f"line {line} (row 34), column 'y': ", "but on this row 'y' is 3")
     assert r.json["error"]["kind"] == "value"
 
 
@@ -90,7 +92,7 @@ def test_jsonl_bad_label_names_file_line(cli, tmp_path, bad_y):
     path.write_text(text)
     line = _line_of(text, '"note": "r4"')
     r = cli(*MLP, "--data", str(path), "--batch-size", "3", "--json")
-    assert_clean_error(r, 2, f"{path}, line {line} (row 6), column 'y': {bad_y} is not a class index")
+    assert_clean_error(r, 2, f"{path}, line {line} (row 6), column 'y': ", f"but on this row 'y' is {bad_y}")
     assert r.json["error"]["kind"] == "value"
 
 
@@ -98,7 +100,7 @@ def test_standard_input_names_its_line(cli):
     text = _jsonl(GOOD, 7, "9")
     line = _line_of(text, '"note": "r7"')
     r = cli(*MLP, "--data", "-", "--json", input=text)
-    assert_clean_error(r, 2, f"standard input, line {line} (row 9), column 'y': 9 is not a class index")
+    assert_clean_error(r, 2, f"standard input, line {line} (row 9), column 'y': ", "but on this row 'y' is 9")
 
 
 def test_quoted_two_line_cell_counts_its_lines(cli, tmp_path):
@@ -107,11 +109,12 @@ def test_quoted_two_line_cell_counts_its_lines(cli, tmp_path):
     path = tmp_path / "quoted.csv"
     path.write_text(text)
     r = cli(*MLP, "--data", str(path))
-    assert_clean_error(r, 2, f"{path}, line 6 (row 3), column 'y': 5 is not a class index")
+    assert_clean_error(r, 2, f"{path}, line 6 (row 3), column 'y': ", "but on this row 'y' is 5")
 
 
 def test_python_api_names_the_row():
-    with pytest.raises(GradValueError, match=r"the data, row 3, column 'y': -1 is not a class index"):
+    with pytest.raises(GradValueError, match=r"the data, row 3, column 'y': .* the class indices 'y' "
+                                             r"must be .* but on this row 'y' is -1"):
         gradcli.train("cross_entropy([w*x1, x2], y)", params={"w": 0},
                       data={"x1": [1, 2, 3], "x2": [0, 1, 2], "y": [0, 1, -1]}, steps=1)
 
@@ -131,4 +134,32 @@ def test_a_label_through_an_assignment_names_the_line(cli, tmp_path):
     line = _line_of(text, "0.777,")
     r = cli("train", "s = [w*x1, x2]; t = y; u = t; cross_entropy(s, u)", "--param", "w=0",
             "--steps", "1", "--data", str(path))
-    assert_clean_error(r, 2, f"line {line} (row 3), column 'y': 4 is not a class index")
+    assert_clean_error(r, 2, f"line {line} (row 3), column 'y': ", "the class indices 'u' (t)",
+                       "but on this row 'u' is 4")
+
+
+@pytest.mark.parametrize("batch", [None, "1", "3", "7"])
+def test_computed_labels_name_the_file_line_in_any_batch(cli, tmp_path, batch):
+    # 1 - y is checked by the kernels, batch by batch: the row is mapped back to the file
+    text = _csv(GOOD * 2, 20, "3")
+    path = tmp_path / "computed.csv"
+    path.write_text(text)
+    line = _line_of(text, "0.777,")
+    more = () if batch is None else ("--batch-size", batch)
+    r = cli("train", "s = [w*x1, x2]; cross_entropy(s, 1 - y)", "--param", "w=0", "--steps", "40",
+            "--seed", "2", "--data", str(path), *more, "--json")
+    assert_clean_error(r, 2, f"{path}, line {line} (row 21): 'cross_entropy(s, 1 - y)'",
+                       "but on this row '1 - y' is -2")
+    assert r.json["error"]["kind"] == "value"
+
+
+def test_a_row_of_several_class_indices(cli, tmp_path):
+    # each row: (2, 2) scores and two indices; the second, y, is 3 on the marked row only
+    text = _csv(GOOD, 5, "3")
+    path = tmp_path / "two.csv"
+    path.write_text(text)
+    line = _line_of(text, "0.777,")
+    r = cli("train", "s = [[w*x1, x2], [x2, x1]]; cross_entropy(s, [y - y, y])", "--param", "w=0",
+            "--steps", "5", "--batch-size", "4", "--seed", "0", "--data", str(path), "--json")
+    assert_clean_error(r, 2, f"{path}, line {line} (row 6): ", "but on this row '[y - y, y][1]' is 3")
+    assert r.json["error"]["kind"] == "value"
