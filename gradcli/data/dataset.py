@@ -41,12 +41,27 @@ class Dataset:
     A plain class, not a dataclass: making one costs a one-shot `train` half a millisecond.
     """
 
-    __slots__ = ("source", "columns", "rows")
+    __slots__ = ("source", "columns", "rows", "names", "_lines_of")
 
-    def __init__(self, source: str, columns: dict[str, np.ndarray], rows: int):
+    def __init__(self, source: str, columns: dict[str, np.ndarray], rows: int,
+                 names: list[str] | None = None, lines_of=None):
         self.source = source    # how messages name it: the file name, or "standard input"
         self.columns = columns
         self.rows = rows
+        # every column the file has, read or not (a --param of the same name is a mistake)
+        self.names = list(columns) if names is None else names
+        self._lines_of = lines_of   # () -> the file line each row ends on (for messages only)
+
+    def where(self, k: int) -> str:
+        """Row k (0-based) as a message names it: the file's line, as the readers do."""
+        line = None
+        if self._lines_of is not None:
+            try:
+                lines = self._lines_of()
+            except (GradValueError, GradUsageError, ValueError):
+                lines = []   # the file changed or went since it was read: the row alone
+            line = lines[k] if k < len(lines) else None
+        return f"{self.source}, row {k + 1}" if line is None else f"{self.source}, line {line} (row {k + 1})"
 
     def __repr__(self) -> str:
         return f"Dataset({self.source!r}, columns {list(self.columns)}, {self.rows} rows)"
@@ -83,12 +98,33 @@ def load(path: str, needed: Iterable[str]) -> Dataset:
         raw = raw[3:]  # a byte-order mark
     kind = formats.by_extension(path) or formats.by_first_line(raw.lstrip()[:1].decode("latin-1"))
     if kind == "csv":
-        got = _csv_fast(raw, needed, source, path)
-        if got is not None:
-            return got
-        return _csv(_decode(raw, path), needed, source)
-    text = _decode(raw, path)
-    return _jsonl_fast(text, needed, source) or _jsonl(text, needed, source)
+        got = _csv_fast(raw, needed, source, path) or _csv(_decode(raw, path), needed, source)
+    else:
+        text = _decode(raw, path)
+        got = _jsonl_fast(text, needed, source) or _jsonl(text, needed, source)
+    got._lines_of = _row_lines(path, raw if path == "-" else None, kind)
+    return got
+
+
+def _row_lines(path: str, raw: bytes | None, kind: str):
+    """() -> the line each data row ends on: a named file is read again, standard input
+    is kept (a message after training started needs it: a bad class index)."""
+    def lines_of() -> list[int]:
+        data = raw if raw is not None else files.read_bytes(path, "the data file")
+        text = _decode(data[3:] if data.startswith(b"\xef\xbb\xbf") else data, path)
+        if kind == "csv":
+            reader, out = _reader(text), []
+            for row in reader:
+                if not _blank(row):
+                    out.append(reader.line_num)
+            return out[1:]   # the header is not a data row
+        return [n for n, line in enumerate(_lines(text), 1) if line.strip()]
+
+    return lines_of
+
+
+def _blank(row) -> bool:
+    return not row or (len(row) == 1 and not row[0].strip())
 
 
 def _decode(raw: bytes, path: str) -> str:
@@ -207,7 +243,7 @@ def _csv_fast(raw: bytes, needed: list[str], source: str, path: str) -> Dataset 
     columns = {n: np.ascontiguousarray(table[:, header.index(n)]) for n in needed}
     if not all(np.isfinite(c).all() for c in columns.values()):
         return None
-    return Dataset(source, columns, len(table))
+    return Dataset(source, columns, len(table), [h.strip() for h in line.split(",")])
 
 
 def _loadtxt(lines, usecols=None, skiprows=0, encoding="ascii") -> np.ndarray | None:
@@ -253,15 +289,13 @@ def _jsonl_fast(text: str, needed: list[str], source: str) -> Dataset | None:
             return None
         if not np.isfinite(columns[name]).all():
             return None
-    return Dataset(source, columns, n)
+    return Dataset(source, columns, n, list(rows[0]))
 
 
 # -- the strict readers: every problem named by line, row and column ----------------------
 
 def _csv(text: str, needed: list[str], source: str) -> Dataset:
-    def blank(row):
-        return not row or (len(row) == 1 and not row[0].strip())
-
+    blank = _blank
     rows = []
     reader = _reader(text)
     ended = 0  # the line the last whole record ended on
@@ -302,7 +336,7 @@ def _csv(text: str, needed: list[str], source: str) -> Dataset:
     for name in needed:
         col = header.index(name)
         columns[name] = _numbers(source, name, [row[col] for row in rows], where)
-    return Dataset(source, columns, len(rows))
+    return Dataset(source, columns, len(rows), header)
 
 
 def _csv_error():
@@ -373,7 +407,7 @@ def _jsonl(text: str, needed: list[str], source: str) -> Dataset:
     if row == 0:
         raise GradValueError(f"{source} is empty: it needs one JSON object per line")
     columns = {n: np.array(v, dtype=np.float64) for n, v in cells.items()}
-    return Dataset(source, columns, row)
+    return Dataset(source, columns, row, list(keys))
 
 
 def _json_shown(value) -> str:

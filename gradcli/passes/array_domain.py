@@ -84,12 +84,29 @@ def check_labels(g: Graph, i: int, xs: list) -> None:
         y = np.atleast_1d(np.asarray(xs[k], dtype=float))
         bad = ~((y == np.floor(y)) & (y >= 0) & (y < classes))
         if bad.any():
-            at = int(np.argmax(bad))
-            where = f"[{at}]" if np.ndim(xs[k]) else ""
-            raise GradValueError(
-                f"{g.describe(i)}: the class indices {g.describe(j)} must be whole numbers from 0 to "
-                f"{classes - 1} (the scores have {classes} classes), but {_indexed(g.label(j), where)} is "
-                f"{fmt(float(y[at]))}")
+            at = int(np.argmax(bad))   # flat: y may have a row axis and its own (rows of (K, C) scores)
+            index = tuple(map(int, np.unravel_index(at, y.shape)))
+            where = f"[{', '.join(map(str, index))}]" if np.ndim(xs[k]) else ""
+            value = fmt(float(y.flat[at]))
+            head = class_index_rule(g, i, j, classes)
+            raise BadClassIndex(f"{head}, but {_indexed(g.label(j), where)} is {value}", head=head,
+                                node=j, label=g.label(j), value=value, index=index, shape=y.shape)
+
+
+def class_index_rule(g: Graph, i: int, j: int, classes: int) -> str:
+    """What node j, the class indices of node i, must be (the start of every such message)."""
+    return (f"{g.describe(i)}: the class indices {g.describe(j)} must be whole numbers from 0 "
+            f"to {classes - 1} (the scores have {classes} classes)")
+
+
+class BadClassIndex(GradValueError):
+    """A class index out of range, with where it is: training names the data row's line."""
+
+    def __init__(self, message: str, *, head: str, node: int, label: str, value: str,
+                 index: tuple, shape: tuple):
+        super().__init__(message)
+        self.head, self.node, self.label, self.value = head, node, label, value
+        self.index, self.shape = index, shape
 
 
 def forward(g: Graph, inputs: dict, shapes: list) -> list:

@@ -244,6 +244,8 @@ class RowsEngine:
                    **{n: _shape(v) for n, v in initial.items()}, **{n: () for n in needed}}
         self.shapes = S.infer(g, per_row)
         S.require_scalar(g, self.shapes, "train")
+        _check_label_columns(g, self.shapes, self.columns, dataset)
+        self.dataset = dataset
         self.shared = {n: R.shared(v) for n, v in scalars.items()}
         self.nodes = [g.inputs[p] for p in params]
         self.scalars = dict(scalars)
@@ -266,11 +268,20 @@ class RowsEngine:
         self._batch = batch
 
     def evaluate(self, theta: list, full: bool = False) -> tuple[float, list]:
+        from gradcli.passes.array_domain import BadClassIndex
+
+        batch = None if full else self._batch
+        try:
+            return self._evaluate(theta, batch)
+        except BadClassIndex as exc:
+            raise _located(exc, self.g, self.columns, self.dataset, batch) from None
+
+    def _evaluate(self, theta: list, batch) -> tuple[float, list]:
         import numpy as np
 
         from gradcli.passes import row_domain
 
-        batch = None if full else self._batch
+        full = batch is None
         columns = self.columns if batch is None else {n: c[batch] for n, c in self.columns.items()}
         size = self.rows if batch is None else len(batch)
         # the loss over all rows after mini-batches: once, not worth buffers for every row
@@ -297,6 +308,53 @@ class RowsEngine:
         vals, found = row_domain.run(self.g, inputs, self.nodes, row_domain.CAREFUL)
         loss = float(np.mean(vals[self.g.output]))
         return _checked(self.g, self.params, loss, found, self.shapes, self.nodes)
+
+
+def _check_label_columns(g: Graph, shapes, columns: dict, dataset) -> None:
+    """Class indices read straight from a column are checked whole before training, so that
+    a bad one is named by its file line (the kernels' own check, run per batch, only knows
+    the batch's index; it still guards indices computed from the data)."""
+    import numpy as np
+
+    from gradcli.errors import GradValueError
+    from gradcli.ops.table import ALIAS
+    from gradcli.passes.array_domain import class_index_rule
+
+    names = {node: name for name, node in g.inputs.items() if name in columns}
+    for i, op in enumerate(g.ops):
+        for k in op.labels:
+            j = column = g.args[i][k]
+            while g.ops[column] is ALIAS:   # t = y; cross_entropy(s, t)
+                column = g.args[column][0]
+            name = names.get(column)
+            scores = shapes[g.args[i][0]]
+            if name is None or not scores:
+                continue
+            y, classes = columns[name], scores[-1]
+            bad = np.flatnonzero(~((y == np.floor(y)) & (y >= 0) & (y < classes)))
+            if len(bad):
+                raise GradValueError(
+                    f"{dataset.where(int(bad[0]))}, column '{name}': {class_index_rule(g, i, j, classes)}, "
+                    f"but on this row '{g.label(j)}' is {fmt(float(y[bad[0]]))}")
+
+
+def _located(exc, g: Graph, columns: dict, dataset, batch):
+    """A bad class index computed from the data (cross_entropy(s, 1 - y)), named by the file
+    line of its row rather than its index in the batch; as it was where no row is known."""
+    from gradcli.errors import GradValueError
+
+    # the nodes whose values come from the data (a node's args come before it: one sweep)
+    fed = {node for name, node in g.inputs.items() if name in columns}
+    for i, args in enumerate(g.args):
+        if any(a in fed for a in args):
+            fed.add(i)
+    rows = len(next(iter(columns.values()))) if batch is None else len(batch)
+    if exc.node not in fed or not exc.index or exc.shape[0] != rows:
+        return exc
+    row = exc.index[0] if batch is None else int(batch[exc.index[0]])
+    rest = f"[{', '.join(map(str, exc.index[1:]))}]" if len(exc.index) > 1 else ""
+    return GradValueError(f"{dataset.where(row)}: {exc.head}, but on this row "
+                          f"'{exc.label}{rest}' is {exc.value}")
 
 
 def _bound_plan(g: Graph, params: list[str], theta: list, bound: dict, columns: dict, rows: bool):

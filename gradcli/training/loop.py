@@ -234,6 +234,8 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
     _check_new_options(optimizer, alpha, lr_decay, schedule, step_size, gamma, t_max, eta_min)
     columns = None if data is None else list(data.columns)
     initial, scalars, needed = resolve_inputs(program, params, values, columns)
+    if data is not None:
+        _check_no_param_column(initial, data)
     names = list(initial)
     from gradcli.training.engines import has_arrays
 
@@ -315,6 +317,15 @@ def train(program, params: Mapping[str, object], values: Mapping[str, object] | 
     return TrainResult(program.text, initial, dict(zip(names, theta)), last, len(history),
                        history, stopped, engine.rows,
                        None if data is None else data.source, config, _warnings(history, last, lr))
+
+
+def _check_no_param_column(params: Mapping[str, object], data) -> None:
+    """A --param named as a column would silently shadow the data: surely a mistake (a value
+    given on the command line may override a column; README "Training")."""
+    both = [n for n in params if n in data.names]
+    if both:
+        raise GradUsageError(f"'{both[0]}' is both a column of {data.source} and a --param: rename "
+                             "one, or drop the --param to read it from the data")
 
 
 def _warnings(history: History, last: float, lr: float) -> list[str]:
