@@ -122,7 +122,7 @@ class Program:
     def _bind(self, values: Mapping[str, object] | None, kw: Mapping[str, object]) -> dict[str, float]:
         given = dict(values or {})
         given.update(kw)
-        return bind(self.inputs, list(self.graph.assigned), given)
+        return bind(self.inputs, list(self.graph.assigned), given, self.graph)
 
     def evaluate(self, values: Mapping[str, object] | None = None, /, **kw) -> Result:
         """The forward pass. Values are numbers or constant-expression strings ("pi/4")."""
