@@ -117,3 +117,15 @@ def test_an_array_is_named_under_the_table_with_its_shape(tmp_path):
     # Its later rows start under its first: the column of the first "[[".
     column = lines[head].index("[[")
     assert lines[head + 1].index("[") == column + 1
+
+
+@pytest.mark.parametrize("width", [60, 200])
+def test_a_missing_and_a_malformed_answer_are_said_in_either_layout(tmp_path, width):
+    (tmp_path / "key.toml").write_text(KEY)
+    junk = "not a number at all, just words"
+    (tmp_path / "s1.toml").write_text(f'[affine_layer]\nvalue = "{junk}"\ngrad.w = [1, 2]\n')
+    run = run_cli("check", str(tmp_path / "key.toml"), str(tmp_path / "s1.toml"),
+                  env={"COLUMNS": str(width)})
+    assert run.exit_code == 1
+    assert junk in run.stdout                         # whole, on a line of its own
+    assert run.stdout.count("missing") >= 2, run.stdout   # grad.X and values.z

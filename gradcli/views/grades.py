@@ -7,8 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from gradcli.numbers import fmt
-from gradcli.numbers import shape_text
+from gradcli.numbers import fmt, shape_text
 from gradcli.views.array_text import is_array, labelled, shape_of, show
 from gradcli.views.human import console
 
@@ -105,8 +104,8 @@ def print_marks(c, grade, points: bool = False) -> None:
         for side, v, text in (("expected", m.expected, None), ("given", m.given, m.text)):
             if v is not None:
                 print_below(c, [("", side, v if is_array(v) else show(v))])
-            elif text is not None:
-                print_below(c, [("", side, str(text))])
+            else:
+                print_below(c, [("", side, "—" if text is None else str(text))])
         if row[-1]:
             note = Table.grid()
             note.add_column(no_wrap=True)
