@@ -203,6 +203,31 @@ def infer(g: Graph, input_shapes: dict[str, Shape]) -> list[Shape]:
     return [tuple(s) for s in found]
 
 
+def fitting_shapes(g: Graph, known: dict[str, Shape], missing: list[str],
+                   tries: int = 256) -> dict[str, Shape] | None:
+    """Shapes for the missing inputs with which the program's shapes fit, the fewest axes
+    first (for a hint: `sum(W @ x)` with W (2, 2) wants x (2,)); None when none of the
+    shapes tried fits. The sizes tried are those of the known shapes, up to two axes;
+    at most two missing names and `tries` candidates, so that a hint stays cheap."""
+    from itertools import product
+
+    from gradcli.errors import GradcliError
+
+    sizes = sorted({n for shape in known.values() for n in shape})
+    if not sizes or len(missing) > 2:
+        return None
+    shapes = [()] + [(n,) for n in sizes] + [(m, n) for m in sizes for n in sizes]
+    combos = sorted(product(shapes, repeat=len(missing)), key=lambda c: sum(map(len, c)))
+    for combo in combos[:tries]:
+        guess = {**known, **dict(zip(missing, combo))}
+        try:
+            infer(g, guess)
+        except GradcliError:
+            continue
+        return dict(zip(missing, combo))
+    return None
+
+
 def require_scalar(g: Graph, shapes: list[Shape], command: str) -> None:
     """grad, trace, train and --check differentiate one number."""
     shape = shapes[g.output]

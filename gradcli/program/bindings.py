@@ -118,8 +118,11 @@ def parse_value(text: str, name: str = "") -> float:
     return value
 
 
-def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> dict[str, float]:
-    """Check the given values against a program's inputs; return {input: value}."""
+def bind(inputs: list[str], assigned: list[str], given: dict[str, object],
+         graph=None) -> dict[str, float]:
+    """Check the given values against a program's inputs; return {input: value}.
+
+    With the program's graph, a missing value's hint shows a value of a shape that fits."""
     from gradcli.ops import table as ops
 
     for name in given:
@@ -146,7 +149,7 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
             hint=" ".join(hints) or None)
     missing = [n for n in inputs if n not in given]
     if missing:
-        raise GradNameError(f"no value for {_names(missing)}", hint=f"give one, e.g. {binding_example(missing)}")
+        raise GradNameError(f"no value for {_names(missing)}", hint=_missing_hint(missing, given, graph))
     values = {}
     draws = None
     for name in inputs:
@@ -165,6 +168,42 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object]) -> di
         else:
             values[name] = _number(v, name)
     return values
+
+
+def _missing_hint(missing: list[str], given: dict[str, object], graph) -> str:
+    """`give one, e.g. -x 1`; or, where the given arrays fix the missing ones' shapes
+    (shapes.fitting_shapes), a value of that shape: `-x "[0, 0]"`, `-W "zeros(2, 3)"`."""
+    plain = f"give one, e.g. {binding_example(missing)}"
+    if graph is None or not graph.arrays:
+        return plain
+    import numpy as np
+
+    known = {}
+    for name, v in given.items():
+        v = v.value if isinstance(v, Sourced) else v
+        if isinstance(v, str):
+            if _is_array_text(v):
+                return plain   # not read yet: its shape is not known here
+            v = 0.0
+        try:
+            known[name] = tuple(np.shape(v))
+        except ValueError:   # a ragged list: its own error comes later
+            return plain
+    from gradcli.passes.shapes import fitting_shapes
+
+    fits = fitting_shapes(graph, known, missing)
+    if fits is None or not any(fits.values()):
+        return plain
+    return "give one, e.g. " + " ".join(binding_example([n], _example(fits[n])) for n in fits)
+
+
+def _example(shape) -> str:
+    """A value of `shape` to type: 1 as for a number, "[0, 0]" for a short vector, else "zeros(…)"."""
+    if not shape:
+        return "1"
+    if len(shape) == 1 and shape[0] <= 4:
+        return '"[' + ", ".join(["0"] * shape[0]) + ']"'
+    return f'"zeros({", ".join(map(str, shape))})"'
 
 
 class Sourced:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from gradcli.program.bindings import bind
-from gradcli.errors import GradNameError, GradUsageError
+from gradcli.errors import GradNameError, GradUsageError, shorten
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.passes.floats import (
@@ -27,7 +27,7 @@ from gradcli.passes.floats import (
     no_gc,
     uncertain,
 )
-from gradcli.language.parse import parse
+from gradcli.language.parse import _suggest, parse
 
 
 # Jupyter shows a Result or a Trace by its _repr_html_ / _repr_svg_. What they show is
@@ -116,13 +116,15 @@ class Program:
         g = self.graph
         node = g.inputs.get(name, g.assigned.get(name))
         if node is None:
-            raise GradNameError(f"the program has no variable or name '{name}'")
+            # The language's one closest-name rule: 'w' finds 'W' (case first), 'lost' 'loss'.
+            raise GradNameError(f"the program has no variable or name '{shorten(name)}'",
+                                hint=_suggest(name, [*g.inputs, *g.assigned]))
         return node
 
     def _bind(self, values: Mapping[str, object] | None, kw: Mapping[str, object]) -> dict[str, float]:
         given = dict(values or {})
         given.update(kw)
-        return bind(self.inputs, list(self.graph.assigned), given)
+        return bind(self.inputs, list(self.graph.assigned), given, self.graph)
 
     def evaluate(self, values: Mapping[str, object] | None = None, /, **kw) -> Result:
         """The forward pass. Values are numbers or constant-expression strings ("pi/4")."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from gradcli.numbers import fmt
-from gradcli.views.array_text import show
+from gradcli.numbers import fmt, shape_text
+from gradcli.views.array_text import is_array, labelled, shape_of, show
 from gradcli.views.human import console
 
 
@@ -16,12 +18,26 @@ def _points(v: float) -> str:
     return fmt(r) if r or not v else fmt(v, 4)
 
 
-def _given(m) -> str:
-    if m.given is not None:
-        return show(m.given)
-    if m.text is not None:
-        return escape(str(m.text))
-    return "—"
+# A cell longer than this (a malformed answer's text) is written under the table instead.
+WIDE_TEXT = 16
+BELOW = "↓"
+
+
+def _cell(v, text=None) -> tuple[str, object]:
+    """A value's cell and, when it does not fit in one, the text written under the table.
+
+    Rich wraps a cell wherever it likes and folds a long word, so a number in a narrow
+    cell could be cut in two; an array therefore leaves only its shape in the table and
+    is written whole below, where its lines break between numbers (array_text).
+    """
+    if v is not None:
+        if is_array(v):
+            return f"{shape_text(shape_of(v))} {BELOW}", v
+        return show(v), None
+    if text is not None:
+        text = str(text)
+        return (escape(text), None) if len(text) <= WIDE_TEXT else (BELOW, text)
+    return "—", None
 
 
 def _note(m) -> str:
@@ -31,21 +47,83 @@ def _note(m) -> str:
     return escape(m.note)
 
 
-def student_table(grade, points: bool = False) -> Table:
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    columns = [("problem", "left"), ("quantity", "left"), ("expected", "right"),
-               ("given", "right"), ("", "center")]
-    if points:
-        columns.append(("points", "right"))
-    for name, justify in columns + [("note", "left")]:
-        table.add_column(name, justify=justify, overflow="fold")
+# The note column's narrowest: below it the marks are written one block each instead.
+NOTE_MIN = 16
+
+
+def student_rows(grade, points: bool = False) -> tuple[list[str], list[list[str]], list]:
+    """The marks' columns and rows (markup), and the values written under them:
+    (problem quantity, "expected"/"given", an array or a text)."""
+    header = ["problem", "quantity", "expected", "given", ""] + (["points"] if points else [])
+    rows, below = [], []
     for m in grade.marks:
         mark = "[green]✓[/green]" if m.ok else "[red]✗[/red]"
-        row = [escape(m.problem), escape(m.quantity), show(m.expected), _given(m), mark]
+        expected, expected_below = _cell(m.expected)
+        given, given_below = _cell(m.given, m.text)
+        row = [escape(m.problem), escape(m.quantity), expected, given, mark]
         if points:
             row.append(f"{_points(m.points)}/{_points(m.max_points)}")
-        table.add_row(*row, _note(m))
+        rows.append(row + [_note(m)])
+        for side, value in (("expected", expected_below), ("given", given_below)):
+            if value is not None:
+                below.append((f"{m.problem} {m.quantity}", side, value))
+    return header, rows, below
+
+
+def student_table(header, rows) -> Table:
+    """Every column but the note is no_wrap, so that only the note gives way when the
+    terminal is narrow (Rich narrows the wrapping columns first)."""
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for name in header:
+        justify = "right" if name in ("expected", "given", "points") else "left"
+        table.add_column(name, justify="center" if not name else justify, no_wrap=True)
+    table.add_column("note", justify="left", overflow="fold", min_width=NOTE_MIN)
+    for row in rows:
+        table.add_row(*row)
     return table
+
+
+def _fits(header, rows, width: int) -> bool:
+    """Whether the no_wrap columns leave the note NOTE_MIN: else Rich's last resort
+    narrows every column, and a number in one would be cut."""
+    fixed = sum(max(cell_len(Text.from_markup(r[i]).plain) for r in [header, *rows])
+                for i in range(len(header)))
+    return fixed + 2 * len(header) + NOTE_MIN <= width
+
+
+def print_marks(c, grade, points: bool = False) -> None:
+    """A student's marks: a table with arrays written under it, or, where the terminal is
+    too narrow for the table, one block of lines per mark; a number is never cut."""
+    header, rows, below = student_rows(grade, points)
+    if _fits(header, rows, c.width):
+        c.print(student_table(header, rows))
+        print_below(c, below)
+        return
+    for m, row in zip(grade.marks, rows):
+        c.print(" ".join(row[:2] + row[4:5] + [f"{cell} points" for cell in row[5:-1]]))
+        for side, v, text in (("expected", m.expected, None), ("given", m.given, m.text)):
+            if v is not None:
+                print_below(c, [("", side, v if is_array(v) else show(v))])
+            else:
+                print_below(c, [("", side, "—" if text is None else str(text))])
+        if row[-1]:
+            note = Table.grid()
+            note.add_column(no_wrap=True)
+            note.add_column(overflow="fold")
+            note.add_row(f"  {'note:':9} ", row[-1])
+            c.print(note)
+
+
+def print_below(c, below) -> None:
+    """The values too big for a cell, each on its own lines: an array laid out for the
+    console's width, its later lines aligned under its first (array_text breaks lines only
+    between numbers, so nothing is left for Rich to wrap)."""
+    for name, side, value in below:
+        head = f"  {name + ' ' if name else ''}{side + ':':9} "
+        if is_array(value):
+            c.print(labelled(head, value, width=c.width), markup=False)
+        else:
+            c.print(head + value, markup=False)
 
 
 def class_table(key, grades) -> Table:
@@ -104,7 +182,7 @@ def print_grades(key, grades, summary) -> None:
         for err in g.errors:
             c.print(f"  [yellow]![/yellow] {escape(err)}")
         if not g.unusable:
-            c.print(student_table(g, key.points_given))
+            print_marks(c, g, key.points_given)
     c.print()
     c.print(class_table(key, grades))
     notes = []
