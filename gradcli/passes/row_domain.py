@@ -65,6 +65,13 @@ class Rows(Arrays):
 
         self.special_forward = {op: _labelled for op in O.ARRAY_OPS if op.labels}
 
+    def leaf(self, graph, i):
+        # A constant array (a literal folded whole, [1, 3]) is the same for every row:
+        # it gets the leading row axis of size 1, as a parameter does. A number needs
+        # none (the kernels line numbers up as they are).
+        v = np.asarray(graph.consts[i], dtype=float)
+        return v if v.ndim == 0 else v[None]
+
     def check(self, graph, i, vals, v):
         return super().check(graph, i, vals, v) if self.careful else v
 
