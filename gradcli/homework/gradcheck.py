@@ -44,7 +44,7 @@ from gradcli.ops.predicates import holds
 
 EPS, ATOL, RTOL = 1e-6, 1e-5, 1e-3  # torch.autograd.gradcheck's defaults
 # Elements checked per array: 500 keep a 10^6-element sum(X * X) at about two seconds
-# (benchmarks/check_sampling.py); a bigger array is checked at this many, chosen at random.
+# (benchmarks/bench_check_sampling.py); a bigger array is checked at this many, chosen at random.
 MAX_ELEMENTS = 500
 ROUNDING = 4 * 2.0 ** -53   # a few units of f's last place (float64's unit roundoff is 2^-53)
 

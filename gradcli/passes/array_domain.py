@@ -119,7 +119,7 @@ def _of_shape(v, shape):
 
 # Forward mode makes one tangent pass over the whole graph per element of each seed, so its
 # time grows with (elements) x (graph size): 10^4 elements of sum(X * X) take 0.4 s, 9·10^4
-# take 14 s and 10^6 would take about an hour (benchmarks/check_sampling.py).
+# take 14 s and 10^6 would take about an hour (benchmarks/bench_check_sampling.py).
 FORWARD_MAX_ELEMENTS = 10_000
 # trace keeps every node's Jacobian (node shape + seed shape): at most this many numbers (80 MB).
 FORWARD_MAX_JACOBIAN = 10_000_000
