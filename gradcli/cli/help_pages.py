@@ -9,7 +9,7 @@ SOURCES = {
     '__init__.py': 3330293717,
     'cli/__init__.py': 1682421007,
     'cli/check.py': 1179094472,
-    'cli/eval_grad.py': 4245183220,
+    'cli/eval_grad.py': 2962291010,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
@@ -123,7 +123,11 @@ PAGES = {
         '                            defaults. A JSON Lines value may be an array (a\n'
         '                            nested list).\n'
         '  --check                   Compare every gradient with central finite\n'
-        '                            differences; exit 1 on disagreement.\n'
+        '                            differences; exit 1 on disagreement. An array of\n'
+        '                            more than 500 elements is checked at 500 of them,\n'
+        '                            chosen at random (--seed).\n'
+        '  --check-all               --check every element of every array, however many\n'
+        '                            (slow: two forward passes per element).\n'
         "  --eps FLOAT               --check's step (default 1e-6).\n"
         "  --atol FLOAT              --check's absolute tolerance (default 1e-5).\n"
         "  --rtol FLOAT              --check's relative tolerance (default 1e-3).\n"
