@@ -105,8 +105,8 @@ class CheckReport:
                                 f"{self.rtol:g}·|numeric|{self.rounding_text()}, with eps {self.eps:g}")
 
     def rounding_text(self) -> str:
-        """' + 4.4e-04 (f's rounding)' where that allowance is worth saying (>= atol/100)."""
-        return f" + {self.rounding:.1e} (f's rounding)" if self.rounding >= self.atol / 100 else ""
+        """' + 4.4e-04 (f's rounding)' where that allowance is worth saying (>= atol/10)."""
+        return f" + {self.rounding:.1e} (f's rounding)" if self.rounding >= self.atol / 10 else ""
 
     def to_json(self) -> dict:
         obj = self.result.to_json()
