@@ -2,7 +2,7 @@
 
     python benchmarks/bench_check_sampling.py     # about half a minute
 
-Rows of `gradcli grad "sum(X * X)" -X "randn(n, n)" --check` (a new process each, as a
+Rows of `gradcli grad "sum(X * X)" -X "randn(n, n)" --check-sample 500` (a new process each, as a
 user runs it; an array of more than 500 elements is checked at 500 random ones) and
 `--mode forward` (one tangent pass per element; refused above 10,000 elements). The
 middle column is a lower bound on checking every element: the time of two forward
@@ -44,7 +44,7 @@ def main() -> None:
     print(f"{'n x n':>11} {'elements':>10} {'--check s':>10} {'exit':>5} "
           f"{'every element, at least':>24} {'--mode forward s':>17} {'exit':>5}")
     for n in (30, 100, 300, 1000):
-        check, rc = wall("grad", "sum(X * X)", "-X", f"randn({n}, {n})", "--check")
+        check, rc = wall("grad", "sum(X * X)", "-X", f"randn({n}, {n})", "--check-sample", "500")
         fwd, frc = wall("grad", "sum(X * X)", "-X", f"randn({n}, {n})", "--mode", "forward")
         est = every_element_estimate(n)
         shown = f"{est:.1f} s" if est < 120 else f"{est / 60:.0f} min"

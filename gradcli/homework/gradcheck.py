@@ -21,11 +21,12 @@ with the convention from ops.py, and does not fail the check. `analytic=`
 replaces gradcli's own gradients with the caller's (a hand-derived gradient,
 or a deliberately wrong one in a test).
 
-An array costs two forward passes per element, each over the whole array (about
-78 minutes for sum(X * X) on a 1000 × 1000 X), so an array of more than
-MAX_ELEMENTS elements is checked at MAX_ELEMENTS of them drawn at random without
-replacement, reproducibly from `seed`, as CS231n's grad_check_sparse does;
-`max_elements=None` checks every element. The report keeps which ones.
+Every element is checked (SPEC §6). An array costs two forward passes per element,
+each over the whole array (about 78 minutes for sum(X * X) on a 1000 × 1000 X), so
+`max_elements=N` checks N elements of each bigger array, drawn at random without
+replacement, reproducibly from `seed`, as CS231n's grad_check_sparse does (the
+command's --check-sample N); the report keeps which ones. `notice(n)` is called before
+a check of every element of arrays that hold more than LONG elements in all.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from gradcli.program.program import Program, Result
 from gradcli.errors import CheckFailed, GradcliError, GradNameError, GradUsageError
@@ -43,9 +44,11 @@ from gradcli.passes.floats import forward
 from gradcli.ops.predicates import holds
 
 EPS, ATOL, RTOL = 1e-6, 1e-5, 1e-3  # torch.autograd.gradcheck's defaults
-# Elements checked per array: 500 keep a 10^6-element sum(X * X) at about two seconds
-# (benchmarks/bench_check_sampling.py); a bigger array is checked at this many, chosen at random.
-MAX_ELEMENTS = 500
+# The sample --check's notice suggests: 500 elements keep a 10^6-element sum(X * X) at
+# about two seconds (benchmarks/bench_check_sampling.py). LONG: more elements than this
+# (a few seconds or more) and the command says what it is doing before it starts.
+SAMPLE = 500
+LONG = 20_000
 ROUNDING = 4 * 2.0 ** -53   # a few units of f's last place (float64's unit roundoff is 2^-53)
 
 
@@ -84,7 +87,7 @@ class CheckReport:
     rtol: float
     rows: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # one per kink the point sits on
-    max_elements: int | None = MAX_ELEMENTS   # per array; None: every element
+    max_elements: int | None = None   # per array; None: every element
     seed: int = 0                             # of the sample's draw
     rounding: float = 0.0    # the largest rounding allowance added to atol (see the docstring)
     sampled: dict = field(default_factory=dict)   # name -> Sample, for the arrays sampled
@@ -134,7 +137,8 @@ class Sample:
 def check_gradient(program: Program | str, values: Mapping[str, object] | None = None, *,
                    wrt: Iterable[str] | None = None, eps: float = EPS, atol: float = ATOL,
                    rtol: float = RTOL, analytic: Mapping[str, float] | None = None,
-                   max_elements: int | None = MAX_ELEMENTS, seed: int = 0) -> CheckReport:
+                   max_elements: int | None = None, seed: int = 0,
+                   notice: Callable[[int], None] | None = None) -> CheckReport:
     """Check the gradient of program at values (see the module's docstring)."""
     _check_tolerances(eps, atol, rtol)
     if max_elements is not None and max_elements < 1:
@@ -147,6 +151,12 @@ def check_gradient(program: Program | str, values: Mapping[str, object] | None =
         raise GradNameError(f"analytic gradients given for names not checked: {', '.join(unknown)}")
     report = CheckReport(result, eps, atol, rtol, max_elements=max_elements, seed=seed)
     if getattr(result, "arrays", False):   # README "Arrays: vectors and matrices": every element
+        if max_elements is None and notice is not None:
+            import numpy as np
+
+            total = sum(int(np.size(result.values[p.node_of(n)])) for n in dict.fromkeys(result.wrt))
+            if total > LONG:
+                notice(total)
         _check_array_elements(p, result, report, given)
         return report
     kinks = _kinks(p, result)

@@ -41,7 +41,7 @@ def print_check(rep) -> None:
             f"|analytic - numeric| <= {rep.atol:g} + {rep.rtol:g}·|numeric|{rep.rounding_text()}")
     for name, sample in rep.sampled.items():
         c.print(f"checked {len(sample.indices):,} of {sample.size:,} elements of {escape(name)}, "
-                f"chosen at random (seed {rep.seed}; --check-all checks every one)")
+                f"chosen at random (seed {rep.seed}; --check without --check-sample checks every one)")
     for row in rep.rows:
         if row.status == "skipped":
             c.print(f"[yellow]note:[/yellow] {escape(row.name)}: {escape(row.note)}")
