@@ -49,7 +49,11 @@ def eval_command(args, as_json, batch):
                    "one JSON line out per point, always JSON; values on the command line are "
                    "shared defaults. A JSON Lines value may be an array (a nested list).")
 @click.option("--check", is_flag=True,
-              help="Compare every gradient with central finite differences; exit 1 on disagreement.")
+              help="Compare every gradient (every element of an array) with central finite "
+                   "differences; exit 1 on disagreement.")
+@click.option("--check-sample", type=click.IntRange(min=1), default=None, metavar="N",
+              help="--check N elements of each bigger array, chosen at random (--seed), as "
+                   "CS231n's grad_check_sparse: for arrays too big to check whole.")
 @click.option("--eps", type=float, default=None, help="--check's step (default 1e-6).")
 @click.option("--atol", type=float, default=None, help="--check's absolute tolerance (default 1e-5).")
 @click.option("--rtol", type=float, default=None, help="--check's relative tolerance (default 1e-3).")
@@ -62,7 +66,8 @@ def eval_command(args, as_json, batch):
               show_default=True,
               help="reverse: one backward pass gives every gradient; forward: one tangent pass "
                    "per input (or per --wrt name).")
-def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, latex, exact, mode):
+def grad_command(args, as_json, wrt, batch, check, check_sample, eps, atol, rtol, symbolic, latex,
+                 exact, mode):
     """The value of EXPR and its gradient (forward and backward passes).
 
     \b
@@ -77,6 +82,7 @@ def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, la
       gradcli grad "(x+y)/(x*y)" -x 1/3 -y 2 --exact
       gradcli grad "(x+y)*z" -x 1 -y 3 -z -3 --mode forward
     """
+    check = check or check_sample is not None
     if mode == "forward":
         from gradcli.errors import GradUsageError
 
@@ -102,7 +108,7 @@ def grad_command(args, as_json, wrt, batch, check, eps, atol, rtol, symbolic, la
     if check:
         from gradcli.cli.modes import gradient_check_command
 
-        return gradient_check_command(args, as_json, wrt_names(wrt), eps, atol, rtol)
+        return gradient_check_command(args, as_json, wrt_names(wrt), eps, atol, rtol, check_sample)
     from gradcli.program.program import Program
 
     text, given = split_args(args)

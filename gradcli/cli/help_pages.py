@@ -9,7 +9,7 @@ SOURCES = {
     '__init__.py': 3330293717,
     'cli/__init__.py': 1682421007,
     'cli/check.py': 1179094472,
-    'cli/eval_grad.py': 4245183220,
+    'cli/eval_grad.py': 1540172655,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
@@ -122,8 +122,12 @@ PAGES = {
         '                            always JSON; values on the command line are shared\n'
         '                            defaults. A JSON Lines value may be an array (a\n'
         '                            nested list).\n'
-        '  --check                   Compare every gradient with central finite\n'
-        '                            differences; exit 1 on disagreement.\n'
+        '  --check                   Compare every gradient (every element of an array)\n'
+        '                            with central finite differences; exit 1 on\n'
+        '                            disagreement.\n'
+        '  --check-sample N          --check N elements of each bigger array, chosen at\n'
+        "                            random (--seed), as CS231n's grad_check_sparse:\n"
+        '                            for arrays too big to check whole.  [x>=1]\n'
         "  --eps FLOAT               --check's step (default 1e-6).\n"
         "  --atol FLOAT              --check's absolute tolerance (default 1e-5).\n"
         "  --rtol FLOAT              --check's relative tolerance (default 1e-3).\n"

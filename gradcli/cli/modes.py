@@ -12,7 +12,7 @@ from gradcli.homework.batch import Batch, run
 from gradcli.data.points import open_points
 from gradcli.cli import report, split_args
 from gradcli.errors import MAX_LINE, GradcliError, GradUsageError, printable, shorten
-from gradcli.homework.gradcheck import ATOL, EPS, RTOL, check_gradient
+from gradcli.homework.gradcheck import ATOL, EPS, RTOL, SAMPLE, check_gradient
 
 
 def check_options(check: bool, batch, eps, atol, rtol) -> None:
@@ -26,11 +26,19 @@ def check_options(check: bool, batch, eps, atol, rtol) -> None:
             hint=f"to give a variable named {given[0]} a value, write {given[0]}=VALUE or -{given[0]} VALUE")
 
 
-def gradient_check_command(args, as_json: bool, wrt, eps, atol, rtol) -> int:
+def _long_check(total: int) -> None:
+    click.echo(f"gradcli: --check compares every one of {total:,} elements, two forward passes "
+               f"each: this takes a while (--check-sample {SAMPLE} checks {SAMPLE} of each array, "
+               f"chosen at random)", err=True)
+
+
+def gradient_check_command(args, as_json: bool, wrt, eps, atol, rtol, sample: int | None = None) -> int:
     """`grad EXPR ... --check`: print the report; the exit code (1 when a gradient disagrees)."""
     text, given = split_args(args)
+    seed = click.get_current_context().meta.get("gradcli.seed") or 0   # --seed draws the sample too
     rep = check_gradient(text, given, wrt=wrt, eps=EPS if eps is None else eps,
-                         atol=ATOL if atol is None else atol, rtol=RTOL if rtol is None else rtol)
+                         atol=ATOL if atol is None else atol, rtol=RTOL if rtol is None else rtol,
+                         max_elements=sample, seed=seed, notice=_long_check)
     if as_json:
         from gradcli.views.json_view import dumps
 

@@ -10,13 +10,23 @@ with every other input held; an assigned name is perturbed by cutting its node
 loose from its inputs (it becomes an input of a copy of the graph), so the
 difference measures ∂output/∂node as backprop defines it. The analytic and
 numeric derivatives agree when |analytic - numeric| <= atol + rtol·|numeric|,
-PyTorch's gradcheck test with its defaults (eps 1e-6, atol 1e-5, rtol 1e-3).
+PyTorch's gradcheck test with its defaults (eps 1e-6, atol 1e-5, rtol 1e-3),
+plus the rounding of f's own two values, ROUNDING·max|f(v ± eps)|/eps: the
+difference cannot be more exact than that (a sum of 10^6 squares, f ≈ 10^6, is
+rounded at about 1e-10, which eps 1e-6 turns into 1e-4).
 
 At a kink (relu at 0, a tie in max, ...) the derivative is a convention and a
 difference across the kink means nothing: such a name is reported as "kink",
 with the convention from ops.py, and does not fail the check. `analytic=`
 replaces gradcli's own gradients with the caller's (a hand-derived gradient,
 or a deliberately wrong one in a test).
+
+Every element is checked (SPEC §6). An array costs two forward passes per element,
+each over the whole array (about 78 minutes for sum(X * X) on a 1000 × 1000 X), so
+`max_elements=N` checks N elements of each bigger array, drawn at random without
+replacement, reproducibly from `seed`, as CS231n's grad_check_sparse does (the
+command's --check-sample N); the report keeps which ones. `notice(n)` is called before
+a check of every element of arrays that hold more than LONG elements in all.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from gradcli.program.program import Program, Result
 from gradcli.errors import CheckFailed, GradcliError, GradNameError, GradUsageError
@@ -34,6 +44,12 @@ from gradcli.passes.floats import forward
 from gradcli.ops.predicates import holds
 
 EPS, ATOL, RTOL = 1e-6, 1e-5, 1e-3  # torch.autograd.gradcheck's defaults
+# The sample --check's notice suggests: 500 elements keep a 10^6-element sum(X * X) at
+# about two seconds (benchmarks/bench_check_sampling.py). LONG: more elements than this
+# (a few seconds or more) and the command says what it is doing before it starts.
+SAMPLE = 500
+LONG = 20_000
+ROUNDING = 4 * 2.0 ** -53   # a few units of f's last place (float64's unit roundoff is 2^-53)
 
 
 @dataclass
@@ -71,6 +87,10 @@ class CheckReport:
     rtol: float
     rows: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # one per kink the point sits on
+    max_elements: int | None = None   # per array; None: every element
+    seed: int = 0                             # of the sample's draw
+    rounding: float = 0.0    # the largest rounding allowance added to atol (see the docstring)
+    sampled: dict = field(default_factory=dict)   # name -> Sample, for the arrays sampled
 
     @property
     def ok(self) -> bool:
@@ -85,29 +105,58 @@ class CheckReport:
         which = "" if len(self.rows) == 1 else f" for {len(wrong)} of {len(self.rows)} names"
         return CheckFailed(f"the gradient check failed{which} ({parts})",
                            hint=f"tolerance: |analytic - numeric| <= {self.atol:g} + "
-                                f"{self.rtol:g}·|numeric|, with eps {self.eps:g}")
+                                f"{self.rtol:g}·|numeric|{self.rounding_text()}, with eps {self.eps:g}")
+
+    def rounding_text(self) -> str:
+        """' + 4.4e-04 (f's rounding)' where that allowance is worth saying (>= atol/10)."""
+        return f" + {self.rounding:.1e} (f's rounding)" if self.rounding >= self.atol / 10 else ""
 
     def to_json(self) -> dict:
         obj = self.result.to_json()
-        obj["check"] = {"eps": self.eps, "atol": self.atol, "rtol": self.rtol, "ok": self.ok,
+        obj["check"] = {"eps": self.eps, "atol": self.atol, "rtol": self.rtol,
+                        "rounding": self.rounding, "ok": self.ok,
                         "gradient": {row.name: row.to_json() for row in self.rows},
-                        "notes": list(self.notes)}
+                        "notes": list(self.notes),
+                        "sample": {"max_elements": self.max_elements, "seed": self.seed,
+                                   "sampled": {k: s.to_json() for k, s in self.sampled.items()}}}
         return obj
+
+
+@dataclass
+class Sample:
+    """The elements of one array that were checked, when it had too many to check all."""
+
+    size: int                      # the array's number of elements
+    indices: list[tuple[int, ...]]  # the checked ones, in row-major order
+
+    def to_json(self) -> dict:
+        return {"size": self.size, "checked": len(self.indices),
+                "indices": [list(ix) for ix in self.indices]}
 
 
 def check_gradient(program: Program | str, values: Mapping[str, object] | None = None, *,
                    wrt: Iterable[str] | None = None, eps: float = EPS, atol: float = ATOL,
-                   rtol: float = RTOL, analytic: Mapping[str, float] | None = None) -> CheckReport:
+                   rtol: float = RTOL, analytic: Mapping[str, float] | None = None,
+                   max_elements: int | None = None, seed: int = 0,
+                   notice: Callable[[int], None] | None = None) -> CheckReport:
     """Check the gradient of program at values (see the module's docstring)."""
     _check_tolerances(eps, atol, rtol)
+    if max_elements is not None and max_elements < 1:
+        raise GradUsageError(f"max_elements must be at least 1, not {max_elements}")
     p = program if isinstance(program, Program) else Program(program)
     result = p.grad(values or {}, wrt=wrt)
     given = dict(analytic or {})
     unknown = [n for n in given if n not in result.wrt]
     if unknown:
         raise GradNameError(f"analytic gradients given for names not checked: {', '.join(unknown)}")
-    report = CheckReport(result, eps, atol, rtol)
+    report = CheckReport(result, eps, atol, rtol, max_elements=max_elements, seed=seed)
     if getattr(result, "arrays", False):   # README "Arrays: vectors and matrices": every element
+        if max_elements is None and notice is not None:
+            import numpy as np
+
+            total = sum(int(np.size(result.values[p.node_of(n)])) for n in dict.fromkeys(result.wrt))
+            if total > LONG:
+                notice(total)
         _check_array_elements(p, result, report, given)
         return report
     kinks = _kinks(p, result)
@@ -115,12 +164,12 @@ def check_gradient(program: Program | str, values: Mapping[str, object] | None =
         node = p.node_of(name)
         a = float(given.get(name, result.grads[node]))
         try:
-            numeric = _central_difference(p, result, name, node, eps)
+            numeric, sides = _central_difference(p, result, name, node, eps)
         except GradcliError as exc:
             report.rows.append(Check(name, a, None, "skipped",
                                      f"finite differences cannot be computed here: {exc.message}"))
             continue
-        close = abs(a - numeric) <= atol + rtol * abs(numeric)
+        close = _agrees(report, a, numeric, sides)
         notes = [text for text, names in kinks if name in names]
         status = "ok" if close else ("kink" if notes else "wrong")
         report.rows.append(Check(name, a, numeric, status, "; ".join(notes)))
@@ -149,6 +198,7 @@ def _check_array_elements(p: Program, result, report: CheckReport, given: dict) 
 
     g0 = p.graph
     kinked = _array_kinks(g0, result, array_function)
+    rng = np.random.default_rng(report.seed)   # one draw per sampled array, in --wrt order
     for name in dict.fromkeys(result.wrt):
         node = p.node_of(name)
         g = g0
@@ -163,26 +213,42 @@ def _check_array_elements(p: Program, result, report: CheckReport, given: dict) 
         analytic = np.asarray(given.get(name, result.gradient[name]), dtype=float)
         base = np.array(result.values[node], dtype=float)
         note = kinked.get(node, "")
-        for element in np.ndindex(*base.shape):
+        elements = _elements(base.shape, report.max_elements, rng)
+        if len(elements) < base.size:
+            report.sampled[name] = Sample(int(base.size), elements)
+        bindings[name] = moved = base.copy()
+        for element in elements:
             label = f"{name}[{', '.join(map(str, element))}]" if element else name
             a = float(analytic[element])
             try:
                 sides = []
                 for step in (report.eps, -report.eps):
-                    moved = base.copy()
-                    moved[element] += step
-                    bindings[name] = moved
-                    sides.append(float(forward_arrays(g, bindings, shapes)[g.output]))
+                    moved[element] = base[element] + step   # one element moved, then put back
+                    try:
+                        sides.append(float(forward_arrays(g, bindings, shapes)[g.output]))
+                    finally:
+                        moved[element] = base[element]
                 numeric = (sides[0] - sides[1]) / (2 * report.eps)
             except GradcliError as exc:
                 report.rows.append(ArrayCheck(label, a, None, "skipped",
                                               f"finite differences cannot be computed here: {exc.message}"))
                 continue
-            close = abs(a - numeric) <= report.atol + report.rtol * abs(numeric)
+            close = _agrees(report, a, numeric, sides)
             report.rows.append(ArrayCheck(label, a, numeric, "ok" if close else ("kink" if note else "wrong"),
                                           note if not close else ""))
     # A kink is worth a note only where an element disagrees across it.
     report.notes = sorted({row.note for row in report.rows if row.status == "kink"})
+
+
+def _elements(shape: tuple, limit: int | None, rng) -> list[tuple[int, ...]]:
+    """Every element's index, or `limit` of them drawn without replacement, in row-major order."""
+    import numpy as np
+
+    size = int(np.prod(shape, dtype=np.int64))
+    if limit is None or size <= limit:
+        return list(np.ndindex(*shape))
+    flat = np.sort(rng.choice(size, size=limit, replace=False))
+    return [tuple(int(k) for k in ix) for ix in zip(*np.unravel_index(flat, shape))]
 
 
 def _array_kinks(g, result, array_function) -> dict[int, str]:
@@ -233,7 +299,14 @@ def _central_difference(p: Program, result: Result, name: str, node: int, eps: f
     up = forward(g, bindings)[g.output]
     bindings[name] = v - eps
     down = forward(g, bindings)[g.output]
-    return (up - down) / (2 * eps)
+    return (up - down) / (2 * eps), (up, down)
+
+
+def _agrees(report: CheckReport, a: float, numeric: float, sides) -> bool:
+    """|a - numeric| <= atol + rtol·|numeric| + f's rounding (the module's docstring)."""
+    rounding = ROUNDING * max(abs(sides[0]), abs(sides[1])) / report.eps
+    report.rounding = max(report.rounding, rounding)
+    return abs(a - numeric) <= report.atol + rounding + report.rtol * abs(numeric)
 
 
 def _kinks(p: Program, result: Result) -> list[tuple[str, set[str]]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcli.errors import GradMathError, GradValueError
+from gradcli.errors import GradMathError, GradUsageError, GradValueError
 from gradcli.language.graph import Graph
 from gradcli.numbers import fmt, shape_text
 from gradcli.ops import arrays as kernels_np
@@ -134,12 +134,43 @@ def _of_shape(v, shape):
     return np.array(np.broadcast_to(v, shape), dtype=float)
 
 
+# Forward mode makes one tangent pass over the whole graph per element of each seed, so its
+# time grows with (elements) x (graph size): 10^4 elements of sum(X * X) take 0.4 s, 9·10^4
+# take 14 s and 10^6 would take about an hour (benchmarks/bench_check_sampling.py).
+FORWARD_MAX_ELEMENTS = 10_000
+# trace keeps every node's Jacobian (node shape + seed shape): at most this many numbers (80 MB).
+FORWARD_MAX_JACOBIAN = 10_000_000
+
+
+def _forward_size_check(shapes: list, seeds: dict[str, int], keep: bool) -> None:
+    sizes = {name: int(np.prod(shapes[seed], dtype=np.int64)) for name, seed in seeds.items()}
+    total = sum(sizes.values())
+    biggest = max(sizes, key=sizes.get, default=None)
+    if total > FORWARD_MAX_ELEMENTS:
+        what = (f"{biggest} has {sizes[biggest]:,} elements" if len(sizes) == 1
+                else f"the inputs have {total:,} elements ({biggest}: {sizes[biggest]:,})")
+        raise GradUsageError(
+            f"--mode forward makes one tangent pass per element and {what}: too many "
+            f"(at most {FORWARD_MAX_ELEMENTS:,} in all)",
+            hint="reverse mode (the default: leave out --mode) gives every gradient from one "
+                 "backward pass")
+    if keep:
+        entries = total * sum(int(np.prod(shape, dtype=np.int64)) for shape in shapes)
+        if entries > FORWARD_MAX_JACOBIAN:
+            raise GradUsageError(
+                f"trace --mode forward keeps every node's tangents (a Jacobian per node): "
+                f"{entries:,} numbers here, too many (at most {FORWARD_MAX_JACOBIAN:,})",
+                hint="grad --mode forward gives the gradients; reverse mode (the default) traces "
+                     "any size")
+
+
 def forward_gradients(g: Graph, vals: list, shapes: list, seeds: dict[str, int], keep: bool = False):
     """∂output/∂name for each seed, by one tangent pass per element of the seed's value.
 
     With keep, also every node's tangents: {name: [per node, an array of shape
     node shape + seed shape (the Jacobian ∂node/∂seed), or None where nothing flows]}.
     """
+    _forward_size_check(shapes, seeds, keep)
     grads, tangents, products = {}, {}, 0
     stop = len(g) - 1 if keep else g.output
     cache: list = [None] * len(g)   # local derivatives: the same for every element's pass

@@ -38,7 +38,10 @@ def print_check(rep) -> None:
     c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{fmt(rep.result.value)}[/bold]")
     c.print(check_table(rep))
     c.print(f"central differences with eps {rep.eps:g}; a gradient passes when "
-            f"|analytic - numeric| <= {rep.atol:g} + {rep.rtol:g}·|numeric|")
+            f"|analytic - numeric| <= {rep.atol:g} + {rep.rtol:g}·|numeric|{rep.rounding_text()}")
+    for name, sample in rep.sampled.items():
+        c.print(f"checked {len(sample.indices):,} of {sample.size:,} elements of {escape(name)}, "
+                f"chosen at random (seed {rep.seed}; --check without --check-sample checks every one)")
     for row in rep.rows:
         if row.status == "skipped":
             c.print(f"[yellow]note:[/yellow] {escape(row.name)}: {escape(row.note)}")

@@ -25,6 +25,18 @@ from gradcli.views.walkthrough import NARRATION_DIGITS, array_rows, walkthrough
 # Past this many nodes the page is too dense to read and slow to step (the layout, the
 # table and a label update per step all grow with it); --svg and --json take up to 1500.
 PAGE_MAX_NODES = 500
+# The page embeds every element of every node's value and gradient (in its data, its table
+# and its hover texts: about 25 bytes each), so the node count alone let a 3-node program on
+# a 1000 × 1000 matrix write 100 MB. 100,000 elements make a page of about 2.5 MB.
+PAGE_MAX_ELEMENTS = 100_000
+
+
+def embedded_elements(trace) -> int:
+    """The numbers the page would embed: every node's value and gradient, element by element."""
+    def size(v) -> int:   # an array's .size; a number is one; a constant's missing gradient none
+        return 0 if v is None else int(getattr(v, "size", 1))
+
+    return sum(size(n.value) + size(n.grad) for n in trace.nodes)
 
 
 def _asset(name: str) -> str:
@@ -96,6 +108,13 @@ def page(trace, digits: int | None = None) -> str:
             f"the graph has {len(trace.nodes)} nodes: too many for the step-through page "
             f"(at most {PAGE_MAX_NODES})",
             hint="--svg FILE draws up to 1500 nodes; --steps and --json have every node")
+    elements = embedded_elements(trace)
+    if elements > PAGE_MAX_ELEMENTS:
+        raise GradUsageError(
+            f"the trace has {elements:,} array elements (values and gradients): too many for the "
+            f"step-through page (at most {PAGE_MAX_ELEMENTS:,})",
+            hint="--svg FILE draws the graph with the shapes, --steps narrates it, --json has "
+                 "every number")
     data = trace.to_json()
     say = digits or NARRATION_DIGITS
     with _constants(trace, True):
