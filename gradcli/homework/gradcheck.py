@@ -21,7 +21,7 @@ with the convention from ops.py, and does not fail the check. `analytic=`
 replaces gradcli's own gradients with the caller's (a hand-derived gradient,
 or a deliberately wrong one in a test).
 
-Every element is checked (README "Checking big arrays"). An array costs two forward passes per element,
+Every element is checked (README "Checking gradients: `grad --check`"). An array costs two forward passes per element,
 each over the whole array (about 78 minutes for sum(X * X) on a 1000 × 1000 X), so
 `max_elements=N` checks N elements of each bigger array, drawn at random without
 replacement, reproducibly from `seed`, as CS231n's grad_check_sparse does (the
