@@ -175,11 +175,7 @@ def _a_reduce_to(tape, x, shape):
     extra = len(xs) - len(shape)
     if extra:
         x = _sum(tape, x, tuple(range(extra)))
-        xs = tape.shape(x)
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and xs[i] != 1)
-    if stretched:
-        x = _sum(tape, x, stretched, True)
-    return x
+    return _sum_stretched(tape, x, shape)
 
 
 def _a_cross_entropy(tape, s, y):
@@ -300,6 +296,11 @@ def _r_reduce_to(tape, x, shape):
         x = tape.reduce(np.add, x, tuple(range(1, 1 + extra)))
     elif extra < 0:
         x = tape.view(_reshape, x, xs[:1] + (1,) * -extra + xs[1:])
+    return _sum_stretched(tape, x, shape)
+
+
+def _sum_stretched(tape, x, shape):
+    """x summed, keeping the axis, along each axis that broadcasting stretched from 1."""
     xs = tape.shape(x)
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and xs[i] != 1)
     if stretched:

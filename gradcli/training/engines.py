@@ -58,7 +58,32 @@ class PointEngine:
         return vals[g.output], out
 
 
-class ColumnEngine:
+class _Batches:
+    """The batches of an engine over data rows (self.rows, self.batch_size)."""
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size >= self.rows
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.rows // self.batch_size)
+
+    def batches(self, seed):
+        """Row indices of each step's batch, epoch after epoch; None: all rows."""
+        import numpy as np
+
+        if self.batch_size >= self.rows:
+            while True:
+                yield None
+        rng = np.random.default_rng(seed)
+        while True:
+            order = rng.permutation(self.rows)
+            for start in range(0, self.rows, self.batch_size):
+                yield order[start:start + self.batch_size]
+
+
+class ColumnEngine(_Batches):
     """Data: the mean of the program over the rows of a batch, with the compiled plan."""
 
     def __init__(self, g: Graph, params: list[str], scalars: dict[str, float],
@@ -77,33 +102,12 @@ class ColumnEngine:
         self._batch = None                 # row indices of the current batch; None: all rows
         self._current = self._full()
 
-    @property
-    def full_batch(self) -> bool:
-        return self.batch_size >= self.rows
-
-    @property
-    def steps_per_epoch(self) -> int:
-        return -(-self.rows // self.batch_size)
-
     def _full(self):
         bound = self._bound.get(-1)
         if bound is None:
             bound = self._bound[-1] = self.plan.bind(self.rows)
             bound.load(self.columns)
         return bound
-
-    def batches(self, seed):
-        """Row indices of each step's batch, epoch after epoch; None: all rows."""
-        import numpy as np
-
-        if self.batch_size >= self.rows:
-            while True:
-                yield None
-        rng = np.random.default_rng(seed)
-        while True:
-            order = rng.permutation(self.rows)
-            for start in range(0, self.rows, self.batch_size):
-                yield order[start:start + self.batch_size]
 
     def use(self, batch) -> None:
         """Make `batch` (row indices, or None for all rows) the one evaluate() sees."""
@@ -220,7 +224,7 @@ class ArrayPointEngine:
                         [back.adjoints[i] for i in self.nodes], self.shapes, self.nodes)
 
 
-class RowsEngine:
+class RowsEngine(_Batches):
     """Data, arrays: the program is written for one row; the loss is the mean over a batch's
     rows, all computed at once by the engine in the row domain (passes/row_domain.py:
     every value with a leading row axis, N rows or 1 where it is the same for all), as a
@@ -252,17 +256,6 @@ class RowsEngine:
         self._batch = None
         self._plans: dict = {}      # the step in reused buffers, per batch size (False: none)
         self._loaded = None          # the batch the full-size plan holds (None: not yet)
-
-    @property
-    def full_batch(self) -> bool:
-        return self.batch_size >= self.rows
-
-    @property
-    def steps_per_epoch(self) -> int:
-        return -(-self.rows // self.batch_size)
-
-    def batches(self, seed):
-        return ColumnEngine.batches(self, seed)
 
     def use(self, batch) -> None:
         self._batch = batch
