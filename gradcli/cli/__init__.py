@@ -331,11 +331,12 @@ def split_args(args: tuple[str, ...]) -> tuple[str, dict[str, str]]:
     # A binding named like one of the command's options (--step for --steps) is a typo,
     # unless the program really has a name of that spelling (README "Binding values"):
     # parse to see, only on this rare path.
-    suspects = [(word, name, option, _no_such_option) for word, name, _ in binding_words(args[1:])
-                if (option := _mistyped_option(word, ctx))]
-    suspects += [(word, name, owners, _option_of_others) for word, name, _ in binding_words(args[1:])
-                 if word.startswith("--") and not any(word == s[0] for s in suspects)
-                 and (owners := _other_commands_option(word, ctx))]
+    suspects = []
+    for word, name, _ in binding_words(args[1:]):
+        if option := _mistyped_option(word, ctx):
+            suspects.append((word, name, option, _no_such_option))
+        elif owners := _other_commands_option(word, ctx):
+            suspects.append((word, name, owners, _option_of_others))
     if suspects:
         from gradcli.language.parse import parse
 
