@@ -71,7 +71,8 @@ class CsvChunk(Chunk):
     @property
     def cells(self) -> list[str]:
         if isinstance(self._cells, str):
-            self._cells = self._cells.replace("\n", ",").split(",")
+            text = self._cells[:-1] if self._cells.endswith("\n") else self._cells
+            self._cells = text.replace("\n", ",").split(",")
         return self._cells
 
     def __len__(self) -> int:
@@ -120,6 +121,7 @@ class Source:
         self._pos = 0     # always at a line start
         self.read = 0  # lines handed out so far
         self._bom = True
+        self._line_bytes = 0.0  # the mean length of the lines last handed out
 
     def close(self) -> None:
         self.stream.close()
@@ -155,13 +157,18 @@ class Source:
 
     def take(self, rows: int) -> tuple[str, int]:
         """Up to `rows` more lines as one text ("" at the end), and the number of the first."""
+        text, first, _ = self.take_counted(rows)
+        return text, first
+
+    def take_counted(self, rows: int) -> tuple[str, int, int]:
+        """take, and how many lines the text holds."""
         if self._buf is None:
             self._fill()
         parts: list = []
         got = size = 0
         while got < rows and size < CHUNK_BYTES:
             buf, pos = self._buf, self._pos
-            ends = _line_ends(buf, pos, rows - got)
+            ends = _line_ends(buf, pos, rows - got, self._line_bytes)
             if not len(ends):  # a line not ended yet: read on
                 if len(buf) - pos > MAX_LINE_BYTES:
                     raise self._too_long(got)
@@ -172,23 +179,25 @@ class Source:
                         self._buf = self._buf[:0]
                     break
                 continue
-            longer = _first_long_line(ends, pos)
-            if longer is not None:
-                raise self._too_long(got + longer)
             end = int(ends[-1]) + 1
+            if end - pos > MAX_LINE_BYTES:  # (else no line in it can be that long)
+                longer = _first_long_line(ends, pos)
+                if longer is not None:
+                    raise self._too_long(got + longer)
             parts.append(buf[pos:end])
+            self._line_bytes = (end - pos) / len(ends)
             self._pos = end
             got += len(ends)
             size += end - pos
         first = self.read + 1
         self.read += got
         if not parts:
-            return "", first
-        joined = parts[0][:0].join(parts)
+            return "", first, 0
+        joined = parts[0] if len(parts) == 1 else parts[0][:0].join(parts)
         text = joined if isinstance(joined, str) else self._decode(joined, first)
         if self._bom:
             text, self._bom = text.removeprefix("\ufeff"), False
-        return (text.replace("\r\n", "\n") if "\r" in text else text), first
+        return (text.replace("\r\n", "\n") if "\r" in text else text), first, got
 
     def _too_long(self, k: int) -> GradUsageError:
         """The error for the line k lines past those handed out."""
@@ -204,8 +213,13 @@ class Source:
                                  "(is it a binary file?)") from None
 
 
-def _line_ends(buf, pos: int, k: int):
-    """Where the next (up to) k lines from pos end: a list, or a NumPy array for many."""
+def _line_ends(buf, pos: int, k: int, line_bytes: float = 0.0):
+    """Where the next (up to) k lines from pos end: a list, or a NumPy array for many.
+
+    line_bytes, the mean length of the lines before, says how far the k lines likely
+    reach: only that far is searched first (a quarter more, and 4 KiB), not the whole
+    buffer; when it holds fewer than k line ends, the rest of the buffer is searched too.
+    """
     if k <= 64 or isinstance(buf, str):  # a few lines (a header, a quoted cell), or text from Python
         nl = "\n" if isinstance(buf, str) else b"\n"
         ends = []
@@ -218,9 +232,15 @@ def _line_ends(buf, pos: int, k: int):
         return ends
     import numpy as np  # batch.py's already
 
-    if pos >= len(buf):
+    stop = len(buf)
+    if pos >= stop:
         return []
-    return np.flatnonzero(np.frombuffer(buf, np.uint8, offset=pos) == 10)[:k] + pos
+    reach = min(stop, pos + int(k * line_bytes * 1.25) + 4096) if line_bytes else stop
+    ends = np.flatnonzero(np.frombuffer(buf, np.uint8, reach - pos, pos) == 10)
+    if len(ends) < k and reach < stop:
+        more = np.flatnonzero(np.frombuffer(buf, np.uint8, stop - reach, reach) == 10)
+        ends = np.concatenate([ends, more + (reach - pos)])
+    return ends[:k] + pos
 
 
 def _first_long_line(ends, pos: int) -> int | None:
@@ -329,10 +349,11 @@ def _csv_chunks(src: Source, size: int) -> Iterator[CsvChunk]:
             raise GradValueError(f"the CSV header names the column '{name}' twice")
         columns[name] = k
     while True:
-        text, first = src.take(size)
+        text, first, n = src.take_counted(size)
         if not text:
             return
-        chunk = _csv_chunk(columns, len(header), _whole_records(src, text), first)
+        whole = _whole_records(src, text)
+        chunk = _csv_chunk(columns, len(header), whole, first, n if whole is text else None)
         if len(chunk):
             yield chunk
 
@@ -341,7 +362,7 @@ def _whole_records(src: Source, text: str) -> str:
     """text, and more lines while a quoted cell is still open (odd '"' count), up to
     the limit of one line: csv then says whether a quote was left open."""
     more = 0
-    while text.count('"') % 2 and more <= MAX_LINE_BYTES:
+    while '"' in text and text.count('"') % 2 and more <= MAX_LINE_BYTES:
         line, _ = src.take(1)
         if not line:
             break
@@ -368,14 +389,18 @@ def _csv_records(text: str, first: int) -> tuple[list[list[str]], list[int]]:
     return records, numbers
 
 
-def _csv_chunk(header: dict[str, int], width: int, text: str, first: int) -> CsvChunk:
-    body = text[:-1] if text.endswith("\n") else text
-    if '"' not in body:
+def _csv_chunk(header: dict[str, int], width: int, text: str, first: int,
+               n: int | None = None) -> CsvChunk:
+    """The points of text, whose first line is line first of the input (and which holds n
+    lines, when the caller has counted them)."""
+    if '"' not in text:
         # Plain numbers, a row of width on every line: a table read at C speed.
-        n = body.count("\n") + 1
-        table = _table(body, n, width)
+        if n is None:
+            n = text.count("\n") + (not text.endswith("\n"))
+        table = _table(text, n, width)
         if table is not None:
-            return CsvChunk(header, width, body, list(range(first, first + n)), table=table)
+            return CsvChunk(header, width, text, list(range(first, first + n)), table=table)
+        body = text[:-1] if text.endswith("\n") else text
         # Without quotes, a line with exactly width-1 commas is a record of width cells:
         # split the whole chunk at once.
         if width > 1 and set(map(str.count, body.split("\n"), itertools.repeat(","))) == {width - 1}:
