@@ -14,6 +14,7 @@ A CSV chunk of plain numbers is read by NumPy's loadtxt into a table of floats
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import itertools
@@ -69,6 +70,16 @@ class CsvChunk(Chunk):
         self._cells = cells  # or the text of rows of exactly width cells, not split yet
 
     @property
+    def lines(self) -> list[int]:
+        if isinstance(self._lines, range):  # (a list of 16,384 numbers costs a read 3%)
+            self._lines = list(self._lines)
+        return self._lines
+
+    @lines.setter
+    def lines(self, lines) -> None:
+        self._lines = lines
+
+    @property
     def cells(self) -> list[str]:
         if isinstance(self._cells, str):
             text = self._cells[:-1] if self._cells.endswith("\n") else self._cells
@@ -76,7 +87,7 @@ class CsvChunk(Chunk):
         return self._cells
 
     def __len__(self) -> int:
-        return len(self.lines)
+        return len(self._lines)
 
     def has(self, name: str) -> bool:
         return name in self.header
@@ -168,8 +179,8 @@ class Source:
         got = size = 0
         while got < rows and size < CHUNK_BYTES:
             buf, pos = self._buf, self._pos
-            ends = _line_ends(buf, pos, rows - got, self._line_bytes)
-            if not len(ends):  # a line not ended yet: read on
+            lines, last = _line_ends(buf, pos, rows - got, self._line_bytes)
+            if not lines:  # a line not ended yet: read on
                 if len(buf) - pos > MAX_LINE_BYTES:
                     raise self._too_long(got)
                 if not self._fill():  # the end; the last line may lack its line end
@@ -179,15 +190,15 @@ class Source:
                         self._buf = self._buf[:0]
                     break
                 continue
-            end = int(ends[-1]) + 1
+            end = last + 1
             if end - pos > MAX_LINE_BYTES:  # (else no line in it can be that long)
-                longer = _first_long_line(ends, pos)
+                longer = _first_long_line(buf, pos, last)
                 if longer is not None:
                     raise self._too_long(got + longer)
             parts.append(buf[pos:end])
-            self._line_bytes = (end - pos) / len(ends)
+            self._line_bytes = (end - pos) / lines
             self._pos = end
-            got += len(ends)
+            got += lines
             size += end - pos
         first = self.read + 1
         self.read += got
@@ -213,46 +224,57 @@ class Source:
                                  "(is it a binary file?)") from None
 
 
-def _line_ends(buf, pos: int, k: int, line_bytes: float = 0.0):
-    """Where the next (up to) k lines from pos end: a list, or a NumPy array for many.
+def _line_ends(buf, pos: int, k: int, line_bytes: float = 0.0) -> tuple[int, int]:
+    """How many of the next (up to) k lines from pos end in buf, and where the last of them
+    ends (the index of its line end; -1 for none).
 
     line_bytes, the mean length of the lines before, says how far the k lines likely
-    reach: only that far is searched first (a quarter more, and 4 KiB), not the whole
-    buffer; when it holds fewer than k line ends, the rest of the buffer is searched too.
+    reach: the line ends a little short of that are only counted (NumPy's count is four
+    times faster than listing them), and the few left are looked for just past it. When
+    the guess is wrong, the rest of the buffer is searched.
     """
     if k <= 64 or isinstance(buf, str):  # a few lines (a header, a quoted cell), or text from Python
         nl = "\n" if isinstance(buf, str) else b"\n"
-        ends = []
+        got, last = 0, -1
         end = buf.find(nl, pos)
         while end >= 0:
-            ends.append(end)
-            if len(ends) == k:
+            got, last = got + 1, end
+            if got == k:
                 break
             end = buf.find(nl, end + 1)
-        return ends
+        return got, last
     import numpy as np  # batch.py's already
 
     stop = len(buf)
     if pos >= stop:
-        return []
-    reach = min(stop, pos + int(k * line_bytes * 1.25) + 4096) if line_bytes else stop
-    ends = np.flatnonzero(np.frombuffer(buf, np.uint8, reach - pos, pos) == 10)
-    if len(ends) < k and reach < stop:
-        more = np.flatnonzero(np.frombuffer(buf, np.uint8, stop - reach, reach) == 10)
-        ends = np.concatenate([ends, more + (reach - pos)])
-    return ends[:k] + pos
+        return 0, -1
+    reach = min(stop, pos + int(k * line_bytes * 0.97))
+    if line_bytes and reach > pos:
+        counted = int(np.count_nonzero(np.frombuffer(buf, np.uint8, reach - pos, pos) == 10))
+        if 0 < counted <= k:
+            if counted == k:
+                return k, buf.rfind(b"\n", pos, reach)
+            past = min(stop, reach + int((k - counted) * line_bytes * 2) + 4096)
+            more = np.flatnonzero(np.frombuffer(buf, np.uint8, past - reach, reach) == 10)
+            if len(more) >= k - counted:
+                return k, reach + int(more[k - counted - 1])
+            if past == stop:
+                last = reach + int(more[-1]) if len(more) else buf.rfind(b"\n", pos, reach)
+                return counted + len(more), last
+    ends = np.flatnonzero(np.frombuffer(buf, np.uint8, stop - pos, pos) == 10)[:k]
+    return len(ends), (pos + int(ends[-1]) if len(ends) else -1)
 
 
-def _first_long_line(ends, pos: int) -> int | None:
-    """Which of the lines from pos to ends is the first longer than the limit, if any."""
-    if isinstance(ends, list):
-        starts = [pos - 1] + ends[:-1]
-        return next((j for j, (a, b) in enumerate(zip(starts, ends)) if b - a > MAX_LINE_BYTES),
-                    None)
-    import numpy as np
+def _first_long_line(buf, pos: int, end: int) -> int | None:
+    """Which of the lines from pos to end (a line end) is the first longer than the limit."""
+    if isinstance(buf, str):
+        ends = [j for j, c in enumerate(buf[pos:end + 1], pos) if c == "\n"]
+    else:
+        import numpy as np
 
-    longer = np.flatnonzero(np.diff(ends, prepend=pos - 1) > MAX_LINE_BYTES)
-    return int(longer[0]) if len(longer) else None
+        ends = np.flatnonzero(np.frombuffer(buf, np.uint8, end + 1 - pos, pos) == 10) + pos
+    starts = [pos - 1] + list(ends[:-1])
+    return next((j for j, (a, b) in enumerate(zip(starts, ends)) if b - a > MAX_LINE_BYTES), None)
 
 
 def open_points(path: str):
@@ -348,14 +370,75 @@ def _csv_chunks(src: Source, size: int) -> Iterator[CsvChunk]:
         if name in columns:
             raise GradValueError(f"the CSV header names the column '{name}' twice")
         columns[name] = k
+    width = len(header)
+    helper = None
+    if isinstance(src.stream, io.BufferedReader):
+        from gradcli.data import csv_ahead  # imports NumPy: only a batch from a file gets here
+
+        if csv_ahead.worth(src.stream):
+            helper = csv_ahead.Helper(width, _table_bytes)
+    try:
+        texts = _csv_texts(src, size) if helper is None else _csv_texts_ahead(src, size, width, helper)
+        for text, first, n, table in texts:
+            chunk = _csv_chunk(columns, width, text, first, n, table)
+            if len(chunk):
+                yield chunk
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+# The table of a chunk nobody tried to read as a table yet: _csv_chunk will.
+_UNREAD = object()
+
+
+def _csv_text(src: Source, size: int) -> list | None:
+    """The next chunk's [text, first line, lines or None, _UNREAD]; None at the end."""
+    text, first, n = src.take_counted(size)
+    if not text:
+        return None
+    whole = _whole_records(src, text)
+    return [whole, first, n if whole is text else None, _UNREAD]
+
+
+def _csv_texts(src: Source, size: int) -> Iterator[list]:
+    while (item := _csv_text(src, size)) is not None:
+        yield item
+
+
+def _csv_texts_ahead(src: Source, size: int, width: int, helper) -> Iterator[list]:
+    """_csv_texts, with tables read already (None: none, read the chunk cell by cell).
+
+    A chunk of plain numbers goes to the helper (csv_ahead.py) whenever it has room, and is
+    parsed here while the helper is still busy with the oldest chunk waiting; the queue
+    keeps the order.
+    """
+    queue: collections.deque = collections.deque()  # items; the helper's have it as their table
+    ended = False
     while True:
-        text, first, n = src.take_counted(size)
-        if not text:
+        # Cut another chunk while the helper has room, when there is none to give out, and
+        # while the helper is still on the one to give out next (unless two wait already).
+        if not ended and (helper.free or not queue or (len(queue) < 4 and queue[0][3] is helper
+                                                       and not helper.ready())):
+            item = _csv_text(src, size)
+            if item is None:
+                ended = True
+                continue
+            text, _, n, _ = item
+            if n is not None and '"' not in text and text.isascii():
+                if helper.free and helper.send(text.encode("ascii"), n):
+                    item[3] = helper
+                elif helper.busy:  # the helper is on earlier chunks: this one is read here
+                    item[3] = _table(text, n, width)
+            queue.append(item)
+            continue
+        if not queue:
             return
-        whole = _whole_records(src, text)
-        chunk = _csv_chunk(columns, len(header), whole, first, n if whole is text else None)
-        if len(chunk):
-            yield chunk
+        item = queue.popleft()
+        if item[3] is helper:
+            table = helper.result()
+            item[3] = _UNREAD if table is False else table  # False: the helper died
+        yield item
 
 
 def _whole_records(src: Source, text: str) -> str:
@@ -390,21 +473,23 @@ def _csv_records(text: str, first: int) -> tuple[list[list[str]], list[int]]:
 
 
 def _csv_chunk(header: dict[str, int], width: int, text: str, first: int,
-               n: int | None = None) -> CsvChunk:
+               n: int | None = None, table=_UNREAD) -> CsvChunk:
     """The points of text, whose first line is line first of the input (and which holds n
-    lines, when the caller has counted them)."""
+    lines, when the caller has counted them; and whose table was read already unless
+    _UNREAD)."""
     if '"' not in text:
         # Plain numbers, a row of width on every line: a table read at C speed.
         if n is None:
             n = text.count("\n") + (not text.endswith("\n"))
-        table = _table(text, n, width)
+        if table is _UNREAD:
+            table = _table(text, n, width)
         if table is not None:
-            return CsvChunk(header, width, text, list(range(first, first + n)), table=table)
+            return CsvChunk(header, width, text, range(first, first + n), table=table)
         body = text[:-1] if text.endswith("\n") else text
         # Without quotes, a line with exactly width-1 commas is a record of width cells:
         # split the whole chunk at once.
         if width > 1 and set(map(str.count, body.split("\n"), itertools.repeat(","))) == {width - 1}:
-            return CsvChunk(header, width, body, list(range(first, first + n)))
+            return CsvChunk(header, width, body, range(first, first + n))
     cells, numbers, errors = [], [], {}
     records, ends = _csv_records(text, first)
     for record, line in zip(records, ends):
@@ -432,9 +517,15 @@ def _table(body: str, rows: int, width: int):
     tests/test_fast_read_batch.py compares the two); an empty cell (a point's absent value),
     text, nan or inf go to the cell-by-cell rules.
     """
-    if "_" in body or not body.isascii() or not body.strip():  # (empty: loadtxt would warn)
+    if not body.isascii():
         return None
-    data = body.encode("ascii")
+    return _table_bytes(body.encode("ascii"), rows, width)
+
+
+def _table_bytes(data: bytes, rows: int, width: int):
+    """_table of the chunk's bytes (ASCII: anything else is refused)."""
+    if b"_" in data or not data.strip():  # (empty: loadtxt would warn)
+        return None
     if data.translate(None, _PLAIN):
         return None
     import numpy as np  # batch.py's already; a one-shot command never reads points
