@@ -9,7 +9,8 @@ JSON is the slow part of a batch, so a chunk of well-behaved lines (each one
 flat object `{...}` on its own line) is parsed with a single `json.loads` of
 the lines joined into an array; anything else falls back to one line at a time.
 A CSV chunk of plain numbers is read by NumPy's loadtxt into a table of floats
-(the cells' own text is split only if asked for); any other, cell by cell.
+(the cells' own text is split only if asked for); any other, cell by cell. From a
+big regular file, a forked helper parses every other chunk or so (csv_ahead.py).
 """
 
 from __future__ import annotations
