@@ -173,3 +173,14 @@ def test_no_helper_for_a_stream_that_is_not_a_big_regular_file(tmp_path):
         os.close(w)
         assert not csv_ahead.worth(pipe)
     assert not csv_ahead.worth(__import__("io").BytesIO(b"x\n1\n"))
+
+
+def test_a_fork_that_fails_leaves_the_reading_to_this_process(monkeypatch, tmp_path, helper_always):
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    path = tmp_path / "p.csv"
+    path.write_text("x\n" + "".join(f"{k / 3!r}\n" for k in range(100)))
+    assert _read_file(path, 7) == _cell_by_cell(monkeypatch, path, 7)
+    assert helper_always == []  # no helper to send to

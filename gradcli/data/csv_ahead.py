@@ -57,12 +57,18 @@ class Helper:
         self.width = width
         self._sent: list[tuple[int, int]] = []  # (slot, rows) of the chunks not answered yet, oldest first
         self._next = 0
+        self.pid = None
         self._map = mmap.mmap(-1, SLOTS * SLOT_BYTES)  # anonymous, shared with the child
         ask_r, self._ask = os.pipe()
         self._answer, answer_w = os.pipe()
-        with warnings.catch_warnings():  # 3.12+: "use of fork() may lead to deadlocks"
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self.pid = os.fork()
+        try:
+            with warnings.catch_warnings():  # 3.12+: "use of fork() may lead to deadlocks"
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self.pid = os.fork()
+        except OSError:
+            for fd in (ask_r, self._ask, self._answer, answer_w):
+                os.close(fd)
+            raise
         if self.pid == 0:  # the child: serve, and leave without running anything of the parent's
             code = 1
             try:

@@ -377,7 +377,10 @@ def _csv_chunks(src: Source, size: int) -> Iterator[CsvChunk]:
         from gradcli.data import csv_ahead  # imports NumPy: only a batch from a file gets here
 
         if csv_ahead.worth(src.stream):
-            helper = csv_ahead.Helper(width, _table_bytes)
+            try:
+                helper = csv_ahead.Helper(width, _table_bytes)
+            except OSError:  # no fork or no shared memory to be had (limits): read alone
+                helper = None
     try:
         texts = _csv_texts(src, size) if helper is None else _csv_texts_ahead(src, size, width, helper)
         for text, first, n, table in texts:
