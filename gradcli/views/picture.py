@@ -150,7 +150,8 @@ def _shorten(parts: list[str], sep: str, limit: int) -> str:
     return sep.join(kept) + sep + "…"
 
 
-def title(trace: Trace, digits: int | None = None, limit: int = 100) -> str:
+def title(trace: Trace, digits: int | None = None, limit: int = 100,
+          values_limit: int | None = None) -> str:
     """The program and its bindings on one line, for every picture's title.
 
     Statements are joined with '; ' and comments dropped; a long program or
@@ -160,5 +161,21 @@ def title(trace: Trace, digits: int | None = None, limit: int = 100) -> str:
     text = _shorten(_statements(trace.result.expression), "; ", limit)
     values = _shorten([f"{k} = {show(v, digits or 12)}" if not getattr(v, "ndim", 0)
                        else f"{k} {shape_text(v.shape)}"   # an array: its shape
-                       for k, v in trace.result.inputs.items()], ", ", limit)
+                       for k, v in trace.result.inputs.items()], ", ", values_limit or limit)
     return f"{text} — at {values}" if values else text
+
+
+def fitted_title(trace: Trace, chars: int, digits: int | None = None) -> str:
+    """title, shortened the same way until it is at most `chars` long, for the heading over
+    a narrow picture: the bindings first (down to the first one whole), then the program
+    (down to 40 characters)."""
+    first = next((f"{k} = {show(v, digits or 12)}" for k, v in trace.result.inputs.items()), "")
+    limit = values = 100
+    text = title(trace, digits, limit, values)
+    while len(text) > chars and limit > 40:
+        if values > len(first) + 3:
+            values = max(values - 4, len(first) + 3)
+        else:
+            limit -= 4
+        text = title(trace, digits, limit, values)
+    return text

@@ -30,6 +30,7 @@ from gradcli.views.picture import (
     LEGEND_VALUE,
     LOCAL_COLOUR,
     VALUE_COLOUR,
+    fitted_title,
     legend_grad,
     title,
 )
@@ -37,6 +38,7 @@ from gradcli.views.picture import (
 INK = "#37474f"
 WIRE = "#607d8b"
 FADED = "#b0bec5"
+HEADING_MIN_WIDTH = 640  # px: a picture's heading may be this wide over a narrower graph
 KINK = "#ef6c00"
 FILLS = {"input": ("#e3f2fd", "#90caf9"), "const": ("#f5f5f5", "#bdbdbd"), "op": ("#ffffff", INK)}
 
@@ -226,6 +228,10 @@ def draw(trace, digits: int | None = None, edge_derivatives: bool = False) -> Pi
         texts.append(Text(MARGIN, y, "■" if colour != KINK else "○", 13, colour, "start"))
         texts.append(Text(MARGIN + 18, y, text, 12, INK, "start",
                           tag="legend:grad" if colour == GRAD_COLOUR else ""))
+    # The heading is drawn no wider than the graph (or HEADING_MIN_WIDTH): a long program
+    # or list of bindings is shortened further on the picture; <title> keeps the whole.
+    room = max(right_edge - MARGIN, HEADING_MIN_WIDTH)
+    texts[0].text = fitted_title(trace, int(room // text_width("m", texts[0].size, True)))
     width = max([right_edge] + [t.box()[2] for t in texts]) + MARGIN
     return Picture(width, y + MARGIN, list(shapes.values()), paths, texts, heading)
 
