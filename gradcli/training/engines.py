@@ -267,6 +267,11 @@ class RowsEngine(_Batches):
         try:
             return self._evaluate(theta, batch)
         except BadClassIndex as exc:
+            if batch is not None:  # the file's first bad row, not this batch's: all rows once
+                try:
+                    self._evaluate(theta, None)
+                except BadClassIndex as first:
+                    exc, batch = first, None
             raise _located(exc, self.g, self.columns, self.dataset, batch) from None
 
     def _evaluate(self, theta: list, batch) -> tuple[float, list]:
