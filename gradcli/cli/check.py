@@ -22,7 +22,8 @@ def check_command(key, answers, as_json, fmt):
     when the key gives them) and a class summary. A wrong number that a common
     mistake produces (one path of a fork only, a flipped sign, the local
     instead of the global derivative, another node's gradient or value, a
-    forgotten chain-rule factor) is named. Answers may be numbers or constant
+    forgotten chain-rule factor; for arrays too a matrix transposed, a sum
+    where a mean was or the reverse) is named. Answers may be numbers or constant
     expressions ("2421/98", "pi/4"). A missing or malformed answer counts as
     wrong; a file that cannot be read is reported and the other students are
     still graded. See the README for the key and answer formats; `gradcli

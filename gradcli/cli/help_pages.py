@@ -8,7 +8,7 @@ WIDTH = 78
 SOURCES = {
     '__init__.py': 3330293717,
     'cli/__init__.py': 1657035680,
-    'cli/check.py': 1179094472,
+    'cli/check.py': 3759656245,
     'cli/eval_grad.py': 1540172655,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
@@ -285,7 +285,8 @@ PAGES = {
         '  the key gives them) and a class summary. A wrong number that a common\n'
         '  mistake produces (one path of a fork only, a flipped sign, the local instead\n'
         "  of the global derivative, another node's gradient or value, a forgotten\n"
-        '  chain-rule factor) is named. Answers may be numbers or constant expressions\n'
+        '  chain-rule factor; for arrays too a matrix transposed, a sum where a mean\n'
+        '  was or the reverse) is named. Answers may be numbers or constant expressions\n'
         '  ("2421/98", "pi/4"). A missing or malformed answer counts as wrong; a file\n'
         '  that cannot be read is reported and the other students are still graded. See\n'
         '  the README for the key and answer formats; `gradcli exercise` writes keys.\n'

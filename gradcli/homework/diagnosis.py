@@ -17,11 +17,20 @@ that needs no new pass:
                          of one edge a → c taken as 1
     local for global     ∂c/∂t for t's consumer c (and further along a plain chain)
 
+An array answer (of the asked shape) is matched element by element, within the
+tolerance, against the mistakes that need no local derivatives: the sign
+flipped, a square matrix transposed, and a batch's size N out, the right answer
+times N (a mean's 1/N left out: N is how many elements a mean, a cross_entropy
+or a division by an input's axis length averages over, on the way) or over N (a
+mean taken where the program sums: N is how many elements a sum adds up, or the
+length of one of their axes). The factor N is looked for in the numbers of an
+array program too.
+
 All loops run over node ids; nothing recurses. The kinds, in the order of
 precedence used when several match (the first is said; a second is added as
 "also" only from another family: a flipped sign; a path mistake, fork, local or
 factor, which often describe one slip in two ways; a wrong quantity, other or
-step):
+step; a matrix transposed; a batch's size, mean):
 """
 
 from __future__ import annotations
@@ -30,12 +39,12 @@ import math
 from dataclasses import dataclass
 
 from gradcli.numbers import fmt
-from gradcli.ops.table import CONST
+from gradcli.ops.table import CONST, DIV, INPUT
 
-SIGN, FORK, LOCAL, FACTOR, OTHER, STEP, TRANSPOSED = (
-    "sign", "fork", "local", "factor", "other", "step", "transposed")
-KINDS = (SIGN, FORK, LOCAL, FACTOR, OTHER, STEP, TRANSPOSED)
-FAMILY = {SIGN: 0, FORK: 1, LOCAL: 1, FACTOR: 1, OTHER: 2, STEP: 2, TRANSPOSED: 3}
+SIGN, FORK, LOCAL, FACTOR, OTHER, STEP, TRANSPOSED, MEAN = (
+    "sign", "fork", "local", "factor", "other", "step", "transposed", "mean")
+KINDS = (SIGN, FORK, LOCAL, FACTOR, OTHER, STEP, TRANSPOSED, MEAN)
+FAMILY = {SIGN: 0, FORK: 1, LOCAL: 1, FACTOR: 1, OTHER: 2, STEP: 2, TRANSPOSED: 3, MEAN: 4}
 __doc__ += "\n    " + ", ".join(KINDS) + "\n"
 
 MOST = 64      # candidates of one kind for one quantity: big graphs stay cheap
@@ -45,11 +54,12 @@ DIGITS = 6     # significant digits of the numbers in a sentence
 @dataclass(frozen=True)
 class Candidate:
     kind: str
-    value: float
+    value: float              # a NumPy array for an array quantity
     message: str
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "value": self.value, "message": self.message}
+        value = self.value.tolist() if hasattr(self.value, "tolist") else self.value
+        return {"kind": self.kind, "value": value, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -142,11 +152,20 @@ class Mistakes:
         if found is not None:
             return found
         t = self.node_of(quantity)
-        raw = self._gradient(t, expected) if quantity.startswith("grad.") else self._value(t, expected)
+        grad = quantity.startswith("grad.")
+        if _scalar(expected):
+            raw = self._gradient(t, expected) if grad else self._value(t, expected)
+            finite = math.isfinite
+        else:
+            import numpy as np
+
+            raw = self._array(t, grad, np.asarray(expected, dtype=float))
+            finite = lambda v: bool(np.isfinite(v).all())  # noqa: E731
+            close = _elementwise(close)
         found: list[Candidate] = []
         seen: dict[str, list[float]] = {}
         for c in raw:
-            if not math.isfinite(c.value) or close(c.value, expected):
+            if not finite(c.value) or close(c.value, expected):
                 continue
             same = seen.setdefault(c.kind, [])
             if any(close(c.value, v) for v in same):
@@ -157,9 +176,13 @@ class Mistakes:
         return found
 
     def diagnose(self, quantity: str, expected: float, given: float, close) -> Diagnosis | None:
-        """The mistake a wrong `given` matches within the tolerance, or None."""
+        """The mistake a wrong `given` matches within the tolerance (every element of an
+        array answer, of the asked shape), or None."""
         first = None
-        for c in self.candidates(quantity, expected, close):
+        candidates = self.candidates(quantity, expected, close)
+        if not _scalar(expected):
+            close = _elementwise(close)
+        for c in candidates:
             if close(given, c.value):
                 if first is None:
                     first = c
@@ -180,6 +203,8 @@ class Mistakes:
                 v = float(self.nodes[i].value)
                 out.append(Candidate(STEP, v, f"this is the value of {self.name(i)} ({_n(v)}), "
                                               f"not of {what}"))
+        if self.arrays:
+            out += self._batch(t, False, expected)
         return out
 
     def _others(self, t: int) -> list[int]:
@@ -221,7 +246,7 @@ class Mistakes:
         if t == out or not nodes[t].live:
             return cands
         if self.arrays:
-            return cands + self._other_gradients(t, dfx)
+            return cands + self._other_gradients(t, dfx) + self._batch(t, True, G)
         tan = self._tangent(t)
 
         # One path of a fork: keep one use of a node m used more than once.
@@ -298,14 +323,95 @@ class Mistakes:
         return [Candidate(OTHER, float(nodes[i].grad), f"this is {self.d(out, i)}, not {dfx}")
                 for i in others[:4 * MOST]]
 
+    # -- arrays -----------------------------------------------------------------------------
+
+    def _array(self, t: int, grad: bool, E) -> list[Candidate]:
+        """The mistakes' arrays for an array quantity (E its right answer)."""
+        out = []
+        if E.any():
+            out.append(Candidate(SIGN, -E, "the sign is flipped"))
+        if E.ndim == 2 and E.shape[0] == E.shape[1] > 1:
+            x = self.name(t)
+            if grad:
+                f = self.name(self.out)
+                said = (f"{self.d(self.out, t)} has {x}'s shape, with element [i, j] = "
+                        f"∂{f}/∂{x}[i, j]")
+            else:
+                said = f"{x}[i, j] belongs in row i, column j"
+            out.append(Candidate(TRANSPOSED, E.T.copy(), f"this is the transpose of the right "
+                                                         f"answer: {said}"))
+        if grad and (t == self.out or not self.nodes[t].live):
+            return out
+        return out + self._batch(t, grad, E)
+
+    def _batch(self, t: int, grad: bool, E) -> list[Candidate]:
+        """The right answer E times N, a mean's 1/N left out, or over N, a mean taken where
+        the program sums: only for an N that a mean (or a division by an input's axis
+        length) averages over, or that a sum adds up (all its elements, or one axis of
+        them), on the way between t and the output (for a gradient; for a value, on the
+        way to t)."""
+        from gradcli.ops import arrays as kernels
+
+        nodes = self.nodes
+        on = [False] * len(nodes)
+        on[t] = True
+        if grad:  # the nodes t reaches
+            for i in range(t + 1, self.out + 1):
+                on[i] = any(on[j] for j in nodes[i].inputs)
+        else:     # the nodes that reach t
+            for i in range(t, -1, -1):
+                if on[i]:
+                    for j in nodes[i].inputs:
+                        on[j] = True
+        axes = list(dict.fromkeys(int(n) for node in nodes if node.op is INPUT and node.live
+                                  for n in getattr(node.value, "shape", ())))
+        averaged, added = [], []
+        for i, node in enumerate(nodes):
+            if not (on[i] and node.live and node.inputs) or (grad and i == t):
+                continue
+            args = [nodes[j].value for j in node.inputs]
+            kernel = node.op.kernel
+            if kernel == "mean":
+                averaged.append(kernels.count(args[0]))
+            elif kernel in ("mean_axis", "cross_entropy"):
+                averaged.append(kernels.axis_count(*args) if kernel == "mean_axis"
+                                else kernels.rows(args[0]))
+            elif (node.op is DIV and not nodes[node.inputs[1]].depends and _scalar(args[1])
+                  and args[1] in axes):
+                averaged.append(args[1])   # sum(...) / N, a mean written out
+            elif kernel == "total":        # all its elements, or the rows (a batch) alone
+                added += [kernels.count(args[0]), *getattr(args[0], "shape", ())]
+            elif kernel == "sum_axis":
+                added.append(kernels.axis_count(*args))
+        out = []
+        for n in list(dict.fromkeys(int(n) for n in averaged if n > 1))[:MOST]:
+            out.append(Candidate(MEAN, E * n, f"off by a factor of N = {n}: did you forget the "
+                                              f"1/N of the mean?"))
+        for n in list(dict.fromkeys(int(n) for n in added if n > 1))[:MOST]:
+            out.append(Candidate(MEAN, E / n, f"off by a factor of 1/N, N = {n}: did you take a "
+                                              f"mean where the program has a sum?"))
+        return out
+
 
 def _scalar(v) -> bool:
     return not getattr(v, "ndim", 0)
 
 
+def _elementwise(close):
+    """The tolerance for arrays: the same shape, and every element close."""
+    import numpy as np
+
+    def near(a, b) -> bool:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return a.shape == b.shape and all(map(close, a.ravel().tolist(), b.ravel().tolist()))
+
+    return near
+
+
 def transposed(expected, given, close, what: str = "the answer") -> Diagnosis | None:
-    """The hook for array answers (for when answers may be arrays): `given` is `expected` (a matrix, as nested
-    lists) transposed. Scalars never are; arrays reach here once answers may be arrays."""
+    """Whether `given` is `expected` (a matrix, as nested lists) transposed, of either shape.
+    `check` does not call it: a wrong shape's transpose is noted on the mark, and a square
+    matrix's is a candidate of Mistakes (an array answer of the asked shape)."""
     if not (isinstance(expected, list) and isinstance(given, list) and expected
             and all(isinstance(row, list) for row in expected)
             and all(isinstance(row, list) for row in given)):

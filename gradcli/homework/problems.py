@@ -35,7 +35,7 @@ where the key sets them, within rel_tolerance · |expected|, or equal to the
 expected answer to sig_figs significant figures (within half a unit of its
 last place): any one of them is enough. A wrong answer is diagnosed (see
 diagnosis.py) when it matches, within the same tolerance, the number of a
-common mistake.
+common mistake (an array answer: every element).
 """
 
 from __future__ import annotations
@@ -109,8 +109,9 @@ class Problem:
                 self._mistakes = False
         return self._mistakes or None
 
-    def diagnose(self, quantity: str, given: float):
-        """The likely mistake behind a wrong answer (diagnosis.Diagnosis), or None."""
+    def diagnose(self, quantity: str, given):
+        """The likely mistake behind a wrong answer, a number or an array of the asked shape
+        (diagnosis.Diagnosis), or None."""
         m = self.mistakes
         return None if m is None else m.diagnose(quantity, self.expected[quantity], given, self.close)
 
@@ -527,7 +528,8 @@ def _grade_problem(problem: Problem, table: dict, grade: Grade) -> None:
             except GradcliError as exc:
                 mark.note = f"malformed: {exc.message}"
             else:
-                if not mark.ok and not getattr(mark.given, "ndim", 0) and not getattr(mark.expected, "ndim", 0):
+                # An array of the asked shape too (a wrong shape says so in the note).
+                if not mark.ok and getattr(mark.given, "shape", ()) == getattr(mark.expected, "shape", ()):
                     mark.diagnosis = problem.diagnose(q, mark.given)
         grade.marks.append(mark)
 
