@@ -162,6 +162,7 @@ def _numpy_array(a, where: str):
 # -- text files -------------------------------------------------------------------------------
 
 def _text(data: bytes, path: str) -> str:
+    files.refuse_utf16(data, f"the array file '{shorten(path)}'")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -94,6 +94,7 @@ def load(path: str, needed: Iterable[str]) -> Dataset:
     needed = list(needed)
     source = "standard input" if path == "-" else path
     raw = files.read_bytes(path, "the data file")
+    files.refuse_utf16(raw, source if path == "-" else f"the data file '{path}'")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a byte-order mark
     kind = formats.by_extension(path) or formats.by_first_line(raw.lstrip()[:1].decode("latin-1"))

@@ -143,6 +143,8 @@ class Source:
         block = self.stream.read(BLOCK_BYTES)
         if self._buf is None:
             self._buf = block[:0]
+            if isinstance(block, bytes):
+                files.refuse_utf16(block, self.name)
         self._buf, self._pos = self._buf[self._pos:] + block, 0
         return bool(block)
 

@@ -200,10 +200,15 @@ _LONG_INT = re.compile(r"(?<![\w.])[+-]?\d[\d_]{4300,}")
 def _read_toml(path: str, what: str) -> dict:
     # files.read_bytes refuses devices (/dev/zero) and caps the size; a BOM is allowed.
     try:
-        text = files.read_bytes(path, what).decode("utf-8-sig")
+        raw = files.read_bytes(path, what)
+        files.refuse_utf16(raw, f"{what} '{path}'")
+        text = raw.decode("utf-8-sig")
         plain = plain_toml.loads(text)   # the same dict, faster, for a plain answer file
         return plain if plain is not None else tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise GradValueError(f"{what} '{path}' is not UTF-8 text (byte {exc.start + 1}), "
+                             "as TOML must be") from None
+    except tomllib.TOMLDecodeError as exc:
         raise GradValueError(f"{what} '{path}' is not valid TOML: {exc}") from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
         raise GradValueError(f"{what} '{path}' nests arrays or tables too deeply to be read "

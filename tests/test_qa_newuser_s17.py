@@ -1,0 +1,114 @@
+"""QA of a new user's files and habits (session 17).
+
+- Files saved by Windows as "Unicode" text are UTF-16. Before, a UTF-16 file with a byte-order
+  mark was "not UTF-8 (is it a binary file?)" and, in `check`, Python's own codec message; one
+  without a mark decoded as UTF-8 with a NUL after every character, which then read as a
+  missing CSV column ("it has x\\x00, \\x00y\\x00") or a syntax error at '\\x00'. Now every
+  text reader says it is UTF-16 and how to save it as UTF-8; the same text in UTF-8 gives the
+  answer worked out by hand.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import assert_clean_error, run_cli
+
+CSV = "x,y,z\n1,3,-3\n"
+# (x+y)*z at (1, 3, -3), by hand: value -12, gradient (z, z, x+y) = (-3, -3, 4).
+BY_HAND = {"value": -12.0, "gradient": {"x": -3.0, "y": -3.0, "z": 4.0}}
+
+
+@pytest.fixture(params=["utf-16", "utf-16-le", "utf-16-be"])
+def utf16(request):
+    return request.param
+
+
+def _write(path, text: str, encoding: str):
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def test_batch_of_utf16_csv_says_utf16_and_the_utf8_file_gives_the_hand_answer(tmp_path, utf16):
+    bad = _write(tmp_path / "p.csv", CSV, utf16)
+    run = run_cli("grad", "(x+y)*z", "--batch", bad)
+    assert_clean_error(run, 2, "UTF-16", "save it as UTF-8")
+    assert json.loads(run.stdout)["error"]["kind"] == "usage"
+    good = _write(tmp_path / "q.csv", CSV, "utf-8")
+    ok = run_cli("grad", "(x+y)*z", "--batch", good)
+    assert ok.exit_code == 0
+    line = json.loads(ok.stdout)
+    assert {k: line[k] for k in BY_HAND} == BY_HAND
+
+
+def test_batch_from_stdin_in_utf16_says_utf16(utf16):
+    # CliRunner's stdin takes bytes as they are.
+    runner_input = CSV.encode(utf16)
+    from click.testing import CliRunner
+
+    from gradcli.cli import main
+
+    r = CliRunner().invoke(main, ["grad", "(x+y)*z", "--batch", "-"], input=runner_input)
+    assert r.exit_code == 2 and "UTF-16" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_train_data_in_utf16_says_utf16(tmp_path, utf16):
+    bad = _write(tmp_path / "d.csv", "x,y\n1,2\n2,4\n", utf16)
+    run = run_cli("train", "(w*x - y)^2", "--data", bad, "--param", "w=0", "--steps", "1")
+    assert_clean_error(run, 2, "the data file", "UTF-16", "save it as UTF-8")
+
+
+def test_program_file_in_utf16_says_utf16(tmp_path, utf16):
+    bad = _write(tmp_path / "p.gc", "(x+y)*z\n", utf16)
+    run = run_cli("grad", "@" + bad, "-x", "1", "-y", "3", "-z", "-3")
+    assert_clean_error(run, 2, "UTF-16")
+    assert "syntax" not in run.stderr
+
+
+def test_array_csv_in_utf16_says_utf16(tmp_path, utf16):
+    bad = _write(tmp_path / "X.csv", "1,2\n3,4\n", utf16)
+    run = run_cli("grad", "sum(X @ w)", "-X", "@" + bad, "-w", "[1, 1]")
+    assert_clean_error(run, 2, "UTF-16")
+
+
+def test_check_with_a_utf16_answer_file_names_it_and_grades_the_others(tmp_path, utf16):
+    key = tmp_path / "key.toml"
+    key.write_text('[[problem]]\nid = "p1"\nprogram = "x*y"\nbindings = { x = 2, y = 5 }\n'
+                   'ask = ["grad.x"]\n')
+    answer = "[p1]\ngrad.x = 5\n"   # ∂(x*y)/∂x = y = 5, by hand
+    good = _write(tmp_path / "ada.toml", answer, "utf-8")
+    bad = _write(tmp_path / "bob.toml", answer, utf16)
+    run = run_cli("check", str(key), good, bad, "--json")
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    students = {s["file"].rsplit("/", 1)[-1]: s for s in run.json["students"]}
+    assert students["ada.toml"]["marks"][0]["ok"] is True
+    assert not students["bob.toml"]["readable"]
+    assert "UTF-16" in students["bob.toml"]["errors"][0]
+    assert "codec" not in students["bob.toml"]["errors"][0]
+
+
+def test_check_with_a_utf16_key_says_utf16(tmp_path, utf16):
+    key = _write(tmp_path / "key.toml", '[[problem]]\nid = "p1"\nprogram = "x"\n'
+                 'bindings = { x = 1 }\n', utf16)
+    ans = _write(tmp_path / "a.toml", "[p1]\nvalue = 1\n", "utf-8")
+    run = run_cli("check", key, ans)
+    assert_clean_error(run, 2, "the key", "UTF-16")
+
+
+def test_check_answer_file_in_latin1_says_not_utf8_without_python_codec_words(tmp_path):
+    key = tmp_path / "key.toml"
+    key.write_text('[[problem]]\nid = "p1"\nprogram = "x"\nbindings = { x = 1 }\n')
+    bad = _write(tmp_path / "b.toml", 'student = "Zoë"\n[p1]\nvalue = 1\n', "latin-1")
+    run = run_cli("check", str(key), bad, "--json")
+    assert run.exit_code == 2
+    (student,) = run.json["students"]
+    assert "not UTF-8" in student["errors"][0] and "codec" not in student["errors"][0]
+
+
+def test_nul_bytes_that_are_not_utf16_text_are_not_called_utf16(tmp_path):
+    zeros = tmp_path / "z.csv"
+    zeros.write_bytes(b"\0" * 100)
+    run = run_cli("train", "(w*x - y)^2", "--data", str(zeros), "--param", "w=0", "--steps", "1")
+    assert run.exit_code == 2 and "UTF-16" not in run.stderr and "Traceback" not in run.stderr
