@@ -6,6 +6,11 @@
   missing CSV column ("it has x\\x00, \\x00y\\x00") or a syntax error at '\\x00'. Now every
   text reader says it is UTF-16 and how to save it as UTF-8; the same text in UTF-8 gives the
   answer worked out by hand.
+- A CSV separated by semicolons (a European Excel), tabs or spaces (NumPy's savetxt) reads
+  as one column. Before, `--batch` said only "the CSV header has no column 'x'", and an
+  array's CSV "'1;2' is not a number ... an array's CSV has no header row". Now the message
+  shows the columns it has and the hint names the separator; the file with commas gives the
+  hand answer.
 """
 
 from __future__ import annotations
@@ -112,3 +117,67 @@ def test_nul_bytes_that_are_not_utf16_text_are_not_called_utf16(tmp_path):
     zeros.write_bytes(b"\0" * 100)
     run = run_cli("train", "(w*x - y)^2", "--data", str(zeros), "--param", "w=0", "--steps", "1")
     assert run.exit_code == 2 and "UTF-16" not in run.stderr and "Traceback" not in run.stderr
+
+
+
+SEPARATED = [(";", "semicolons"), ("\t", "tabs"), (" ", "spaces")]
+
+
+@pytest.mark.parametrize("sep, name", SEPARATED)
+def test_batch_csv_with_another_separator_names_it(tmp_path, sep, name):
+    bad = _write(tmp_path / "p.csv", CSV.replace(",", sep), "utf-8")
+    run = run_cli("grad", "(x+y)*z", "--batch", bad)
+    assert_clean_error(run, 2, "has no column 'x' (it has x", f"separated by {name}")
+    converted = _write(tmp_path / "q.csv", CSV.replace(",", sep).replace(sep, ","), "utf-8")
+    ok = run_cli("grad", "(x+y)*z", "--batch", converted)
+    line = json.loads(ok.stdout)
+    assert ok.exit_code == 0 and {k: line[k] for k in BY_HAND} == BY_HAND
+
+
+@pytest.mark.parametrize("sep, name", SEPARATED)
+def test_train_data_with_another_separator_names_it(tmp_path, sep, name):
+    bad = _write(tmp_path / "d.csv", "x;y\n1;2\n".replace(";", sep), "utf-8")
+    run = run_cli("train", "(w*x - y)^2", "--data", bad, "--param", "w=0", "--steps", "1")
+    assert_clean_error(run, 2, "has no columns 'x', 'y'", f"separated by {name}")
+
+
+def test_train_data_with_a_decimal_comma_and_semicolons_says_so(tmp_path):
+    bad = _write(tmp_path / "d.csv", "x;y\n1,5;3\n", "utf-8")
+    run = run_cli("train", "(w*x - y)^2", "--data", bad, "--param", "w=0", "--steps", "1")
+    assert_clean_error(run, 2, "separated by semicolons", "'.' in numbers")
+
+
+@pytest.mark.parametrize("sep, name", SEPARATED)
+def test_array_csv_with_another_separator_names_it(tmp_path, sep, name):
+    bad = _write(tmp_path / "X.csv", "1;2\n3;4\n".replace(";", sep), "utf-8")
+    run = run_cli("grad", "sum(X @ w)", "-X", "@" + bad, "-w", "[1, 1]")
+    assert_clean_error(run, 2, f"separated by {name}")
+    assert "header" not in run.stderr
+
+
+def test_savetxt_default_file_is_named_and_with_commas_numpy_agrees(tmp_path):
+    import numpy as np
+
+    X = np.array([[1.5, -2.0], [3.0, 0.25]])
+    w = np.array([2.0, -1.0])
+    np.savetxt(tmp_path / "X.csv", X)
+    run = run_cli("eval", "sum(X @ w)", "-X", f"@{tmp_path / 'X.csv'}", "-w", "[2, -1]")
+    assert_clean_error(run, 2, "savetxt", "delimiter=','")
+    np.savetxt(tmp_path / "Y.csv", X, delimiter=",")
+    ok = run_cli("eval", "sum(X @ w)", "-X", f"@{tmp_path / 'Y.csv'}", "-w", "[2, -1]", "--json")
+    assert ok.exit_code == 0 and ok.json["value"] == float(np.sum(X @ w))
+
+
+def test_a_header_row_in_an_array_csv_still_says_so(tmp_path):
+    bad = _write(tmp_path / "X.csv", "a,b\n1,2\n", "utf-8")
+    run = run_cli("grad", "sum(X @ w)", "-X", "@" + bad, "-w", "[1, 1]")
+    assert_clean_error(run, 2, "an array's CSV has no header row")
+
+
+def test_many_columns_are_listed_at_most_ten(tmp_path):
+    header = ",".join(f"c{i}" for i in range(40))
+    bad = _write(tmp_path / "d.csv", header + "\n" + ",".join("1" * 40) + "\n", "utf-8")
+    run = run_cli("train", "(w*x - y)^2", "--data", bad, "--param", "w=0", "--steps", "1")
+    assert_clean_error(run, 2, "c0, c1", "c9 and 30 more")
+    batch = run_cli("eval", "x", "--batch", bad)
+    assert_clean_error(batch, 2, "c9 and 30 more")
