@@ -11,6 +11,10 @@
   array's CSV "'1;2' is not a number ... an array's CSV has no header row". Now the message
   shows the columns it has and the hint names the separator; the file with commas gives the
   hand answer.
+- NumPy's habit `-W "randn((2, 3))"` (a tuple of sizes) said "the value, '(2', is not a number
+  or a constant expression", naming neither the variable nor what to write; a name as a size
+  (`randn(2, n)`) said "the value, ' n', …". Now both name the binding and say how to write
+  it, and the rewrite draws what NumPy's default_rng(seed) draws.
 """
 
 from __future__ import annotations
@@ -181,3 +185,38 @@ def test_many_columns_are_listed_at_most_ten(tmp_path):
     assert_clean_error(run, 2, "c0, c1", "c9 and 30 more")
     batch = run_cli("eval", "x", "--batch", bad)
     assert_clean_error(batch, 2, "c9 and 30 more")
+
+
+
+@pytest.mark.parametrize("typed, rewrite", [
+    ("zeros((2, 3))", "zeros(2, 3)"),
+    ("randn((2, 3))", "randn(2, 3)"),
+    ("0.5*randn([2, 3])", "0.5*randn(2, 3)"),
+    ("rand((4,))", "rand(4)"),
+])
+def test_a_tuple_of_sizes_says_to_write_the_sizes_and_the_rewrite_agrees_with_numpy(typed, rewrite):
+    import numpy as np
+
+    run = run_cli("eval", "sum(W * W)", "-W", typed, "--json")
+    assert_clean_error(run, 2, "the value of 'W'", "takes the sizes themselves",
+                       rewrite.split("*")[-1])
+    assert run.json["error"]["kind"] == "value"
+    ok = run_cli("eval", "sum(W * W)", "-W", rewrite, "--seed", "3", "--json")
+    rng = np.random.default_rng(3)
+    kind, sizes = rewrite.split("*")[-1].rstrip(")").split("(")
+    shape = tuple(int(n) for n in sizes.split(","))
+    W = {"zeros": lambda: np.zeros(shape), "randn": lambda: rng.standard_normal(shape),
+         "rand": lambda: rng.random(shape)}[kind]()
+    if rewrite.startswith("0.5*"):
+        W = 0.5 * W
+    assert ok.exit_code == 0 and ok.json["value"] == pytest.approx(float(np.sum(W * W)), rel=1e-15)
+
+
+def test_a_name_as_a_size_names_the_binding():
+    run = run_cli("eval", "sum(W)", "-W", "randn(2, n)")
+    assert_clean_error(run, 2, "the value of 'W'", "size 'n' is not a number", "randn(2, 3)")
+
+
+def test_a_tuple_of_sizes_in_a_train_param_says_so():
+    run = run_cli("train", "sum(W * W)", "--param", "W=randn((2, 3))", "--steps", "1")
+    assert_clean_error(run, 2, "takes the sizes themselves", "randn(2, 3)")
