@@ -220,3 +220,14 @@ def test_a_name_as_a_size_names_the_binding():
 def test_a_tuple_of_sizes_in_a_train_param_says_so():
     run = run_cli("train", "sum(W * W)", "--param", "W=randn((2, 3))", "--steps", "1")
     assert_clean_error(run, 2, "takes the sizes themselves", "randn(2, 3)")
+
+
+def test_a_directory_given_as_an_answer_file_is_named_after_it(tmp_path):
+    # `gradcli check key.toml answers/` (meaning answers/*.toml): the row's student was "".
+    key = tmp_path / "key.toml"
+    key.write_text('[[problem]]\nid = "p1"\nprogram = "x"\nbindings = { x = 1 }\n')
+    (tmp_path / "answers").mkdir()
+    run = run_cli("check", str(key), str(tmp_path / "answers") + "/", "--format", "csv")
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    row = run.stdout.splitlines()[1].split(",")
+    assert row[0] == "answers" and "it is a directory" in run.stdout

@@ -489,7 +489,7 @@ def compare(given, expected, close) -> tuple[bool, str]:
 
 def grade_file(key: Key, path: str) -> Grade:
     """Grade one answer file; its problems are noted in the Grade, never raised."""
-    student = os.path.splitext(os.path.basename(path))[0]
+    student = os.path.splitext(os.path.basename(os.path.normpath(path)))[0]
     try:
         data = _read_toml(path, "the answer file")
     except GradcliError as exc:
