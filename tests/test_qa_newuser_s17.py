@@ -231,3 +231,24 @@ def test_a_directory_given_as_an_answer_file_is_named_after_it(tmp_path):
     assert run.exit_code == 2 and "Traceback" not in run.stderr
     row = run.stdout.splitlines()[1].split(",")
     assert row[0] == "answers" and "it is a directory" in run.stdout
+
+
+@pytest.mark.parametrize("typed, decimal", [("1,5", 1.5), ("-0,25", -0.25), (",5", 0.5)])
+def test_a_decimal_comma_says_how_to_write_it_and_the_rewrite_is_that_number(typed, decimal):
+    run = run_cli("grad", "x*y", "-x", typed, "-y", "2", "--json")
+    fixed = typed.replace(",", ".")
+    assert_clean_error(run, 2, f"a decimal takes a '.': {fixed}", "an array is written [")
+    assert run.json["error"]["kind"] == "value"
+    ok = run_cli("grad", "x*y", "-x", fixed, "-y", "2", "--json")
+    # ∂(x*y)/∂y = x, by hand
+    assert ok.exit_code == 0 and ok.json["gradient"]["y"] == decimal
+
+
+def test_a_decimal_comma_in_an_answer_file_says_so_in_the_mark(tmp_path):
+    key = tmp_path / "key.toml"
+    key.write_text('[[problem]]\nid = "p1"\nprogram = "x/2"\nbindings = { x = 3 }\n'
+                   'ask = ["value"]\n')
+    ans = _write(tmp_path / "a.toml", '[p1]\nvalue = "1,5"\n', "utf-8")
+    run = run_cli("check", str(key), ans, "--json")
+    (mark,) = run.json["students"][0]["marks"]
+    assert not mark["ok"] and "a decimal takes a '.': 1.5" in mark["note"]

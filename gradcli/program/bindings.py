@@ -93,8 +93,12 @@ def parse_value(text: str, name: str = "") -> float:
         try:
             g = parse(text)
         except GradcliError as exc:
-            raise GradValueError(f"{what}, '{quoted}', is not a number or a constant expression",
-                                 hint=exc.message) from None
+            comma = re.fullmatch(r"\s*[+-]?\d*,\d+\s*", text)   # 1,5: a decimal comma
+            typed = text.strip()
+            why = (f" (a decimal takes a '.': {typed.replace(',', '.')}; an array is written "
+                   f"[{typed.replace(',', ', ')}])") if comma else ""
+            raise GradValueError(f"{what}, '{quoted}', is not a number or a constant "
+                                 f"expression{why}", hint=exc.message) from None
         if g.assigned or not all(g.feeds_output()):
             raise GradValueError(f"{what}, '{quoted}', is not one constant expression")
         if g.inputs:
