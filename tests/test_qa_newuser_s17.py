@@ -252,3 +252,20 @@ def test_a_decimal_comma_in_an_answer_file_says_so_in_the_mark(tmp_path):
     run = run_cli("check", str(key), ans, "--json")
     (mark,) = run.json["students"][0]["marks"]
     assert not mark["ok"] and "a decimal takes a '.': 1.5" in mark["note"]
+
+
+def test_the_problem_set_handed_in_with_its_answers_gets_one_note_and_is_graded(tmp_path):
+    # A student fills in the template at the end of `exercise --student`'s file and hands
+    # in that file. Before: "unknown problem id 'title'", "… 'tolerance'", "… 'problem'",
+    # three ignored entries for the instructor to read.
+    sheet = ('title = "HW"\ntolerance = 1e-6\n[[problem]]\nid = "p1"\nprogram = "q = x*y; f = q + x"\n'
+             'bindings = { x = 2, y = 5 }\nask = ["grad.x"]\n')
+    key = tmp_path / "key.toml"
+    key.write_text(sheet)
+    ans = _write(tmp_path / "hw.toml", sheet + "\n[p1]\ngrad.x = 6\n", "utf-8")  # y + 1, by hand
+    run = run_cli("check", str(key), ans, "--json")
+    assert run.exit_code == 1, run.stdout   # an ignored entry is not all right, as before
+    (student,) = run.json["students"]
+    assert student["marks"][0]["ok"] is True
+    assert len(student["errors"]) == 1
+    assert "problem set's own entries (title, tolerance, problem)" in student["errors"][0]

@@ -499,8 +499,15 @@ def grade_file(key: Key, path: str) -> Grade:
     if isinstance(data.get("student"), str) and data["student"].strip():
         student = data["student"].strip()
     grade = Grade(path, student)
+    # The problem set handed in with its answers filled in (exercise --student's file):
+    # its own entries are said once, not as one unknown problem each.
+    sheet = [pid for pid, table in data.items()
+             if pid in KEY_ENTRIES and pid not in key.problems and not isinstance(table, dict)]
+    if sheet:
+        grade.errors.append(f"the problem set's own entries ({', '.join(sheet)}) are in this file "
+                            "too; they are ignored, and only the [ID] tables of answers count")
     for pid, table in data.items():
-        if pid in ("student", "name") and not isinstance(table, dict):
+        if pid in ("student", "name") and not isinstance(table, dict) or pid in sheet:
             continue
         if pid not in key.problems:
             known = ", ".join(key.problems)
