@@ -15,6 +15,11 @@
   or a constant expression", naming neither the variable nor what to write; a name as a size
   (`randn(2, n)`) said "the value, ' n', …". Now both name the binding and say how to write
   it, and the rewrite draws what NumPy's default_rng(seed) draws.
+- A `.json` file written by json.dump (one array of objects, or pretty-printed over many
+  lines) given to `--batch` gave one "line N is not valid JSON" per line (12 for two
+  points), and `train --data` "not valid JSON (Expecting value)". Now `--batch` stops with one
+  usage error saying it is one JSON document, not JSON Lines, and how to convert it (`train`
+  adds the same hint); the converted file gives the hand answer.
 """
 
 from __future__ import annotations
@@ -269,3 +274,50 @@ def test_the_problem_set_handed_in_with_its_answers_gets_one_note_and_is_graded(
     assert student["marks"][0]["ok"] is True
     assert len(student["errors"]) == 1
     assert "problem set's own entries (title, tolerance, problem)" in student["errors"][0]
+
+
+
+POINTS = [{"x": 1, "y": 3, "z": -3}, {"x": 2, "y": -1, "z": 0.5}]
+# (x+y)*z by hand: -12 and 0.5; ∂/∂z = x + y: 4 and 1.
+HAND = [(-12.0, 4.0), (0.5, 1.0)]
+
+
+@pytest.mark.parametrize("indent", [2, None])
+def test_batch_of_a_json_document_says_so_and_its_lines_give_the_hand_answers(tmp_path, indent):
+    doc = tmp_path / "points.json"
+    doc.write_text(json.dumps(POINTS, indent=indent))
+    run = run_cli("grad", "(x+y)*z", "--batch", str(doc))
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    (line,) = run.stdout.splitlines()    # one error, not one per line of the document
+    message = json.loads(line)["error"]["message"]
+    assert "one JSON array, not JSON Lines" in message and "jq -c '.[]'" in message
+    lines = tmp_path / "points.jsonl"
+    lines.write_text("".join(json.dumps(p) + "\n" for p in POINTS))   # what jq -c '.[]' writes
+    ok = run_cli("grad", "(x+y)*z", "--batch", str(lines))
+    got = [json.loads(line) for line in ok.stdout.splitlines()]
+    assert ok.exit_code == 0 and [(g["value"], g["gradient"]["z"]) for g in got] == HAND
+
+
+def test_batch_of_one_pretty_printed_object_says_so(tmp_path):
+    doc = tmp_path / "point.json"
+    doc.write_text(json.dumps(POINTS[0], indent=2))
+    run = run_cli("grad", "(x+y)*z", "--batch", str(doc), "--json")
+    assert_clean_error(run, 2, "one JSON object written over many lines", "jq -c .")
+    assert [json.loads(line)["error"]["kind"] for line in run.stdout.splitlines()] == ["usage"]
+
+
+@pytest.mark.parametrize("indent", [2, None])
+def test_train_data_of_a_json_document_says_so(tmp_path, indent):
+    doc = tmp_path / "d.json"
+    doc.write_text(json.dumps([{"x": 1, "y": 2}, {"x": 2, "y": 4}], indent=indent))
+    run = run_cli("train", "(w*x - y)^2", "--data", str(doc), "--param", "w=0", "--steps", "1")
+    assert_clean_error(run, 2, "one JSON array, not JSON Lines")
+
+
+def test_a_json_lines_file_whose_later_line_is_bad_is_still_one_error_per_line(tmp_path):
+    f = tmp_path / "p.jsonl"
+    f.write_text(json.dumps(POINTS[0]) + "\n[\n" + json.dumps(POINTS[1]) + "\n")
+    run = run_cli("grad", "(x+y)*z", "--batch", str(f))
+    got = [json.loads(line) for line in run.stdout.splitlines()]
+    assert run.exit_code == 2 and got[0]["value"] == -12.0 and "error" in got[1]
+    assert got[2]["value"] == 0.5

@@ -379,13 +379,15 @@ def _jsonl(text: str, needed: list[str], source: str) -> Dataset:
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            raise GradValueError(f"{where}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
+            raise GradValueError(f"{where}: not valid JSON ({getattr(exc, 'msg', exc)})",
+                                 hint=formats.json_document(line) if row == 1 else None) from None
         except RecursionError:
             raise GradValueError(f"{where}: not valid JSON here (arrays or objects nested "
                                  "too deeply to read)") from None
         if not isinstance(obj, dict):
             raise GradValueError(f"{where}: each line must be a JSON object such as "
-                                 '{"x": 1, "y": 2}')
+                                 '{"x": 1, "y": 2}',
+                                 hint=formats.json_document(line) if row == 1 else None)
         if row == 1:
             keys = dict.fromkeys(obj)
             missing = [n for n in needed if n not in obj]

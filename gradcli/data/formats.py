@@ -66,3 +66,17 @@ def separator_hint(cells: list[str]) -> str | None:
                     "gradcli reads CSV with commas between cells and '.' in numbers; "
                     f"convert it, e.g. {convert}")
     return None
+
+
+def json_document(line: str) -> str | None:
+    """For JSON Lines whose first line opens one JSON document written whole (a '[' or '{'
+    alone, as json.dump(..., indent=2) writes it, or an array of objects on one line):
+    what it is and how to convert it; None for anything else."""
+    s = line.strip()
+    if s == "[" or (s.startswith("[") and s[1:].lstrip().startswith("{")):
+        return ("it holds one JSON array, not JSON Lines (one object per line); convert it, "
+                "e.g. jq -c '.[]' OLD > NEW.jsonl")
+    if s == "{":
+        return ("it holds one JSON object written over many lines, not JSON Lines (one object "
+                "per line); convert it, e.g. jq -c . OLD > NEW.jsonl")
+    return None
