@@ -20,6 +20,10 @@
   points), and `train --data` "not valid JSON (Expecting value)". Now `--batch` stops with one
   usage error saying it is one JSON document, not JSON Lines, and how to convert it (`train`
   adds the same hint); the converted file gives the hand answer.
+- A program or value copied from a PDF or slides carries '−' (U+2212), '×', '·' or '÷': it
+  was "unexpected character '−'" with no hint, and in a binding value the syntax hint was
+  dropped altogether. Now the hint names the character and gives the program typed in
+  ASCII, which computes the hand answer.
 """
 
 from __future__ import annotations
@@ -321,3 +325,32 @@ def test_a_json_lines_file_whose_later_line_is_bad_is_still_one_error_per_line(t
     got = [json.loads(line) for line in run.stdout.splitlines()]
     assert run.exit_code == 2 and got[0]["value"] == -12.0 and "error" in got[1]
     assert got[2]["value"] == 0.5
+
+
+
+@pytest.mark.parametrize("typed, ascii_, value, dx", [
+    ("x \u2212 y", "x - y", -2.0, 1.0),               # minus sign
+    ("x \u00d7 y", "x * y", 3.0, 3.0),                # multiplication sign
+    ("x \u00b7 y", "x * y", 3.0, 3.0),                # middle dot
+    ("x \u00f7 y", "x / y", 1 / 3, 1 / 3),            # division sign
+    ("(x \u2013 y) \u00d7 x", "(x - y) * x", -2.0, -1.0),   # en dash; d/dx (x-y)x = 2x - y
+])
+def test_a_lookalike_operator_gets_the_ascii_program_which_gives_the_hand_answer(typed, ascii_,
+                                                                               value, dx):
+    run = run_cli("grad", typed, "-x", "1", "-y", "3")
+    assert_clean_error(run, 2, "is how a PDF or slides write", f": {ascii_}")
+    ok = run_cli("grad", ascii_, "-x", "1", "-y", "3", "--json")
+    assert ok.exit_code == 0
+    assert ok.json["value"] == pytest.approx(value, rel=1e-15)
+    assert ok.json["gradient"]["x"] == pytest.approx(dx, rel=1e-15)
+
+
+def test_a_minus_sign_in_a_binding_value_gets_the_hint_too():
+    run = run_cli("grad", "x*y", "-x", "\u22123", "-y", "2", "--json")
+    assert_clean_error(run, 2, "the value of 'x'", "type '-': -3")
+    assert run.json["error"]["kind"] == "value"
+
+
+def test_a_syntax_hint_inside_a_binding_value_is_kept():
+    run = run_cli("grad", "x*y", "-x", "2pi", "-y", "2")
+    assert_clean_error(run, 2, "the value of 'x'", "did you mean 2*pi?")

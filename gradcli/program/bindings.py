@@ -98,7 +98,7 @@ def parse_value(text: str, name: str = "") -> float:
             why = (f" (a decimal takes a '.': {typed.replace(',', '.')}; an array is written "
                    f"[{typed.replace(',', ', ')}])") if comma else ""
             raise GradValueError(f"{what}, '{quoted}', is not a number or a constant "
-                                 f"expression{why}", hint=exc.message) from None
+                                 f"expression{why}", hint=exc.full_message()) from None
         if g.assigned or not all(g.feeds_output()):
             raise GradValueError(f"{what}, '{quoted}', is not one constant expression")
         if g.inputs:
