@@ -24,6 +24,9 @@
   was "unexpected character '−'" with no hint, and in a binding value the syntax hint was
   dropped altogether. Now the hint names the character and gives the program typed in
   ASCII, which computes the hand answer.
+- `x²` (a superscript digit is a character of a name, as in `w₁`) is one variable named x²:
+  `grad "x³*y" -x 1 -y 2` said "did you mean 'x³' for 'x'?", leading to `x³=1` and a
+  gradient of a different function. Now it says x³ is one name and a power is written x^3.
 """
 
 from __future__ import annotations
@@ -354,3 +357,21 @@ def test_a_minus_sign_in_a_binding_value_gets_the_hint_too():
 def test_a_syntax_hint_inside_a_binding_value_is_kept():
     run = run_cli("grad", "x*y", "-x", "2pi", "-y", "2")
     assert_clean_error(run, 2, "the value of 'x'", "did you mean 2*pi?")
+
+
+
+@pytest.mark.parametrize("program, args", [
+    ("x\u00b3*y", ["-x", "1", "-y", "2"]),      # x given, x³ unknown to the user
+    ("x\u00b3*y", ["-y", "2"]),                 # x³ missing
+])
+def test_a_superscript_power_says_it_is_a_name_and_the_power_gives_the_hand_answer(program, args):
+    run = run_cli("grad", program, *args)
+    assert_clean_error(run, 2, "'x\u00b3' is one name", "a power is written x^3")
+    assert "did you mean 'x\u00b3'" not in run.stderr
+    ok = run_cli("grad", "x^3*y", "-x", "1", "-y", "2", "--json")
+    assert ok.json["gradient"] == {"x": 6.0, "y": 1.0}   # 3x²y and x³, by hand
+
+
+def test_a_subscript_name_keeps_its_closest_name_hint():
+    run = run_cli("grad", "w\u2081*x", "-w1", "2", "-x", "1")
+    assert_clean_error(run, 2, "did you mean 'w\u2081' for 'w1'?")

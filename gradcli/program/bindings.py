@@ -147,13 +147,17 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object],
         sources = sorted({given[n].source for n in unknown if isinstance(given[n], Sourced)})
         if sources:
             hints.append("every name in an --inputs file must be an input of the program")
+        power = _superscript_hint(inputs)
+        if power:
+            hints = [power]
         raise GradNameError(
             f"the program does not use {_names(unknown)}"
             f"{' (given in ' + listing(sources) + ')' if sources else ''} (it uses {uses})",
             hint=" ".join(hints) or None)
     missing = [n for n in inputs if n not in given]
     if missing:
-        raise GradNameError(f"no value for {_names(missing)}", hint=_missing_hint(missing, given, graph))
+        raise GradNameError(f"no value for {_names(missing)}",
+                            hint=_superscript_hint(missing) or _missing_hint(missing, given, graph))
     values = {}
     draws = None
     for name in inputs:
@@ -172,6 +176,22 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object],
         else:
             values[name] = _number(v, name)
     return values
+
+
+_SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079",
+                              "0123456789")
+
+
+def _superscript_hint(inputs: list[str]) -> str | None:
+    """`x²` parses as one name (a superscript digit is a character of a name): a power was
+    almost surely meant."""
+    for name in inputs:
+        stem = name.rstrip("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+        if stem and stem != name:
+            power = name[len(stem):].translate(_SUPERSCRIPTS)
+            return (f"'{shorten(name)}' is one name (a superscript digit is part of a name): "
+                    f"a power is written {shorten(stem)}^{power}")
+    return None
 
 
 def _missing_hint(missing: list[str], given: dict[str, object], graph) -> str:
