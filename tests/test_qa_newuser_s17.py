@@ -375,3 +375,12 @@ def test_a_superscript_power_says_it_is_a_name_and_the_power_gives_the_hand_answ
 def test_a_subscript_name_keeps_its_closest_name_hint():
     run = run_cli("grad", "w\u2081*x", "-w1", "2", "-x", "1")
     assert_clean_error(run, 2, "did you mean 'w\u2081' for 'w1'?")
+
+
+def test_a_binding_quoted_with_spaces_around_the_equals_sign_binds():
+    # "x = 1" as one word used to be "'x ' in 'x = 1' is not a variable name".
+    run = run_cli("grad", "x*y", "x = 1", "y =2", "--json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json["gradient"] == {"x": 2.0, "y": 1.0}   # (y, x), by hand
+    bad = run_cli("grad", "x*y", "x y = 1", "-y", "2")
+    assert_clean_error(bad, 2, "is not a variable name")

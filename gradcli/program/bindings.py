@@ -51,6 +51,8 @@ def split_bindings(args: list[str] | tuple[str, ...]) -> dict[str, str]:
             raise GradUsageError(f"'{word}' needs a value, as in {word} 1",
                                  hint="-h after the expression is a variable; for help, put -h first or use --help"
                                  if word == "-h" else None)
+        if not _NAME.match(name) and _NAME.match(name.strip()):
+            name = name.strip()   # "x = 1", quoted as one word: spaces around the '='
         if not _NAME.match(name):
             raise GradUsageError(f"'{shorten(name)}' in '{shorten(word)}' is not a variable name")
         if name in found:
