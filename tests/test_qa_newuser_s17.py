@@ -384,3 +384,18 @@ def test_a_binding_quoted_with_spaces_around_the_equals_sign_binds():
     assert run.json["gradient"] == {"x": 2.0, "y": 1.0}   # (y, x), by hand
     bad = run_cli("grad", "x*y", "x y = 1", "-y", "2")
     assert_clean_error(bad, 2, "is not a variable name")
+
+
+def test_a_key_without_a_binding_says_to_add_it_to_the_bindings_not_the_command_line(tmp_path):
+    key = tmp_path / "key.toml"
+    key.write_text('[[problem]]\nid = "p1"\nprogram = "x*y"\nbindings = { x = 2 }\n'
+                   'ask = ["grad.x"]\n')
+    ans = _write(tmp_path / "a.toml", "[p1]\ngrad.x = 5\n", "utf-8")
+    run = run_cli("check", str(key), ans)
+    assert_clean_error(run, 2, "no value for variable 'y'",
+                       "give it in the problem's bindings, e.g. bindings = { x = 2, y = 1 }")
+    assert "-y 1" not in run.stderr
+    # The hint's bindings, with y = 5, give ∂(x*y)/∂x = y = 5 (by hand): the answer is right.
+    key.write_text(key.read_text().replace("{ x = 2 }", "{ x = 2, y = 5 }"))
+    ok = run_cli("check", str(key), ans)
+    assert ok.exit_code == 0, ok.stdout

@@ -54,7 +54,7 @@ from gradcli.data import files
 from gradcli.homework import plain_toml
 from gradcli.program.program import Program
 from gradcli.program.bindings import parse_value
-from gradcli.errors import GradcliError, GradUsageError, GradValueError
+from gradcli.errors import GradcliError, GradNameError, GradUsageError, GradValueError, shorten
 
 TOLERANCE = 1e-6
 MAX_SIG_FIGS = 17   # a double has no more
@@ -221,6 +221,15 @@ def _read_toml(path: str, what: str) -> dict:
         raise GradValueError(f"{what} '{path}' has a whole number of more than 4300 digits "
                              f"(line {line})", hint="a number that big is beyond a double "
                              "anyway (the largest is about 1.8e308)") from None
+
+
+def _toml_value(v) -> str:
+    """A binding as the key wrote it, for a hint: numbers plain, text quoted, arrays as …."""
+    if isinstance(v, bool) or isinstance(v, (list, dict)):
+        return "…"
+    if isinstance(v, str):
+        return '"' + shorten(v, 30).replace('"', '\\"') + '"'
+    return shorten(str(v), 30)
 
 
 def _brief(v, limit: int = 60) -> str:
@@ -400,7 +409,18 @@ def _problem(pid: str, entry: dict, defaults: dict) -> Problem:
                       sig_figs=_optional(entry, "sig_figs", _sig_figs, "sig_figs", defaults["sig_figs"]),
                       points=points, points_given=points_given)
     grads = [q.split(".", 1)[1] for q in problem.ask if q.startswith("grad.")]
-    result = program.grad(given, wrt=grads)
+    missing = [name for name in program.inputs if name not in given]
+    try:
+        result = program.grad(given, wrt=grads)
+    except GradNameError as exc:
+        if not missing or not exc.message.startswith("no value for"):
+            raise
+        # The command line's "-y 1" is no help in a key: the value goes in its bindings.
+        shown = ", ".join(f"{name} = {_toml_value(v)}" for name, v in raw.items())
+        added = ", ".join(f"{name} = 1" for name in missing[:10])
+        them = "it" if len(missing) == 1 else "them"
+        raise GradNameError(exc.message, hint=f"give {them} in the problem's bindings, e.g. "
+                            f"bindings = {{ {shown + ', ' if shown else ''}{added} }}") from None
     problem.bindings = result.inputs
     for q in problem.ask:
         if q == "value":

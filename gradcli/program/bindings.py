@@ -97,10 +97,11 @@ def parse_value(text: str, name: str = "") -> float:
         except GradcliError as exc:
             comma = re.fullmatch(r"\s*[+-]?\d*,\d+\s*", text)   # 1,5: a decimal comma
             typed = text.strip()
-            why = (f" (a decimal takes a '.': {typed.replace(',', '.')}; an array is written "
-                   f"[{typed.replace(',', ', ')}])") if comma else ""
+            why = (f" (a decimal takes a '.': {shorten(typed.replace(',', '.'))}; an array is "
+                   f"written [{shorten(typed.replace(',', ', '))}])") if comma else ""
             raise GradValueError(f"{what}, '{quoted}', is not a number or a constant "
-                                 f"expression{why}", hint=exc.full_message()) from None
+                                 f"expression{why}", hint=exc.message + (f"\n{shorten(exc.hint, 200)}"
+                                                           if exc.hint else "")) from None
         if g.assigned or not all(g.feeds_output()):
             raise GradValueError(f"{what}, '{quoted}', is not one constant expression")
         if g.inputs:
