@@ -399,3 +399,17 @@ def test_a_key_without_a_binding_says_to_add_it_to_the_bindings_not_the_command_
     key.write_text(key.read_text().replace("{ x = 2 }", "{ x = 2, y = 5 }"))
     ok = run_cli("check", str(key), ans)
     assert ok.exit_code == 0, ok.stdout
+
+
+def test_a_column_in_another_case_is_named_and_the_renamed_file_trains_as_by_hand(tmp_path):
+    bad = _write(tmp_path / "d.csv", "X,y\n1,2\n2,4\n", "utf-8")
+    run = run_cli("train", "(w*x - y)^2", "--data", bad, "--param", "w=0", "--steps", "1",
+                  "--lr", "0.1")
+    assert_clean_error(run, 2, "case included: the file has 'X' for 'x'")
+    batch = run_cli("grad", "(w*x - y)^2", "-w", "0", "--batch", bad)
+    assert_clean_error(batch, 2, "the file has 'X' for 'x'")
+    good = _write(tmp_path / "e.csv", "x,y\n1,2\n2,4\n", "utf-8")
+    ok = run_cli("train", "(w*x - y)^2", "--data", good, "--param", "w=0", "--steps", "1",
+                 "--lr", "0.1", "--json")
+    # by hand: the gradient at w = 0 is mean(2(wx - y)x) = (-4 - 16)/2 = -10; w = 0 + 0.1·10
+    assert ok.exit_code == 0 and ok.json["params"]["w"] == pytest.approx(1.0, rel=1e-15)

@@ -148,8 +148,9 @@ def missing_columns(source: str, missing: list[str], have: list[str]) -> GradVal
     plural = "s" if len(missing) > 1 else ""
     return GradValueError(
         f"{source} has no column{plural} {which} (it has {formats.columns_text(have)})",
-        hint=formats.separator_hint(have) or "an input that is not a --param and has no "
-             "value on the command line must be a column of the data")
+        hint=formats.separator_hint(have) or formats.case_hint(missing, have)
+        or "an input that is not a --param and has no value on the command line must be a "
+           "column of the data")
 
 
 def _numbers(source: str, name: str, cells: list[str], where) -> np.ndarray:

@@ -80,3 +80,13 @@ def json_document(line: str) -> str | None:
         return ("it holds one JSON object written over many lines, not JSON Lines (one object "
                 "per line); convert it, e.g. jq -c . OLD > NEW.jsonl")
     return None
+
+
+def case_hint(missing: list[str], have: list[str]) -> str | None:
+    """For a missing column that the file has in another case ('X' for x): say so."""
+    folded = {c.casefold(): c for c in have}
+    pairs = [(m, folded[m.casefold()]) for m in missing if m.casefold() in folded]
+    if not pairs:
+        return None
+    said = ", ".join(f"'{shorten(c)}' for '{shorten(m)}'" for m, c in pairs[:10])
+    return f"columns are matched by exact name, case included: the file has {said}"

@@ -120,8 +120,9 @@ class Batch:
                     raise GradNameError(
                         f"the CSV header has no column '{name}' "
                         f"(it has {formats.columns_text(have)})",
-                        hint=formats.separator_hint(have) or f"add the column, or give one "
-                             f"value for every point, e.g. {binding_example([name])}")
+                        hint=formats.separator_hint(have) or formats.case_hint([name], have)
+                        or f"add the column, or give one value for every point, e.g. "
+                           f"{binding_example([name])}")
             table = chunk.floats(name) if isinstance(chunk, CsvChunk) else None
             if table is not None:  # a chunk of plain numbers, read at C speed
                 cols[name] = table
