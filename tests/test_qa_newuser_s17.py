@@ -413,3 +413,21 @@ def test_a_column_in_another_case_is_named_and_the_renamed_file_trains_as_by_han
                  "--lr", "0.1", "--json")
     # by hand: the gradient at w = 0 is mean(2(wx - y)x) = (-4 - 16)/2 = -10; w = 0 + 0.1·10
     assert ok.exit_code == 0 and ok.json["params"]["w"] == pytest.approx(1.0, rel=1e-15)
+
+
+def test_eval_of_an_array_breaks_its_lines_at_a_narrow_terminal_and_reads_back_as_numpy():
+    # Before: always 75 columns, so a 50-column terminal wrapped numbers in two.
+    import re
+
+    import numpy as np
+
+    run = run_cli("eval", "X * 1.123456789", "-X", "randn(3, 5)", env={"COLUMNS": "50"})
+    assert run.exit_code == 0
+    lines = run.stdout.rstrip("\n").split("\n")
+    assert max(map(len, lines)) <= 50 and len(lines) > 3
+    X = np.random.default_rng(0).standard_normal((3, 5)) * 1.123456789
+    body = run.stdout.split(")", 1)[1]   # after the shape "(3, 5)"
+    printed = [float(t) for t in re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", body)]
+    assert printed == pytest.approx(X.ravel().tolist(), rel=1e-11)
+    wide = run_cli("eval", "X * 1.123456789", "-X", "randn(3, 5)")   # a pipe: 75, as before
+    assert max(map(len, wide.stdout.split("\n"))) > 50
