@@ -37,7 +37,16 @@ def eval_command(args, as_json, batch):
     else:
         from gradcli.views.array_text import show
 
-        click.echo(show(result.value))
+        width = 75
+        if getattr(result.value, "ndim", 0):   # an array breaks between numbers, never past
+            import os                           # a narrower terminal (or COLUMNS)
+            import sys
+
+            from gradcli.cli.start import columns
+
+            if "COLUMNS" in os.environ or sys.stdout.isatty():
+                width = max(20, min(width, columns()))
+        click.echo(show(result.value, linewidth=width))
 
 
 @click.command("grad", context_settings=BINDING_CONTEXT)

@@ -9,7 +9,7 @@ SOURCES = {
     '__init__.py': 3330293717,
     'cli/__init__.py': 1657035680,
     'cli/check.py': 3759656245,
-    'cli/eval_grad.py': 1540172655,
+    'cli/eval_grad.py': 712682417,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,

@@ -13,7 +13,7 @@ import json
 import re
 import zipfile
 
-from gradcli.data import files
+from gradcli.data import files, formats
 from gradcli.errors import GradUsageError, GradValueError, listing, shorten
 from gradcli.numbers import shape_text
 
@@ -162,6 +162,7 @@ def _numpy_array(a, where: str):
 # -- text files -------------------------------------------------------------------------------
 
 def _text(data: bytes, path: str) -> str:
+    files.refuse_utf16(data, f"the array file '{shorten(path)}'")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -184,7 +185,8 @@ def _csv_matrix(data: bytes, path: str):
                 if word.lstrip("+-").lower() in ("nan", "inf", "infinity"):   # data, not a header
                     raise GradValueError(f"'{shorten(path)}', line {number}, column {col}: "
                                          f"'{shorten(word)}' is not a finite number")
-                hint = ("an array's CSV has no header row" if not rows else None)
+                hint = formats.separator_hint(cells) or (
+                    "an array's CSV has no header row" if not rows else None)
                 raise GradValueError(f"'{shorten(path)}', line {number}, column {col}: "
                                      f"'{shorten(word)}' is not a number", hint=hint)
         if width is None:

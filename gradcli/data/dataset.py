@@ -94,6 +94,7 @@ def load(path: str, needed: Iterable[str]) -> Dataset:
     needed = list(needed)
     source = "standard input" if path == "-" else path
     raw = files.read_bytes(path, "the data file")
+    files.refuse_utf16(raw, source if path == "-" else f"the data file '{path}'")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a byte-order mark
     kind = formats.by_extension(path) or formats.by_first_line(raw.lstrip()[:1].decode("latin-1"))
@@ -146,9 +147,10 @@ def missing_columns(source: str, missing: list[str], have: list[str]) -> GradVal
     which = ", ".join(f"'{m}'" for m in missing)
     plural = "s" if len(missing) > 1 else ""
     return GradValueError(
-        f"{source} has no column{plural} {which} (it has {', '.join(have) or 'none'})",
-        hint="an input that is not a --param and has no value on the command line "
-             "must be a column of the data")
+        f"{source} has no column{plural} {which} (it has {formats.columns_text(have)})",
+        hint=formats.separator_hint(have) or formats.case_hint(missing, have)
+        or "an input that is not a --param and has no value on the command line must be a "
+           "column of the data")
 
 
 def _numbers(source: str, name: str, cells: list[str], where) -> np.ndarray:
@@ -378,13 +380,15 @@ def _jsonl(text: str, needed: list[str], source: str) -> Dataset:
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            raise GradValueError(f"{where}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
+            raise GradValueError(f"{where}: not valid JSON ({getattr(exc, 'msg', exc)})",
+                                 hint=formats.json_document(line) if row == 1 else None) from None
         except RecursionError:
             raise GradValueError(f"{where}: not valid JSON here (arrays or objects nested "
                                  "too deeply to read)") from None
         if not isinstance(obj, dict):
             raise GradValueError(f"{where}: each line must be a JSON object such as "
-                                 '{"x": 1, "y": 2}')
+                                 '{"x": 1, "y": 2}',
+                                 hint=formats.json_document(line) if row == 1 else None)
         if row == 1:
             keys = dict.fromkeys(obj)
             missing = [n for n in needed if n not in obj]

@@ -60,9 +60,35 @@ def read_bytes(path: str, what: str, limit: int = MAX_DATA_BYTES) -> bytes:
         raise GradUsageError(f"cannot read {what} '{path}': {exc.strerror or exc}") from None
 
 
+def looks_utf16(data: bytes) -> bool:
+    """True for ASCII text saved as UTF-16 (what Windows calls "Unicode"), with or without
+    a byte-order mark: in its first bytes every other byte is NUL and no other is (without
+    a mark it would decode as UTF-8 with a NUL after every character)."""
+    head = data[:66]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head[2:]
+    head = head[:len(head) - len(head) % 2]
+    half = len(head) // 2
+    if not half:
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return (even, odd) in ((half, 0), (0, half))
+
+
+def refuse_utf16(data: bytes, where: str) -> None:
+    """A usage error for a text file saved as UTF-16, saying how to get UTF-8; `where`
+    names it ("the data file 'x.csv'")."""
+    if looks_utf16(data):
+        raise GradUsageError(
+            f"cannot read {where}: it is UTF-16 text (Windows' \"Unicode\"), "
+            "not UTF-8", hint="save it as UTF-8 (Excel: CSV UTF-8; Notepad: Save as, "
+            "Encoding UTF-8), or convert it: iconv -f UTF-16 -t UTF-8 OLD > NEW")
+
+
 def read_text(path: str, what: str, limit: int = MAX_DATA_BYTES) -> str:
     """`read_bytes` decoded as UTF-8; a byte-order mark at the start is dropped."""
     data = read_bytes(path, what, limit)
+    refuse_utf16(data, f"{what} '{'standard input' if path == '-' else path}'")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -143,6 +143,8 @@ class Source:
         block = self.stream.read(BLOCK_BYTES)
         if self._buf is None:
             self._buf = block[:0]
+            if isinstance(block, bytes):
+                files.refuse_utf16(block, self.name)
         self._buf, self._pos = self._buf[self._pos:] + block, 0
         return bool(block)
 
@@ -304,6 +306,9 @@ def read_chunks(stream, fmt: str | None, size: int | None = None) -> Iterator[Ch
 
 
 def _jsonl_chunks(src: Source, size: int) -> Iterator[Chunk]:
+    opening = src.peek().strip()
+    if opening in ("[", "{"):   # one document over many lines: every line would fail
+        raise GradUsageError(f"cannot read {src.name}: {formats.json_document(opening)}")
     while True:
         text, first = src.take(size)
         if not text:
@@ -347,7 +352,8 @@ def _jsonl_slow(lines: list[str], first: int) -> Chunk:
             row = {}
         if not isinstance(row, dict):
             errors[len(rows)] = GradValueError(
-                f"line {first + k} is not a JSON object of values such as {{\"x\": 1}}")
+                f"line {first + k} is not a JSON object of values such as {{\"x\": 1}}",
+                hint=formats.json_document(line))
             row = {}
         rows.append(row)
         numbers.append(first + k)

@@ -114,10 +114,15 @@ class Batch:
                 if isinstance(chunk, CsvChunk):
                     from gradcli.program.bindings import binding_example
 
+                    from gradcli.data import formats
+
+                    have = list(chunk.header)
                     raise GradNameError(
-                        f"the CSV header has no column '{name}'",
-                        hint=f"add the column, or give one value for every point, "
-                             f"e.g. {binding_example([name])}")
+                        f"the CSV header has no column '{name}' "
+                        f"(it has {formats.columns_text(have)})",
+                        hint=formats.separator_hint(have) or formats.case_hint([name], have)
+                        or f"add the column, or give one value for every point, e.g. "
+                           f"{binding_example([name])}")
             table = chunk.floats(name) if isinstance(chunk, CsvChunk) else None
             if table is not None:  # a chunk of plain numbers, read at C speed
                 cols[name] = table

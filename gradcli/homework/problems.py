@@ -54,7 +54,7 @@ from gradcli.data import files
 from gradcli.homework import plain_toml
 from gradcli.program.program import Program
 from gradcli.program.bindings import parse_value
-from gradcli.errors import GradcliError, GradUsageError, GradValueError
+from gradcli.errors import GradcliError, GradNameError, GradUsageError, GradValueError, shorten
 
 TOLERANCE = 1e-6
 MAX_SIG_FIGS = 17   # a double has no more
@@ -201,10 +201,15 @@ _LONG_INT = re.compile(r"(?<![\w.])[+-]?\d[\d_]{4300,}")
 def _read_toml(path: str, what: str) -> dict:
     # files.read_bytes refuses devices (/dev/zero) and caps the size; a BOM is allowed.
     try:
-        text = files.read_bytes(path, what).decode("utf-8-sig")
+        raw = files.read_bytes(path, what)
+        files.refuse_utf16(raw, f"{what} '{path}'")
+        text = raw.decode("utf-8-sig")
         plain = plain_toml.loads(text)   # the same dict, faster, for a plain answer file
         return plain if plain is not None else tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise GradValueError(f"{what} '{path}' is not UTF-8 text (byte {exc.start + 1}), "
+                             "as TOML must be") from None
+    except tomllib.TOMLDecodeError as exc:
         raise GradValueError(f"{what} '{path}' is not valid TOML: {exc}") from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
         raise GradValueError(f"{what} '{path}' nests arrays or tables too deeply to be read "
@@ -217,6 +222,15 @@ def _read_toml(path: str, what: str) -> dict:
         raise GradValueError(f"{what} '{path}' has a whole number of more than 4300 digits "
                              f"(line {line})", hint="a number that big is beyond a double "
                              "anyway (the largest is about 1.8e308)") from None
+
+
+def _toml_value(v) -> str:
+    """A binding as the key wrote it, for a hint: numbers plain, text quoted, arrays as …."""
+    if isinstance(v, bool) or isinstance(v, (list, dict)):
+        return "…"
+    if isinstance(v, str):
+        return '"' + shorten(v, 30).replace('"', '\\"') + '"'
+    return shorten(str(v), 30)
 
 
 def _brief(v, limit: int = 60) -> str:
@@ -396,7 +410,18 @@ def _problem(pid: str, entry: dict, defaults: dict) -> Problem:
                       sig_figs=_optional(entry, "sig_figs", _sig_figs, "sig_figs", defaults["sig_figs"]),
                       points=points, points_given=points_given)
     grads = [q.split(".", 1)[1] for q in problem.ask if q.startswith("grad.")]
-    result = program.grad(given, wrt=grads)
+    missing = [name for name in program.inputs if name not in given]
+    try:
+        result = program.grad(given, wrt=grads)
+    except GradNameError as exc:
+        if not missing or not exc.message.startswith("no value for"):
+            raise
+        # The command line's "-y 1" is no help in a key: the value goes in its bindings.
+        shown = ", ".join(f"{name} = {_toml_value(v)}" for name, v in raw.items())
+        added = ", ".join(f"{name} = 1" for name in missing[:10])
+        them = "it" if len(missing) == 1 else "them"
+        raise GradNameError(exc.message, hint=f"give {them} in the problem's bindings, e.g. "
+                            f"bindings = {{ {shown + ', ' if shown else ''}{added} }}") from None
     problem.bindings = result.inputs
     for q in problem.ask:
         if q == "value":
@@ -485,7 +510,7 @@ def compare(given, expected, close) -> tuple[bool, str]:
 
 def grade_file(key: Key, path: str) -> Grade:
     """Grade one answer file; its problems are noted in the Grade, never raised."""
-    student = os.path.splitext(os.path.basename(path))[0]
+    student = os.path.splitext(os.path.basename(os.path.normpath(path)))[0]
     try:
         data = _read_toml(path, "the answer file")
     except GradcliError as exc:
@@ -495,8 +520,15 @@ def grade_file(key: Key, path: str) -> Grade:
     if isinstance(data.get("student"), str) and data["student"].strip():
         student = data["student"].strip()
     grade = Grade(path, student)
+    # The problem set handed in with its answers filled in (exercise --student's file):
+    # its own entries are said once, not as one unknown problem each.
+    sheet = [pid for pid, table in data.items()
+             if pid in KEY_ENTRIES and pid not in key.problems and not isinstance(table, dict)]
+    if sheet:
+        grade.errors.append(f"the problem set's own entries ({', '.join(sheet)}) are in this file "
+                            "too; they are ignored, and only the [ID] tables of answers count")
     for pid, table in data.items():
-        if pid in ("student", "name") and not isinstance(table, dict):
+        if pid in ("student", "name") and not isinstance(table, dict) or pid in sheet:
             continue
         if pid not in key.problems:
             known = ", ".join(key.problems)

@@ -130,6 +130,23 @@ def _accepted_after(prefix: str, lark) -> set[str]:
         return set()
 
 
+# Characters that look like an operator, as text copied from a PDF, slides or a word
+# processor writes them.
+_LOOKALIKES = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-",
+               "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u2217": "*", "\u2219": "*",
+               "\u00f7": "/", "\u2215": "/", "\uff0b": "+", "\uff0d": "-", "\uff0a": "*",
+               "\uff0f": "/", "\uff08": "(", "\uff09": ")", "\uff0c": ",", "\u02c6": "^"}
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+
+
+def _lookalike_hint(text: str, char: str) -> str:
+    fixed = text.translate(str.maketrans(_LOOKALIKES)).strip()
+    name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
+    ascii_ = _LOOKALIKES[char]
+    said = f"'{char}' ({name}) is how a PDF or slides write '{ascii_}'; type '{ascii_}'"
+    return f"{said}: {fixed}" if len(fixed) <= 60 else said
+
+
 def describe(exc: UnexpectedInput, text: str, lark) -> GradSyntaxError:
     hint = None
     if isinstance(exc, UnexpectedCharacters):
@@ -138,7 +155,9 @@ def describe(exc: UnexpectedInput, text: str, lark) -> GradSyntaxError:
         what = f"unexpected character {char!r}" if char.isprintable() else \
             f"unexpected character '{visible(char)}'"
         expected = _expected_words(_accepted_after(text[:pos], lark))
-        if char in "'\"":
+        if char in _LOOKALIKES:
+            hint = _lookalike_hint(text, char)
+        elif char in _QUOTES:
             hint = "strings are not part of the language: it has numbers, names and functions only"
         elif char == "{":
             hint = "use ( ) for grouping and [ ] for arrays"

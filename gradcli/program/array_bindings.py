@@ -239,11 +239,23 @@ def _construct(kind: str, args: str, what: str, draws: Draws):
     from gradcli.program.bindings import parse_value
 
     shape = []
+    typed = args.strip()
+    if typed.startswith(("(", "[")):   # NumPy's np.zeros((2, 3))
+        sizes = typed[1:-1].strip().rstrip(",") if typed.endswith((")", "]")) else "2, 3"
+        raise GradValueError(f"{what} has a bad shape: {kind}(…) takes the sizes themselves, "
+                             f"not a tuple or a list: {kind}({shorten(sizes)}), not "
+                             f"{kind}({shorten(typed)})")
     for arg in ([] if not args.strip() else args.split(",")):
         if _CONSTRUCTOR.search(arg) or not arg.strip():
             raise GradValueError(f"{what} has a bad shape: {kind}(…) takes sizes, whole "
                                  f"numbers ≥ 1, as in {kind}(2, 3)")
-        size = parse_value(arg, "")
+        try:
+            size = parse_value(arg, "")
+        except GradcliError:   # a name, a bracket: the binding is named, not "the value, ' n'"
+            raise GradValueError(f"{what} has a bad shape: its size '{shorten(arg.strip())}' is "
+                                 "not a number or a constant expression",
+                                 hint=f"{kind}(…) takes sizes, whole numbers ≥ 1, as in "
+                                      f"{kind}(2, 3)") from None
         if size != int(size) or size < 1:
             raise GradValueError(f"{what} has a bad shape: {kind}(…) takes sizes, whole numbers "
                                  f"≥ 1, and '{shorten(arg.strip())}' is not one", hint=f"e.g. {kind}(2, 3)")

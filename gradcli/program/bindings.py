@@ -51,6 +51,8 @@ def split_bindings(args: list[str] | tuple[str, ...]) -> dict[str, str]:
             raise GradUsageError(f"'{word}' needs a value, as in {word} 1",
                                  hint="-h after the expression is a variable; for help, put -h first or use --help"
                                  if word == "-h" else None)
+        if not _NAME.match(name) and _NAME.match(name.strip()):
+            name = name.strip()   # "x = 1", quoted as one word: spaces around the '='
         if not _NAME.match(name):
             raise GradUsageError(f"'{shorten(name)}' in '{shorten(word)}' is not a variable name")
         if name in found:
@@ -93,8 +95,13 @@ def parse_value(text: str, name: str = "") -> float:
         try:
             g = parse(text)
         except GradcliError as exc:
-            raise GradValueError(f"{what}, '{quoted}', is not a number or a constant expression",
-                                 hint=exc.message) from None
+            comma = re.fullmatch(r"\s*[+-]?\d*,\d+\s*", text)   # 1,5: a decimal comma
+            typed = text.strip()
+            why = (f" (a decimal takes a '.': {shorten(typed.replace(',', '.'))}; an array is "
+                   f"written [{shorten(typed.replace(',', ', '))}])") if comma else ""
+            raise GradValueError(f"{what}, '{quoted}', is not a number or a constant "
+                                 f"expression{why}", hint=exc.message + (f"\n{shorten(exc.hint, 200)}"
+                                                           if exc.hint else "")) from None
         if g.assigned or not all(g.feeds_output()):
             raise GradValueError(f"{what}, '{quoted}', is not one constant expression")
         if g.inputs:
@@ -143,13 +150,17 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object],
         sources = sorted({given[n].source for n in unknown if isinstance(given[n], Sourced)})
         if sources:
             hints.append("every name in an --inputs file must be an input of the program")
+        power = _superscript_hint(inputs)
+        if power:
+            hints = [power]
         raise GradNameError(
             f"the program does not use {_names(unknown)}"
             f"{' (given in ' + listing(sources) + ')' if sources else ''} (it uses {uses})",
             hint=" ".join(hints) or None)
     missing = [n for n in inputs if n not in given]
     if missing:
-        raise GradNameError(f"no value for {_names(missing)}", hint=_missing_hint(missing, given, graph))
+        raise GradNameError(f"no value for {_names(missing)}",
+                            hint=_superscript_hint(missing) or _missing_hint(missing, given, graph))
     values = {}
     draws = None
     for name in inputs:
@@ -168,6 +179,22 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object],
         else:
             values[name] = _number(v, name)
     return values
+
+
+_SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079",
+                              "0123456789")
+
+
+def _superscript_hint(inputs: list[str]) -> str | None:
+    """`x²` parses as one name (a superscript digit is a character of a name): a power was
+    almost surely meant."""
+    for name in inputs:
+        stem = name.rstrip("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+        if stem and stem != name:
+            power = name[len(stem):].translate(_SUPERSCRIPTS)
+            return (f"'{shorten(name)}' is one name (a superscript digit is part of a name): "
+                    f"a power is written {shorten(stem)}^{power}")
+    return None
 
 
 def _missing_hint(missing: list[str], given: dict[str, object], graph) -> str:
