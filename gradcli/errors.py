@@ -43,6 +43,36 @@ def listing(items: list[str], most: int = 10) -> str:
     return ", ".join(items[:most]) + f" and {len(items) - most:,} more"
 
 
+# How near a misspelling must be (difflib's ratio) to be offered as "did you mean …?".
+NEAR = 0.6
+
+
+def closest(word: str, choices, cutoff: float = NEAR) -> str | None:
+    """The choice a mistyped `word` most likely meant, or None: the one rule behind every
+    "did you mean …?" (names, functions, options, commands, formats, key entries).
+
+    In order: `word` itself; the one choice equal but for case (ReLU → relu); the one
+    choice that `word`, 3 characters or more, begins (ste → steps); difflib's nearest
+    spelling, case aside, with a ratio of at least `cutoff` (gard → grad)."""
+    choices = list(dict.fromkeys(choices))
+    if word in choices:
+        return word
+    folded = [c for c in choices if c.casefold() == word.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    if len(word) >= 3:
+        prefixed = [c for c in choices if c.startswith(word)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+    import difflib  # only on the error path
+
+    by_folded = {}
+    for c in choices:
+        by_folded.setdefault(c.casefold(), c)
+    near = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=cutoff)
+    return by_folded[near[0]] if near else None
+
+
 class GradcliError(Exception):
     """Base of every error gradcli reports to a user."""
 

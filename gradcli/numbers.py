@@ -32,6 +32,37 @@ def shape_text(shape) -> str:
     return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
+def index_text(at) -> str:
+    """[1, 0]: an element's index path as NumPy's indexing writes it, counted from 0."""
+    return "[" + ", ".join(map(str, at)) + "]"
+
+
+def ragged_text(at, shape, first_at, first_shape) -> str:
+    """How element `at` of a ragged array differs from element `first_at` (index paths,
+    shapes): the one wording of a ragged program literal, binding and array file.
+
+    'element [1] has 1 element where element [0] has 2 (shape (1,), not (2,))'. Shapes
+    that agree on their first axes name the elements where they part: elements (1, 1)
+    and (1, 2) at [1] and [0] are told as [1, 0] of shape (1,) and [0, 0] of shape (2,),
+    the element a walk of the nested lists finds first."""
+    shape, first_shape = tuple(shape), tuple(first_shape)
+    d = 0
+    while d < min(len(shape), len(first_shape)) and shape[d] == first_shape[d]:
+        d += 1
+    at, first_at = tuple(at) + (0,) * d, tuple(first_at) + (0,) * d
+    shape, first_shape = shape[d:], first_shape[d:]
+    said, other = f"element {index_text(at)}", f"element {index_text(first_at)}"
+    if shape and first_shape and shape[0] != first_shape[0]:
+        said += f" has {shape[0]} element{'s' if shape[0] != 1 else ''} where {other} has {first_shape[0]}"
+    elif not shape and first_shape:
+        said += f" is a number where {other} is a list of {first_shape[0]}"
+    elif shape and not first_shape:
+        said += f" is a list of {shape[0]} where {other} is a number"
+    else:
+        return f"{said} has shape {shape_text(shape)} where {other} has shape {shape_text(first_shape)}"
+    return f"{said} (shape {shape_text(shape)}, not {shape_text(first_shape)})"
+
+
 def fmt_array(v, digits: int = 12, linewidth: int = 75) -> str:
     """`(3, 2) [[1, 2], …]`: the shape, then the elements as NumPy lays them out, each as fmt
     writes it, right-aligned in columns and separated by ", " (a literal gradcli reads back)."""

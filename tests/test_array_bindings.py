@@ -54,7 +54,7 @@ def test_scalar_bindings_are_unchanged():
 @pytest.mark.parametrize("text, fragment", [
     ("[[1, 2], [3]]", "ragged literal: element [1] has 1 element where element [0] has 2"),
     ("[[1, 2], 3]", "ragged literal: element [1] is a number where element [0] is a list of 2"),
-    ("[[1, 2], [pi]]", "ragged literal: element 1 has shape (1,) where element 0 has (2,)"),
+    ("[[1, 2], [pi]]", "ragged literal: element [1] has 1 element where element [0] has 2 (shape (1,), not (2,))"),
     ("[1, , 2]", "has an empty element"),
     ("[1, 2,]", "has an empty element"),
     ("[1, 2", "missing a closing ']'"),

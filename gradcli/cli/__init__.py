@@ -21,7 +21,7 @@ start.begin()
 import click  # noqa: E402
 
 from gradcli import __version__
-from gradcli.errors import GradcliError, GradNameError, GradSyntaxError, GradUsageError, shorten
+from gradcli.errors import GradcliError, GradNameError, GradSyntaxError, GradUsageError, closest, shorten
 
 # Options are long ones only: every single-letter name is free for variables.
 BINDING_CONTEXT = dict(ignore_unknown_options=True, allow_extra_args=True,
@@ -48,19 +48,9 @@ def report(exc: GradcliError, as_json: bool) -> None:
     click.echo(prefix + exc.full_message(), err=True)
 
 
-def closest(word: str, choices) -> str | None:
-    """The choice a mistyped `word` most likely meant (a unique prefix, or a near spelling)."""
-    choices = list(choices)
-    if word in choices:
-        return word
-    if len(word) >= 3:
-        prefixed = [c for c in choices if c.startswith(word)]
-        if len(prefixed) == 1:
-            return prefixed[0]
-    import difflib
-
-    close = difflib.get_close_matches(word.replace("_", "-"), choices, n=1, cutoff=0.75)
-    return close[0] if close else None
+# A word taken for a mistyped option is no longer a variable's binding, so an option is
+# offered only when nearer than other names must be: --rate (a variable) is not --latex.
+OPTION_NEAR = 0.75
 
 
 def long_options(ctx: click.Context) -> list[str]:
@@ -188,8 +178,10 @@ class GradcliGroup(click.Group):
             sys.exit(0)
         except click.exceptions.NoSuchOption as exc:
             message = f"no such option {shorten(exc.option_name)}"
-            if exc.possibilities:
-                message += f"; did you mean {exc.possibilities[0]}?"
+            meant = (closest(exc.option_name.lstrip("-"), long_options(exc.ctx), OPTION_NEAR)
+                     if exc.ctx is not None else None)
+            if meant:
+                message += f"; did you mean --{meant}?"
             hint = f"see '{exc.ctx.command_path} --help'" if exc.ctx is not None else None
             report(GradUsageError(message, hint=hint), as_json)
             sys.exit(2)
@@ -266,7 +258,7 @@ def _mistyped_option(word: str, ctx: click.Context | None) -> str | None:
     name = word.lstrip("-").split("=", 1)[0]
     if len(name) < 2:  # single letters are variables' (README "Binding values")
         return None
-    close = closest(name, long_options(ctx))
+    close = closest(name.replace("_", "-"), long_options(ctx), OPTION_NEAR)  # --sig_figs: --sig-figs
     return f"--{close}" if close else None
 
 

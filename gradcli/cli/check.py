@@ -63,10 +63,9 @@ def _format(fmt, as_json) -> str:
     if fmt is None:
         return "json" if as_json else "report"
     if fmt not in FORMATS:
-        import difflib
+        from gradcli.errors import closest
 
-        close = difflib.get_close_matches(fmt.lower(), FORMATS, n=1, cutoff=0.6)
-        guess = close[0] if close else None
+        guess = closest(fmt, FORMATS)
         raise GradUsageError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'"
                              + (f"; did you mean {guess}?" if guess else ""))
     if as_json and fmt != "json":

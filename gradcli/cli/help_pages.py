@@ -7,15 +7,15 @@ WIDTH = 78
 # The files the pages come from, and their CRC-32s: if one changes, click prints help.
 SOURCES = {
     '__init__.py': 3330293717,
-    'cli/__init__.py': 1657035680,
-    'cli/check.py': 3759656245,
+    'cli/__init__.py': 2590654211,
+    'cli/check.py': 1152685860,
     'cli/eval_grad.py': 712682417,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
     'cli/start.py': 2171978661,
     'cli/trace.py': 1582051702,
     'cli/train.py': 1654355013,
-    'errors.py': 2777739962,
+    'errors.py': 3795176134,
     'training/__init__.py': 3864776922,
     'training/optimizers.py': 899433059,
     'training/schedules.py': 1494694705,

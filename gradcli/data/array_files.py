@@ -15,7 +15,7 @@ import zipfile
 
 from gradcli.data import files, formats
 from gradcli.errors import GradUsageError, GradValueError, listing, shorten
-from gradcli.numbers import shape_text
+from gradcli.numbers import index_text, ragged_text, shape_text
 
 # The most axes an array may have (NumPy's own limit is 64).
 MAX_AXES = 32
@@ -253,27 +253,38 @@ def nested_shape(obj, where: str) -> tuple[int, ...]:
         item, at = stack.pop()
         depth = len(at)
         if depth == len(shape):
+            if isinstance(item, list):      # deeper than the first element's chain
+                raise GradValueError(f"{where} is ragged: "
+                                     + ragged_text(at, _first_shape(item), _first_of(at), ()))
             if isinstance(item, bool) or not isinstance(item, (int, float)):
-                raise GradValueError(f"{where}: the element at {_index(at)} is "
+                raise GradValueError(f"{where}: the element at {index_text(at)} is "
                                      f"{_describe(item)}, not a number")
             continue
-        if not isinstance(item, list):
-            raise GradValueError(f"{where} is ragged: {_whole(at)} is a number where "
-                                 f"{_whole(at[:-1] + (0,)) if at else 'the first'} is a list of {shape[depth]}")
-        if len(item) != shape[depth]:
-            first = _whole(at[:-1] + (0,)) if at else "the first"
-            raise GradValueError(f"{where} is ragged: {_whole(at)} has {len(item)} "
-                                 f"element{'s' if len(item) != 1 else ''} where {first} has {shape[depth]}")
+        if not isinstance(item, list) or len(item) != shape[depth]:
+            # never the whole array: its length made the shape
+            raise GradValueError(f"{where} is ragged: "
+                                 + ragged_text(at, _first_shape(item), _first_of(at), shape[depth:]))
         stack.extend((x, at + (k,)) for k, x in reversed(list(enumerate(item))))
     return tuple(shape)
 
 
-def _index(at: tuple[int, ...]) -> str:
-    return "[" + ", ".join(map(str, at)) + "]"
+def _first_of(at: tuple[int, ...]) -> tuple[int, ...]:
+    """The element that `at` (not all zeros) is told against: `at` with its last index that is
+    not 0 made 0 (for [1, 1, 0], [1, 0, 0]), walked already, so of the shape's rest; the
+    same element as a literal names, which compares the elements of one list."""
+    j = max(j for j, n in enumerate(at) if n)
+    return at[:j] + (0,) * (len(at) - j)
 
 
-def _whole(at: tuple[int, ...]) -> str:
-    return "the array" if not at else f"element {_index(at)}"
+def _first_shape(item) -> tuple[int, ...]:
+    """The shape of a nested list along its first elements (a ragged rest is not looked at)."""
+    shape = []
+    while isinstance(item, list):
+        shape.append(len(item))
+        if not item:
+            break
+        item = item[0]
+    return tuple(shape)
 
 
 def _describe(item) -> str:
@@ -296,7 +307,7 @@ def finish_array(a, where: str, scalar: bool = True):
     bad = ~np.isfinite(a)
     if bad.any():
         at = tuple(int(k) for k in np.argwhere(bad)[0])
-        where_at = f" at {_index(at)}" if at else ""
+        where_at = f" at {index_text(at)}" if at else ""
         raise GradValueError(f"{where} holds a value that is not a finite number "
                              f"({float(a[at]) if at else float(a)}){where_at}")
     if a.ndim == 0 and scalar:

@@ -54,7 +54,7 @@ from gradcli.data import files
 from gradcli.homework import plain_toml
 from gradcli.program.program import Program
 from gradcli.program.bindings import parse_value
-from gradcli.errors import GradcliError, GradNameError, GradUsageError, GradValueError, shorten
+from gradcli.errors import GradcliError, GradNameError, GradUsageError, GradValueError, closest, shorten
 
 TOLERANCE = 1e-6
 MAX_SIG_FIGS = 17   # a double has no more
@@ -281,13 +281,11 @@ PROBLEM_ENTRIES = ("id", "program", "bindings", "ask", "tolerance", "rel_toleran
 
 
 def _unknown_entries(table: dict, known: tuple, where: str) -> None:
-    import difflib
-
     for name in table:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+            close = closest(name, known)
             raise GradValueError(f"{where} has an unknown entry '{name}'"
-                                 + (f": did you mean '{close[0]}'?" if close else ""),
+                                 + (f": did you mean '{close}'?" if close else ""),
                                  hint="it may have: " + ", ".join(known))
 
 

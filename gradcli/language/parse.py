@@ -26,7 +26,7 @@ import os
 import threading
 
 from gradcli.ops import table as O
-from gradcli.errors import GradMathError, GradNameError, GradSyntaxError
+from gradcli.errors import GradMathError, GradNameError, GradSyntaxError, closest
 from gradcli.language.graph import Graph
 
 GRAMMAR_FILE = "gradcli.lark"
@@ -322,13 +322,8 @@ AXIS_HINTS["transpose"] = "transpose(a) reverses the axes; it takes no axis orde
 
 
 def _suggest(name: str, known) -> str | None:
-    import difflib  # only on the error path
-
-    by_lower = {k.lower(): k for k in known}
-    if name.lower() in by_lower:  # ReLU, SIN
-        return f"did you mean '{by_lower[name.lower()]}'?"
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    close = closest(name, known)  # ReLU: relu, SIN: sin, sinn: sin
+    return f"did you mean '{close}'?" if close else None
 
 
 class Token:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gradcli.errors import GradShapeError
 from gradcli.language.graph import Graph
+from gradcli.numbers import ragged_text
 
 Shape = tuple
 
@@ -15,6 +16,7 @@ Shape = tuple
 # (data/array_files.MAX_AXES says the same for files); NumPy's own limit is 64.
 MAX_AXES = 32
 TOO_DEEP = f"nested too deeply (an array has at most {MAX_AXES} axes)"
+ONE_SHAPE = "(the elements of an array literal have one shape)"
 
 
 def text(shape: Shape) -> str:
@@ -53,14 +55,84 @@ def deep_error(program: str, start: int, end: int) -> GradShapeError:
 
 
 def ragged_error(program: str, start: int, end: int, spans, shapes) -> GradShapeError:
-    """A literal whose elements differ in shape (the builder's constant literals, and stack)."""
+    """A literal of constants whose elements differ in shape, found while it is built: named by
+    its index path in the outermost literal around it, which is the source shown."""
     first = shapes[0]
     k = next(k for k, s in enumerate(shapes) if s != first)
-    source = " ".join(program[start:end].split())
+    outer, path = _enclosing(program, start)
+    source = " ".join(program[outer:_closing(program, outer, end)].split())
     source = source if len(source) <= 80 else source[:39] + "…" + source[-40:]
     return GradShapeError(
-        f"{where(program, spans[k][0])}: {source}: a ragged literal: element 1 "
-        f"has shape {text(first)} but element {k + 1} has shape {text(shapes[k])} (the elements "
-        f"of an array literal have one shape)\n{underline(program, spans[k][0], spans[k][1])}")
+        f"{where(program, spans[k][0])}: {source}: a ragged literal: "
+        f"{ragged_text(path + (k,), shapes[k], path + (0,), first)} {ONE_SHAPE}\n"
+        f"{underline(program, spans[k][0], spans[k][1])}")
 
 
+def _comments(program: str) -> set[int]:
+    """The positions inside '#' comments (the language has no strings)."""
+    inside: set[int] = set()
+    at = 0
+    for line in program.split("\n"):
+        hash_at = line.find("#")
+        if hash_at != -1:
+            inside.update(range(at + hash_at, at + len(line)))
+        at += len(line) + 1
+    return inside
+
+
+def _enclosing(program: str, start: int) -> tuple[int, tuple[int, ...]]:
+    """Where the outermost array literal around the literal at `start` begins, and that
+    literal's index path in it: the program read backwards, brackets matched, commas counted.
+    The literal is still being built, so no node of the outer ones exists yet."""
+    skip = _comments(program)
+    path: list[int] = []
+    outer, depth, commas = start, 0, 0
+    for j in range(start - 1, -1, -1):
+        c = program[j]
+        if j in skip:
+            continue
+        if c in ")]":
+            depth += 1
+        elif c in "([" and depth:
+            depth -= 1
+        elif c == "(" or c == ";":
+            break                       # a call's argument or another statement: not an element
+        elif c == "[":
+            before = next((program[p] for p in range(j - 1, -1, -1)
+                           if p not in skip and not program[p].isspace()), "")
+            if before.isalnum() or before in "_)]":
+                break                   # a[…]: an index, not a literal
+            path.insert(0, commas)
+            outer, commas = j, 0
+        elif c == "," and not depth:
+            commas += 1
+    return outer, tuple(path)
+
+
+def _closing(program: str, outer: int, end: int) -> int:
+    """The end of the literal that opens at `outer` (at least `end`; the program's end when unclosed)."""
+    skip = _comments(program)
+    depth = 0
+    for j in range(outer, len(program)):
+        if j in skip:
+            continue
+        depth += (program[j] in "([") - (program[j] in ")]")
+        if depth == 0:
+            return max(j + 1, end)
+    return len(program)
+
+
+def ragged_stack_error(g: Graph, i: int, k: int, shapes) -> GradShapeError:
+    """A literal of computed elements (node i, a stack) whose element k differs in shape from
+    the first: named by its index path in the outermost literal around it, which is underlined."""
+    path = (k,)
+    while True:
+        parent = next((j for j in range(i + 1, len(g.ops)) if g.ops[j].shape == "stack" and i in g.args[j]
+                       and g.starts[j] <= g.starts[i] and g.ends[i] <= g.ends[j]), None)
+        if parent is None:
+            break
+        path = (g.args[parent].index(i),) + path
+        i = parent
+    at = path[:-1]
+    return shape_error(g, i, f"a ragged literal: {ragged_text(path, shapes[k], at + (0,), shapes[0])} "
+                             f"{ONE_SHAPE}")

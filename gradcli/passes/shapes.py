@@ -18,13 +18,23 @@ import numpy as np
 
 from gradcli.errors import GradShapeError
 from gradcli.language.graph import Graph
-from gradcli.language.shape_errors import TOO_DEEP, MAX_AXES, Shape, shape_error, text, underline, where
+from gradcli.language.shape_errors import (TOO_DEEP, MAX_AXES, Shape, ragged_stack_error, shape_error, text,
+                                           underline, where)
 from gradcli.ops import table as O
 from gradcli.passes.engine import DomainError
 
 
 class Misfit(DomainError):
     """A shape rule's complaint, without the node: the engine's forward pass adds which."""
+
+
+class Ragged(Misfit):
+    """A literal's element `k` whose shape is not the first element's: the message needs the
+    graph (the literals around it), so it is made when the node is known."""
+
+    def __init__(self, k: int, shapes):
+        super().__init__(f"a ragged literal: element {k}")
+        self.k, self.shapes = k, shapes
 
 
 # -- the rules, by the name in Op.shape ----------------------------------------
@@ -146,8 +156,7 @@ def stack(op, shapes, known):
     if len(set(shapes)) > 1:
         first = shapes[0]
         k = next(k for k, s in enumerate(shapes) if s != first)
-        raise Misfit(f"a ragged literal: element 1 has shape {text(first)} but element {k + 1} "
-                     f"has shape {text(shapes[k])} (the elements of an array literal have one shape)")
+        raise Ragged(k, shapes)
     if len(shapes[0]) >= MAX_AXES:
         raise Misfit(TOO_DEEP)
     return (len(shapes),) + shapes[0]
@@ -198,6 +207,8 @@ def infer(g: Graph, input_shapes: dict[str, Shape]) -> list[Shape]:
         _SHAPES.append(_shape_domain())
     try:
         found = engine.forward(g, {k: tuple(v) for k, v in input_shapes.items()}, _SHAPES[0])
+    except Ragged as why:
+        raise ragged_stack_error(g, why.node, why.k, why.shapes) from None
     except Misfit as why:
         raise shape_error(g, why.node, str(why)) from None
     return [tuple(s) for s in found]

@@ -22,7 +22,7 @@ from gradcli.data.array_files import (
     read_array,
 )
 from gradcli.errors import GradcliError, GradValueError, shorten
-from gradcli.numbers import shape_text
+from gradcli.numbers import ragged_text, shape_text
 
 CONSTRUCTORS = ("zeros", "ones", "randn", "rand")
 _CONSTRUCTOR = re.compile(r"(?<![\w.])(zeros|ones|randn|rand)\s*\(")
@@ -115,7 +115,9 @@ def _scan(text: str, what: str, draws: Draws):
                 raise GradValueError(f"{what} has an empty element (at column {i + 1})")
             after_close = False
             if c == "]":
-                value = _stack(stack.pop(), what)
+                elements = stack.pop()
+                # this list's index path: each open bracket's count of elements so far
+                value = _stack(elements, what, tuple(len(s) for s in stack))
                 if stack:
                     stack[-1].append(value)
                     after_close = True
@@ -155,7 +157,7 @@ def _element(piece: str, what: str, draws: Draws):
         raise GradValueError(f"{what} has a bad element: {message}", hint=exc.hint) from None
 
 
-def _stack(elements: list, what: str):
+def _stack(elements: list, what: str, at: tuple[int, ...] = ()):
     import numpy as np
 
     if not elements:
@@ -163,8 +165,8 @@ def _stack(elements: list, what: str):
     shapes = [np.shape(e) for e in elements]
     for k, shape in enumerate(shapes):
         if shape != shapes[0]:
-            raise GradValueError(f"{what} is a ragged literal: element {k} has shape {shape_text(shape)} "
-                                 f"where element 0 has {shape_text(shapes[0])}")
+            raise GradValueError(f"{what} is a ragged literal: "
+                                 + ragged_text(at + (k,), shape, at + (0,), shapes[0]))
     return np.array(elements, dtype=np.float64) if not shapes[0] else np.stack(elements)
 
 

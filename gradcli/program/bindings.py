@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from gradcli.errors import GradNameError, GradUsageError, GradValueError, listing, shorten
+from gradcli.errors import GradNameError, GradUsageError, GradValueError, closest, listing, shorten
 from gradcli.numbers import fmt
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
@@ -139,13 +139,11 @@ def bind(inputs: list[str], assigned: list[str], given: dict[str, object],
             raise GradNameError(f"'{shorten(name)}' is assigned by the program and cannot be given a value")
     unknown = [n for n in given if n not in inputs]
     if unknown:
-        import difflib
-
         hints = []
         for n in unknown[:3]:
-            close = difflib.get_close_matches(n, inputs, n=1, cutoff=0.5)
+            close = closest(n, inputs)
             if close:
-                hints.append(f"did you mean '{close[0]}' for '{shorten(n)}'?")
+                hints.append(f"did you mean '{close}' for '{shorten(n)}'?")
         uses = listing([shorten(n) for n in inputs]) if inputs else "no variables"
         sources = sorted({given[n].source for n in unknown if isinstance(given[n], Sourced)})
         if sources:
