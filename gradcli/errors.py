@@ -51,13 +51,20 @@ def closest(word: str, choices, cutoff: float = NEAR) -> str | None:
     """The choice a mistyped `word` most likely meant, or None: the one rule behind every
     "did you mean …?" (names, functions, options, commands, formats, key entries).
 
-    In order: `word` itself; the one choice equal but for case (ReLU → relu); the one
-    choice that `word`, 3 characters or more, begins (ste → steps); difflib's nearest
-    spelling, case aside, with a ratio of at least `cutoff` (gard → grad)."""
+    In order: `word` itself; the one choice equal but for case or for how a character is
+    written (ReLU → relu, w1 → w₁: Unicode's compatibility form); the one choice that
+    `word`, 3 characters or more, begins (ste → steps); difflib's nearest spelling, case
+    aside, with a ratio of at least `cutoff` (gard → grad)."""
+    import unicodedata
+
     choices = list(dict.fromkeys(choices))
     if word in choices:
         return word
-    folded = [c for c in choices if c.casefold() == word.casefold()]
+
+    def fold(s: str) -> str:
+        return unicodedata.normalize("NFKC", s).casefold()
+
+    folded = [c for c in choices if fold(c) == fold(word)]
     if len(folded) == 1:
         return folded[0]
     if len(word) >= 3:

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import assert_clean_error, run_cli
 
-ONE_SHAPE = "(the elements of an array literal have one shape)"
+ONE_SHAPE = "; the elements of an array literal have one shape"
 
 # (the literal, the same with a name in the odd part, what the message says of both), by hand:
 CASES = [
@@ -37,14 +37,14 @@ CASES = [
 @pytest.mark.parametrize("literal, named, says", CASES)
 def test_a_program_literal_names_the_element(literal, named, says):
     run = run_cli("eval", f"sum({literal})")
-    assert_clean_error(run, 2, f"{literal}: a ragged literal: {says} {ONE_SHAPE}")
+    assert_clean_error(run, 2, f"{literal}: a ragged literal: {says}{ONE_SHAPE}")
 
 
 @pytest.mark.parametrize("literal, named, says", CASES)
 def test_a_program_literal_with_a_name_names_it_too(literal, named, says):
     # built from its elements (a stack node), not folded into one constant
     run = run_cli("grad", f"sum({named})", "-x", "1")
-    assert_clean_error(run, 2, f"line 1, column 5: {named}: a ragged literal: {says} {ONE_SHAPE}")
+    assert_clean_error(run, 2, f"line 1, column 5: {named}: a ragged literal: {says}{ONE_SHAPE}")
 
 
 @pytest.mark.parametrize("literal, named, says", CASES)

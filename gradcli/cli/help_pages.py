@@ -15,7 +15,7 @@ SOURCES = {
     'cli/start.py': 2171978661,
     'cli/trace.py': 1582051702,
     'cli/train.py': 1654355013,
-    'errors.py': 3795176134,
+    'errors.py': 1010484067,
     'training/__init__.py': 3864776922,
     'training/optimizers.py': 899433059,
     'training/schedules.py': 1494694705,

@@ -16,7 +16,7 @@ Shape = tuple
 # (data/array_files.MAX_AXES says the same for files); NumPy's own limit is 64.
 MAX_AXES = 32
 TOO_DEEP = f"nested too deeply (an array has at most {MAX_AXES} axes)"
-ONE_SHAPE = "(the elements of an array literal have one shape)"
+ONE_SHAPE = "; the elements of an array literal have one shape"
 
 
 def text(shape: Shape) -> str:
@@ -64,7 +64,7 @@ def ragged_error(program: str, start: int, end: int, spans, shapes) -> GradShape
     source = source if len(source) <= 80 else source[:39] + "…" + source[-40:]
     return GradShapeError(
         f"{where(program, spans[k][0])}: {source}: a ragged literal: "
-        f"{ragged_text(path + (k,), shapes[k], path + (0,), first)} {ONE_SHAPE}\n"
+        f"{ragged_text(path + (k,), shapes[k], path + (0,), first)}{ONE_SHAPE}\n"
         f"{underline(program, spans[k][0], spans[k][1])}")
 
 
@@ -134,5 +134,5 @@ def ragged_stack_error(g: Graph, i: int, k: int, shapes) -> GradShapeError:
         path = (g.args[parent].index(i),) + path
         i = parent
     at = path[:-1]
-    return shape_error(g, i, f"a ragged literal: {ragged_text(path, shapes[k], at + (0,), shapes[0])} "
+    return shape_error(g, i, f"a ragged literal: {ragged_text(path, shapes[k], at + (0,), shapes[0])}"
                              f"{ONE_SHAPE}")
