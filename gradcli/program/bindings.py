@@ -263,9 +263,11 @@ def _is_array_text(text: str) -> bool:
     s = text.lstrip()
     if s[:1] in ("[", "@"):
         return True
+    if "(" not in s:  # a plain number or constant: no array constructor (and no import)
+        return False
     from gradcli.program.array_bindings import is_array_text
 
-    return "(" in s and is_array_text(s)
+    return is_array_text(s)
 
 
 def _is_array(v) -> bool:
