@@ -63,6 +63,18 @@ def ragged_text(at, shape, first_at, first_shape) -> str:
     return f"{said} (shape {shape_text(shape)}, not {shape_text(first_shape)})"
 
 
+# How a value that is not a finite number is shown to people (a gradient or a local
+# derivative where none is defined).
+UNDEFINED = "undefined"
+
+
+def show_number(v: float | None, digits: int = 12) -> str:
+    """A number for people; a non-finite gradient or local derivative is 'undefined'."""
+    if v is None or not math.isfinite(v):
+        return UNDEFINED
+    return fmt(v, digits)
+
+
 def fmt_array(v, digits: int = 12, linewidth: int = 75) -> str:
     """`(3, 2) [[1, 2], …]`: the shape, then the elements as NumPy lays them out, each as fmt
     writes it, right-aligned in columns and separated by ", " (a literal gradcli reads back)."""

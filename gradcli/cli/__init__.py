@@ -235,13 +235,15 @@ class GradcliGroup(click.Group):
 
 def read_program(arg: str) -> str:
     """The expression argument: literal text, `-` for stdin, `@FILE` for a file."""
-    from gradcli.data import files
-
     if arg == "-":
+        from gradcli.data import files  # (only here: a literal program does not need it)
+
         return files.read_text("-", "the program", limit=files.MAX_PROGRAM_BYTES)
     if arg == "@":
         raise GradUsageError("'@' needs a file name, as in @program.txt")
     if arg.startswith("@"):
+        from gradcli.data import files
+
         # Read as bytes and decoded: the text exactly as in the file ("expression" in
         # JSON), CRLF too; a byte-order mark at the start is dropped.
         return files.read_text(arg[1:], "the program file", limit=files.MAX_PROGRAM_BYTES)

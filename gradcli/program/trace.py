@@ -21,21 +21,16 @@ from typing import Iterable, Mapping
 
 from gradcli.program.program import Program, Result, _has_array, check_mode, notebook_repr, wrt_names
 from gradcli.language.graph import Graph
-from gradcli.numbers import fmt
+from gradcli.numbers import UNDEFINED, fmt
+from gradcli.numbers import show_number as show  # (re-exported: views import it from here)
 from gradcli.ops.table import CONST, Op
 from gradcli.passes.floats import gradient_error, local_derivatives, no_gc
 from gradcli.ops.predicates import holds
 
 VANISHING = 1e-6      # |gradient| below this, on a node an input reaches: the gradient vanishes
 EXPLODING = 1e6       # |gradient| above this: the gradient explodes
-UNDEFINED = "undefined"
 
 
-def show(v: float | None, digits: int = 12) -> str:
-    """A number for people; a non-finite gradient or local derivative is 'undefined'."""
-    if v is None or not math.isfinite(v):
-        return UNDEFINED
-    return fmt(v, digits)
 
 
 @dataclass(slots=True)

@@ -32,11 +32,11 @@ def shape_of(v) -> tuple[int, ...]:
 
 
 def show(v, digits: int = 12, linewidth: int = 75) -> str:
-    """A value for people: a number (program.trace.show: non-finite or None is 'undefined'),
+    """A value for people: a number (numbers.show_number: non-finite or None is 'undefined'),
     or an array with its shape."""
     if is_array(v):
         return array_text(v, digits, linewidth)
-    from gradcli.program.trace import show as show_number
+    from gradcli.numbers import show_number
 
     return show_number(None if v is None else float(v), digits)
 
