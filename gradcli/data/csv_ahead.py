@@ -19,9 +19,7 @@ from __future__ import annotations
 import mmap
 import os
 import select
-import signal
 import struct
-import warnings
 from typing import Callable
 
 import numpy as np
@@ -61,24 +59,18 @@ class Helper:
         self._map = mmap.mmap(-1, SLOTS * SLOT_BYTES)  # anonymous, shared with the child
         ask_r, self._ask = os.pipe()
         self._answer, answer_w = os.pipe()
+        def serve() -> int:  # the child
+            os.close(self._ask)
+            os.close(self._answer)
+            self._serve(ask_r, answer_w, parse)
+            return 0
+
         try:
-            with warnings.catch_warnings():  # 3.12+: "use of fork() may lead to deadlocks"
-                warnings.simplefilter("ignore", DeprecationWarning)
-                self.pid = os.fork()
+            self.pid = parallel_csv.fork(serve)
         except OSError:
             for fd in (ask_r, self._ask, self._answer, answer_w):
                 os.close(fd)
             raise
-        if self.pid == 0:  # the child: serve, and leave without running anything of the parent's
-            code = 1
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                os.close(self._ask)
-                os.close(self._answer)
-                self._serve(ask_r, answer_w, parse)
-                code = 0
-            finally:
-                os._exit(code)
         os.close(ask_r)
         os.close(answer_w)
 
@@ -158,14 +150,7 @@ class Helper:
                 os.close(fd)
             except OSError:
                 pass
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
+        parallel_csv.stop(pid)
 
 
 def _read_exact(fd: int, n: int) -> bytes | None:

@@ -75,6 +75,35 @@ def _rows(raw: bytes, a: int, b: int) -> int:
     return ends + (b > a and raw[b - 1] != 10)
 
 
+def fork(work: Callable[[], int], failed: int = 1) -> int:
+    """A child process that runs work() and exits with its code (`failed` if it raised),
+    running nothing of the parent's on the way out (no atexit, no buffers flushed); the
+    child's pid. Ctrl-C stops a child at once, as it stops this process."""
+    with warnings.catch_warnings():  # 3.12+: "use of fork() may lead to deadlocks"
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        code = failed
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            code = work()
+        finally:
+            os._exit(code)
+    return pid
+
+
+def stop(pid: int) -> None:
+    """Kill a child and reap it (it leaves no zombie); one already gone is no error."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
 def read(raw: bytes, start: int, width: int, n: int,
          load: Callable[[memoryview], np.ndarray | None]) -> tuple[str, np.ndarray | None]:
     """raw[start:] as ('table', rows × width floats), ('failed', None) or ('undecided', None).
@@ -103,17 +132,7 @@ def read(raw: bytes, start: int, width: int, n: int,
     children = []
     try:
         for k in range(1, len(spans)):
-            with warnings.catch_warnings():  # 3.12+: "use of fork() may lead to deadlocks"
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-            if pid == 0:  # the child: parse, and leave without running anything of the parent's
-                code = 3
-                try:
-                    signal.signal(signal.SIGINT, signal.SIG_DFL)
-                    code = parse(k)
-                finally:
-                    os._exit(code)
-            children.append(pid)
+            children.append(fork(lambda k=k: parse(k), failed=3))
         codes = [parse(0)]
         while children:
             pid = children[0]
@@ -122,11 +141,7 @@ def read(raw: bytes, start: int, width: int, n: int,
             codes.append(os.waitstatus_to_exitcode(status))
     finally:
         for pid in children:  # interrupted: stop and reap the children left
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
+            stop(pid)
     if 1 in codes:
         return "failed", None
     if any(codes):
