@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import warnings
 from itertools import repeat
 from operator import itemgetter
@@ -195,7 +196,12 @@ def _csv_fast(raw: bytes, needed: list[str], source: str, path: str) -> Dataset 
     underscores and non-ASCII digits (refused here too), so what it reads the strict
     reader reads to the same double; it only ever fails more often.
     """
-    if not needed or raw.translate(None, _PLAIN):
+    if not needed:
+        return None
+    # A big body is read in pieces on several cores (parallel_csv.py), with loadtxt's own
+    # answer or none; each piece checks its own bytes, the header's are checked here.
+    pieces = parallel_csv.workers(len(raw))
+    if pieces < 2 and raw.translate(None, _PLAIN):
         return None
     if b"\r" in raw:
         raw = raw.replace(b"\r\n", b"\n")
@@ -206,7 +212,10 @@ def _csv_fast(raw: bytes, needed: list[str], source: str, path: str) -> Dataset 
         end = raw.find(b"\n", start)
         if end < 0:
             return None
-        line = raw[start:end].decode("ascii")
+        head = raw[start:end]
+        if head.translate(None, _PLAIN):
+            return None
+        line = head.decode("ascii")
         if line.strip():
             break
         start = end + 1
@@ -214,38 +223,69 @@ def _csv_fast(raw: bytes, needed: list[str], source: str, path: str) -> Dataset 
     if any(header.count(n) != 1 for n in needed):
         return None
     width, body = len(header), memoryview(raw)[end + 1:]  # not a copy of the data
-    # Every column: loadtxt checks that rows are as wide. A big body is read in pieces
-    # on several cores (parallel_csv.py), with loadtxt's own answer or none.
-    pieces = parallel_csv.workers(len(body))
-    verdict, table = "undecided", None
+    # Every column: loadtxt checks that rows are as wide.
+    verdict, tables = "undecided", None
     if pieces > 1:
-        verdict, table = parallel_csv.read(raw, end + 1, width, pieces,
-                                           lambda piece: _loadtxt(io.BytesIO(piece)))
+        verdict, tables = parallel_csv.read(raw, end + 1, width, pieces, _piece)
+        if verdict == parallel_csv.OTHER or (verdict == "undecided" and raw.translate(None, _PLAIN)):
+            return None
     if verdict != "undecided":
         pass
     elif path == "-":
-        table = _loadtxt(io.BytesIO(body))
+        tables = [_loadtxt_bytes(body)]
     else:
         # It reads a named file 10% faster than the same bytes from memory (the file was
         # read whole above: no device, capped). ASCII, checked above: read as UTF-8,
         # whose codec is always loaded.
-        table = _loadtxt(path, skiprows=raw.count(b"\n", 0, end + 1), encoding="utf-8")
-    if table is not None and table.shape[1] != width:
+        tables = [_loadtxt(path, skiprows=raw.count(b"\n", 0, end + 1), encoding="utf-8")]
+    if tables is not None and tables[0] is None:
+        tables = None
+    if tables is not None and tables[0].shape[1] != width:
         return None
-    if table is None and len(set(needed)) < width:
+    if tables is None and len(set(needed)) < width:
         # Some column is not numbers (labels, notes): read only the needed ones, once
         # each row is known to have `width` cells (loadtxt's usecols does not check that).
         lines = list(filter(None, str(body, "ascii").split("\n")))
         if set(map(str.count, lines, repeat(","))) != {width - 1}:
             return None
         table = _loadtxt(lines, [header.index(n) for n in needed])
-        header = needed
-    if table is None or not len(table):
+        if table is None:
+            return None
+        tables, header = [table], needed
+    rows = sum(map(len, tables or []))
+    if not rows:
         return None
-    columns = {n: np.ascontiguousarray(table[:, header.index(n)]) for n in needed}
+    # One copy: each needed column of every piece into one contiguous array.
+    columns = {n: np.concatenate([t[:, header.index(n)] for t in tables]) for n in needed}
     if not all(np.isfinite(c).all() for c in columns.values()):
         return None
-    return Dataset(source, columns, len(table), [h.strip() for h in line.split(",")])
+    return Dataset(source, columns, rows, [h.strip() for h in line.split(",")])
+
+
+def _piece(piece: bytes) -> np.ndarray | None | str:
+    """loadtxt on one piece of a big body (parallel_csv.read), if its bytes are plain."""
+    if piece.translate(None, _PLAIN):
+        return parallel_csv.OTHER
+    return _loadtxt_bytes(piece)
+
+
+def _loadtxt_bytes(data) -> np.ndarray | None:
+    """loadtxt on ASCII bytes in memory: through an in-memory file where Linux has one,
+    because loadtxt reads a named file in big chunks and any other source line by line
+    (measured: 12-17% faster at 10^6 rows, writing the file included)."""
+    try:
+        fd = os.memfd_create("gradcli-data")
+    except (AttributeError, OSError):  # not Linux
+        return _loadtxt(io.BytesIO(data))
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        return _loadtxt(f"/proc/self/fd/{fd}", encoding="utf-8")
+    except OSError:  # no /proc
+        return _loadtxt(io.BytesIO(data))
+    finally:
+        os.close(fd)
 
 
 def _loadtxt(lines, usecols=None, skiprows=0, encoding="ascii") -> np.ndarray | None:
