@@ -7,7 +7,6 @@ Heavy imports (Rich, the parser) happen inside the commands, so `--help` and
 
 from __future__ import annotations
 
-import errno
 import functools
 import os
 import sys
@@ -21,6 +20,7 @@ start.begin()
 import click  # noqa: E402
 
 from gradcli import __version__
+from gradcli.cli.one_shot import WRITE_ERRORS, ReaderLeft, internal_error, reader_left, silence_stdout
 from gradcli.errors import GradcliError, GradNameError, GradSyntaxError, GradUsageError, closest, shorten
 
 # Options are long ones only: every single-letter name is free for variables.
@@ -40,7 +40,7 @@ def report(exc: GradcliError, as_json: bool) -> None:
         try:
             click.echo(dumps(exc.to_json()), nl=False)
         except OSError:  # stdout is full or gone: the message on stderr still tells
-            _silence_stdout()
+            silence_stdout()
     label = "error" if exc.kind in ("usage", "check") else f"{exc.kind} error"
     prefix = f"gradcli: {label}: "
     if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
@@ -62,34 +62,6 @@ def long_options(ctx: click.Context) -> list[str]:
 # A literal expression that is also the name of an existing file (`grad staged.grad`,
 # the '@' forgotten): remembered so that a syntax or name error can point at @FILE.
 _program_file: str | None = None
-
-# The errors of writing to a full or broken disk: stdout on /dev/full.
-_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so that the flush at exit cannot fail a second time."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # no file descriptor (tests): nothing to do
-        pass
-
-
-class _ReaderLeft(Exception):
-    """A broken pipe met while a command ran, carried past click: click 8.5 swallows
-    BrokenPipeError itself and exits 1, where `gradcli ... | head` is no error."""
-
-
-def _reader_left(exc: BaseException) -> bool:
-    """A broken pipe: `gradcli ... | head` after head exited. Click and Rich turn it
-    into SystemExit(1) inside their `except BrokenPipeError`; this sees through that."""
-    while exc is not None:
-        if isinstance(exc, (BrokenPipeError, _ReaderLeft)):
-            return True
-        exc = exc.__context__ if isinstance(exc, SystemExit) else None
-    return False
-
 
 def _with_file_hint(exc: GradcliError) -> GradcliError:
     """A syntax or name error about an expression that is a file's name: suggest @FILE."""
@@ -129,7 +101,7 @@ class GradcliGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
-            raise _ReaderLeft() from None
+            raise ReaderLeft() from None
 
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
@@ -205,19 +177,17 @@ class GradcliGroup(click.Group):
                    as_json)
             sys.exit(2)
         except (Exception, SystemExit) as exc:
-            if _reader_left(exc):  # the reader of stdout left (`| head`): not an error (README)
-                _silence_stdout()
+            if reader_left(exc):  # the reader of stdout left (`| head`): not an error (README)
+                silence_stdout()
                 sys.exit(0)
             if isinstance(exc, SystemExit):
                 raise
-            if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+            if isinstance(exc, OSError) and exc.errno in WRITE_ERRORS:
                 self._write_failed(exc)
             if os.environ.get("GRADCLI_DEBUG"):
                 raise
             # a bug of ours: say so plainly, keep the traceback for debugging
-            click.echo(f"gradcli: internal error: {type(exc).__name__}: {exc}\n"
-                       "This is a bug in gradcli; run again with GRADCLI_DEBUG=1 for the traceback.",
-                       err=True)
+            click.echo(internal_error(exc), err=True)
             sys.exit(70)
         if isinstance(rv, int):
             sys.exit(rv)
@@ -227,7 +197,7 @@ class GradcliGroup(click.Group):
     def _write_failed(exc: OSError):
         """Standard output cannot be written (a full disk): a usage error, exit 2 (README).
         Files gradcli writes itself say so in their own messages; this is what is left."""
-        _silence_stdout()
+        silence_stdout()
         report(GradUsageError(f"cannot write the output to standard output: {exc.strerror or exc}"),
                as_json=False)
         sys.exit(2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from gradcli.cli import BINDING_CONTEXT, program_command, split_args, wrt_names
+from gradcli.cli.one_shot import show_gradient, show_value
 
 
 @click.command("eval", context_settings=BINDING_CONTEXT)
@@ -29,24 +30,7 @@ def eval_command(args, as_json, batch):
     from gradcli.program.program import Program
 
     text, given = split_args(args)
-    result = Program(text).evaluate(given)
-    if as_json:
-        from gradcli.views.json_view import dumps
-
-        click.echo(dumps(result.to_json()), nl=False)
-    else:
-        from gradcli.views.array_text import show
-
-        width = 75
-        if getattr(result.value, "ndim", 0):   # an array breaks between numbers, never past
-            import os                           # a narrower terminal (or COLUMNS)
-            import sys
-
-            from gradcli.cli.start import columns
-
-            if "COLUMNS" in os.environ or sys.stdout.isatty():
-                width = max(20, min(width, columns()))
-        click.echo(show(result.value, linewidth=width))
+    show_value(Program(text).evaluate(given), as_json, click.echo)
 
 
 @click.command("grad", context_settings=BINDING_CONTEXT)
@@ -121,14 +105,4 @@ def grad_command(args, as_json, wrt, batch, check, check_sample, eps, atol, rtol
     from gradcli.program.program import Program
 
     text, given = split_args(args)
-    result = Program(text).grad(given, wrt=wrt_names(wrt), mode=mode)
-    for note in result.warnings:   # digits lost to cancellation or underflow (also in JSON)
-        click.echo(f"gradcli: warning: {note}", err=True)
-    if as_json:
-        from gradcli.views.json_view import dumps
-
-        click.echo(dumps(result.to_json()), nl=False)
-    else:
-        from gradcli.views.human import print_grad
-
-        print_grad(result)
+    show_gradient(Program(text).grad(given, wrt=wrt_names(wrt), mode=mode), as_json, click.echo)
