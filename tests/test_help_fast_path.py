@@ -152,7 +152,9 @@ def test_the_command_runs_blas_on_one_thread_unless_told(gradcli, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in start._BLAS_THREADS}
 
     def threads(script, **more):
-        done = subprocess.run([sys.executable, str(script), "eval", "1"], capture_output=True, text=True,
+        # --seed: not a call the quick path answers (quick.py), which would exit in begin()
+        done = subprocess.run([sys.executable, str(script), "eval", "1", "--seed", "0"],
+                              capture_output=True, text=True,
                               env={**env, **more}, timeout=60)
         return done.stdout.split()
 

@@ -20,7 +20,8 @@ start.begin()
 import click  # noqa: E402
 
 from gradcli import __version__
-from gradcli.cli.one_shot import WRITE_ERRORS, ReaderLeft, internal_error, reader_left, silence_stdout
+from gradcli.cli.one_shot import (WRITE_ERRORS, ReaderLeft, error_text, internal_error, reader_left,
+                                  silence_stdout, write_failed)
 from gradcli.errors import GradcliError, GradNameError, GradSyntaxError, GradUsageError, closest, shorten
 
 # Options are long ones only: every single-letter name is free for variables.
@@ -41,11 +42,7 @@ def report(exc: GradcliError, as_json: bool) -> None:
             click.echo(dumps(exc.to_json()), nl=False)
         except OSError:  # stdout is full or gone: the message on stderr still tells
             silence_stdout()
-    label = "error" if exc.kind in ("usage", "check") else f"{exc.kind} error"
-    prefix = f"gradcli: {label}: "
-    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
-        prefix = click.style(prefix, fg="red", bold=True)
-    click.echo(prefix + exc.full_message(), err=True)
+    click.echo(error_text(exc), err=True)
 
 
 # A word taken for a mistyped option is no longer a variable's binding, so an option is
@@ -183,7 +180,7 @@ class GradcliGroup(click.Group):
             if isinstance(exc, SystemExit):
                 raise
             if isinstance(exc, OSError) and exc.errno in WRITE_ERRORS:
-                self._write_failed(exc)
+                write_failed(exc, click.echo)
             if os.environ.get("GRADCLI_DEBUG"):
                 raise
             # a bug of ours: say so plainly, keep the traceback for debugging
@@ -192,15 +189,6 @@ class GradcliGroup(click.Group):
         if isinstance(rv, int):
             sys.exit(rv)
         sys.exit(0)
-
-    @staticmethod
-    def _write_failed(exc: OSError):
-        """Standard output cannot be written (a full disk): a usage error, exit 2 (README).
-        Files gradcli writes itself say so in their own messages; this is what is left."""
-        silence_stdout()
-        report(GradUsageError(f"cannot write the output to standard output: {exc.strerror or exc}"),
-               as_json=False)
-        sys.exit(2)
 
 
 def read_program(arg: str) -> str:

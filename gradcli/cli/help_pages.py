@@ -7,13 +7,13 @@ WIDTH = 78
 # The files the pages come from, and their CRC-32s: if one changes, click prints help.
 SOURCES = {
     '__init__.py': 3330293717,
-    'cli/__init__.py': 3344077444,
+    'cli/__init__.py': 4005636137,
     'cli/check.py': 1152685860,
     'cli/eval_grad.py': 870848437,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
-    'cli/one_shot.py': 3115839673,
-    'cli/start.py': 2171978661,
+    'cli/one_shot.py': 46358357,
+    'cli/start.py': 3832071093,
     'cli/trace.py': 1582051702,
     'cli/train.py': 1654355013,
     'errors.py': 1010484067,

@@ -71,6 +71,26 @@ def reader_left(exc: BaseException) -> bool:
     return False
 
 
+def error_text(exc) -> str:
+    """A gradcli error as stderr shows it: one paragraph after a (red, on a terminal) label."""
+    label = "error" if exc.kind in ("usage", "check") else f"{exc.kind} error"
+    prefix = f"gradcli: {label}: "
+    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
+        prefix = f"\x1b[31m\x1b[1m{prefix}\x1b[0m"  # click.style(prefix, fg="red", bold=True)
+    return prefix + exc.full_message()
+
+
+def write_failed(exc: OSError, echo) -> None:
+    """Standard output cannot be written (a full disk): a usage error, exit 2 (README).
+    Files gradcli writes itself say so in their own messages; this is what is left."""
+    from gradcli.errors import GradUsageError
+
+    silence_stdout()
+    echo(error_text(GradUsageError(f"cannot write the output to standard output: "
+                                   f"{exc.strerror or exc}")), err=True)
+    raise SystemExit(2)
+
+
 def internal_error(exc: BaseException) -> str:
     """The message for a bug of ours (exit 70): plain, with how to get the traceback."""
     return (f"gradcli: internal error: {type(exc).__name__}: {exc}\n"

@@ -15,7 +15,8 @@ its start-up). The stored page is printed only when click would print exactly it
   assumes 80), unless COLUMNS says otherwise, as for click;
 - standard output is UTF-8 on POSIX.
 
-Anything else, and any write error but a closed pipe, goes on to click.
+Anything else, and any write error but a closed pipe, goes on to click, but for
+the plainest `grad` and `eval` calls, which quick.py answers without click.
 tests/test_help_fast_path.py checks the pages against click's output.
 
 The command also runs NumPy's BLAS on one thread unless the user chose a number:
@@ -46,15 +47,24 @@ def is_the_command() -> bool:
         os.path.basename(sys.argv[0] if sys.argv else "") == "gradcli"
 
 
+_begun = False
+
+
 def begin() -> None:
-    """Set the command's defaults; answer a help request here and exit, if it can be."""
-    if not is_the_command():
+    """Set the command's defaults; answer a help request or a plain one-point call
+    (quick.py) here and exit, if it can be. Once: quick.py may import gradcli.cli."""
+    global _begun
+    if _begun or not is_the_command():
         return
+    _begun = True
     if not any(name in os.environ for name in _BLAS_THREADS):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
     page = help_page(sys.argv[1:])
     if page is not None:
         _print_and_exit(page)
+    from gradcli.cli import quick
+
+    quick.run(sys.argv[1:])
 
 
 def columns() -> int:
