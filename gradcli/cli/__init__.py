@@ -20,8 +20,7 @@ start.begin()
 import click  # noqa: E402
 
 from gradcli import __version__
-from gradcli.cli.one_shot import (WRITE_ERRORS, ReaderLeft, error_text, internal_error, reader_left,
-                                  silence_stdout, write_failed)
+from gradcli.cli.one_shot import ReaderLeft, error_text, failed, silence_stdout
 from gradcli.errors import GradcliError, GradNameError, GradSyntaxError, GradUsageError, closest, shorten
 
 # Options are long ones only: every single-letter name is free for variables.
@@ -166,26 +165,14 @@ class GradcliGroup(click.Group):
         except click.exceptions.Abort:
             click.echo("aborted", err=True)
             sys.exit(130)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            failed(exc, click.echo)
         except MemoryError:
             report(GradUsageError("out of memory: the program or the data is too large for this machine"),
                    as_json)
             sys.exit(2)
         except (Exception, SystemExit) as exc:
-            if reader_left(exc):  # the reader of stdout left (`| head`): not an error (README)
-                silence_stdout()
-                sys.exit(0)
-            if isinstance(exc, SystemExit):
-                raise
-            if isinstance(exc, OSError) and exc.errno in WRITE_ERRORS:
-                write_failed(exc, click.echo)
-            if os.environ.get("GRADCLI_DEBUG"):
-                raise
-            # a bug of ours: say so plainly, keep the traceback for debugging
-            click.echo(internal_error(exc), err=True)
-            sys.exit(70)
+            failed(exc, click.echo)
         if isinstance(rv, int):
             sys.exit(rv)
         sys.exit(0)

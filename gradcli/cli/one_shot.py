@@ -80,6 +80,26 @@ def error_text(exc) -> str:
     return prefix + exc.full_message()
 
 
+def failed(exc: BaseException, echo) -> None:
+    """End a command that raised `exc` (anything but a GradcliError or click's own) as
+    README "Errors and exit codes" says: Ctrl-C 130, a closed pipe 0, a full disk 2, a
+    bug of ours 70 with a plain message (the traceback with GRADCLI_DEBUG=1)."""
+    if isinstance(exc, KeyboardInterrupt):
+        echo("interrupted", err=True)
+        raise SystemExit(130)
+    if reader_left(exc):  # the reader of stdout left (`| head`): not an error
+        silence_stdout()
+        raise SystemExit(0)
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, OSError) and exc.errno in WRITE_ERRORS:
+        write_failed(exc, echo)
+    if os.environ.get("GRADCLI_DEBUG"):
+        raise exc
+    echo(internal_error(exc), err=True)
+    raise SystemExit(70)
+
+
 def write_failed(exc: OSError, echo) -> None:
     """Standard output cannot be written (a full disk): a usage error, exit 2 (README).
     Files gradcli writes itself say so in their own messages; this is what is left."""

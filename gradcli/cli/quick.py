@@ -64,6 +64,8 @@ def run(args: list[str]) -> None:
     if call is None or os.name != "posix" or not (_utf8(sys.stdout) and _utf8(sys.stderr)):
         return
     command, text, words, as_json = call
+    from gradcli.cli import one_shot
+
     try:
         from gradcli.program.bindings import split_bindings
         from gradcli.program.program import Program
@@ -71,39 +73,13 @@ def run(args: list[str]) -> None:
         program = Program(text)
         given = split_bindings(words)
         result = program.grad(given) if command == "grad" else program.evaluate(given)
-    except KeyboardInterrupt:
-        _interrupted()
+    except KeyboardInterrupt as exc:
+        one_shot.failed(exc, _echo)
     except Exception:  # noqa: BLE001 - click computes again and says what went wrong
         return
-    from gradcli.cli import one_shot
-
     try:
         (one_shot.show_gradient if command == "grad" else one_shot.show_value)(result, as_json, _echo)
         sys.stdout.flush()
-    except KeyboardInterrupt:
-        _interrupted()
-    except (Exception, SystemExit) as exc:
-        _output_failed(exc)
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:
+        one_shot.failed(exc, _echo)  # as GradcliGroup.main ends (cli/__init__.py)
     raise SystemExit(0)
-
-
-def _interrupted() -> None:
-    sys.stderr.write("interrupted\n")
-    raise SystemExit(130)
-
-
-def _output_failed(exc: BaseException) -> None:
-    """Writing the answer failed: end as GradcliGroup.main ends (cli/__init__.py)."""
-    from gradcli.cli import one_shot
-
-    if one_shot.reader_left(exc):  # `| head`: not an error (README)
-        one_shot.silence_stdout()
-        raise SystemExit(0)
-    if isinstance(exc, SystemExit):
-        raise exc
-    if isinstance(exc, OSError) and exc.errno in one_shot.WRITE_ERRORS:
-        one_shot.write_failed(exc, _echo)
-    if os.environ.get("GRADCLI_DEBUG"):
-        raise exc
-    sys.stderr.write(one_shot.internal_error(exc) + "\n")
-    raise SystemExit(70)

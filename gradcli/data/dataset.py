@@ -213,7 +213,7 @@ def _csv_fast(raw: bytes, needed: list[str], source: str, path: str) -> Dataset 
         if end < 0:
             return None
         head = raw[start:end]
-        if head.translate(None, _PLAIN):
+        if pieces > 1 and head.translate(None, _PLAIN):  # one piece: checked whole above
             return None
         line = head.decode("ascii")
         if line.strip():
