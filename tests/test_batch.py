@@ -171,6 +171,14 @@ def test_exit_code_is_the_first_failures(tmp_path):
     assert [("error" in o) for o in lines_of(run)] == [False, True, True]
 
 
+def test_one_point_that_fails_is_counted_in_the_singular(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"x": -1}\n')
+    run = run_cli("eval", "log(x)", "--batch", str(path))
+    assert run.exit_code == 3
+    assert "gradcli: 1 of 1 point failed; the first at line 1: math error" in run.stderr
+
+
 def test_math_errors_scattered_over_chunks(tmp_path, monkeypatch):
     # Many points, a few of them outside log's domain, over several chunks: the
     # halving must find exactly those and give every other point its numbers.

@@ -80,6 +80,7 @@ def batch_command(args, source: str, *, wrt, gradients: bool, as_json: bool) -> 
     if first is None:
         return 0
     line, exc = first
-    click.echo(f"gradcli: {failures} of {total} points failed; the first at line {line}: "
+    points = "point" if total == 1 else "points"
+    click.echo(f"gradcli: {failures} of {total} {points} failed; the first at line {line}: "
                f"{exc.kind} error: {printable(shorten(exc.message, MAX_LINE))}", err=True)
     return exc.exit_code
