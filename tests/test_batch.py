@@ -179,6 +179,18 @@ def test_one_point_that_fails_is_counted_in_the_singular(tmp_path):
     assert "gradcli: 1 of 1 point failed; the first at line 1: math error" in run.stderr
 
 
+@pytest.mark.parametrize("name, text", [("empty.csv", ""), ("header.csv", "x,y\n"),
+                                        ("empty.jsonl", ""), ("blank.jsonl", "\n\n")])
+def test_a_batch_of_no_points_says_so_on_stderr(tmp_path, name, text):
+    # No lines out is right for a script (exit 0), but a person is told why stdout is empty.
+    path = tmp_path / name
+    path.write_text(text)
+    run = run_cli("grad", "x*y", "--batch", str(path))
+    assert run.exit_code == 0
+    assert run.stdout == ""
+    assert run.stderr == f"gradcli: the batch file '{path}' holds no points: nothing was computed\n"
+
+
 def test_math_errors_scattered_over_chunks(tmp_path, monkeypatch):
     # Many points, a few of them outside log's domain, over several chunks: the
     # halving must find exactly those and give every other point its numbers.

@@ -77,6 +77,8 @@ def batch_command(args, source: str, *, wrt, gradients: bool, as_json: bool) -> 
         if not as_json:  # batch output is JSON: a script reading stdout hears of it too
             click.echo(dumps(exc.to_json()), nl=False)
         raise
+    if total == 0:  # nothing to print on stdout: say why on stderr, for whoever looks
+        click.echo(f"gradcli: {stream.name} holds no points: nothing was computed", err=True)
     if first is None:
         return 0
     line, exc = first
