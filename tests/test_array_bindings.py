@@ -96,6 +96,18 @@ def test_constructors_and_the_documented_generator():
     np.testing.assert_array_equal(value_of("[ones(2), zeros(2)]"), [[1, 1], [0, 0]])
 
 
+@pytest.mark.parametrize("typed, shape", [("ones(2,)", (2,)), ("zeros(2, 3,)", (2, 3)),
+                                          ("rand(4, )", (4,))])
+def test_one_trailing_comma_is_allowed_as_python_allows_it(typed, shape):
+    # np.ones(2,) is np.ones(2); a comma with no size before it is still refused (below).
+    assert value_of(typed).shape == shape
+
+
+@pytest.mark.parametrize("typed", ["ones(,)", "ones(2,,)", "ones(,2)"])
+def test_a_missing_size_is_refused(typed):
+    assert_clean_error(run_cli("eval", "sum(W)", "-W", typed), 2, "takes sizes")
+
+
 def test_draws_follow_the_command_line_order_from_one_generator():
     got = bind(["A", "B"], [], resolve({"A": "randn(3)", "B": "randn(2, 2)"}, seed=11))
     rng = np.random.default_rng(11)
@@ -112,7 +124,7 @@ def test_default_seed_is_zero_and_reproducible():
     ("randn(2.5, 3)", "'2.5' is not one"),
     ("randn(0)", "'0' is not one"),
     ("zeros(-1)", "'-1' is not one"),
-    ("rand(2, )", "bad shape"),
+    ("rand(2, , 3)", "bad shape"),  # rand(2, ) is rand(2), as in Python
     ("randn(x)", "not a number or a constant expression"),
     ("randn(2, 3", "missing a ')'"),
     ("randn(100000, 100000)", "too large"),

@@ -247,7 +247,10 @@ def _construct(kind: str, args: str, what: str, draws: Draws):
         raise GradValueError(f"{what} has a bad shape: {kind}(…) takes the sizes themselves, "
                              f"not a tuple or a list: {kind}({shorten(sizes)}), not "
                              f"{kind}({shorten(typed)})")
-    for arg in ([] if not args.strip() else args.split(",")):
+    parts = [] if not typed else typed.split(",")
+    if len(parts) > 1 and not parts[-1].strip():  # ones(2,): Python allows the comma, so do we
+        parts.pop()
+    for arg in parts:
         if _CONSTRUCTOR.search(arg) or not arg.strip():
             raise GradValueError(f"{what} has a bad shape: {kind}(…) takes sizes, whole "
                                  f"numbers ≥ 1, as in {kind}(2, 3)")
