@@ -92,8 +92,28 @@ def test_check_grades_array_answers_end_to_end(tmp_path):
     assert marks["value"]["ok"] and marks["values.z"]["ok"]
     assert not marks["grad.w"]["ok"] and "elements differ" in marks["grad.w"]["note"]
     assert marks["grad.X"]["note"] == "wrong shape: (2, 3) where (3, 2) is expected (transposed?)"
-    human = run_cli("check", str(tmp_path / "key.toml"), str(tmp_path / "bob.toml"))
-    assert "transposed?" in human.stdout and "(3, 2)" in human.stdout
+    # Its values are PyTorch's gradient transposed: diagnosed, as a square matrix's would be.
+    assert marks["grad.X"]["diagnosis"] == {
+        "kind": "transposed", "message": "this is the transpose of the right answer: ∂L/∂X has "
+        "X's shape (3, 2), with element [i, j] = ∂L/∂X[i, j]"}
+    human = run_cli("check", str(tmp_path / "key.toml"), str(tmp_path / "bob.toml"),
+                    env={"COLUMNS": "250"})
+    # The report shows the diagnosis where the note would be, as for a square matrix.
+    assert "this is the transpose of the right answer: ∂L/∂X has X's shape (3, 2)" in human.stdout
+
+
+def test_a_matrix_of_the_transposed_shape_but_other_values_is_not_called_a_transpose(tmp_path):
+    from conftest import run_cli
+
+    value, gw, gX, z = torch_answers()
+    (tmp_path / "key.toml").write_text(KEY)
+    wrong = np.array(gX).T
+    wrong[0, 0] += 1  # one element off: the shape looks transposed, the values are not
+    (tmp_path / "cy.toml").write_text(f"[affine]\ngrad.X = {toml_array(wrong.tolist())}\n")
+    run = run_cli("check", str(tmp_path / "key.toml"), str(tmp_path / "cy.toml"), "--json")
+    marks = {m["quantity"]: m for m in run.json["students"][0]["marks"]}
+    assert marks["grad.X"]["note"] == "wrong shape: (2, 3) where (3, 2) is expected (transposed?)"
+    assert marks["grad.X"]["diagnosis"] is None
 
 
 def test_a_key_with_a_ragged_binding_is_a_value_error(tmp_path):

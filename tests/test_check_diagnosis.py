@@ -14,7 +14,6 @@ import pytest
 import sympy as sp
 from conftest import run_cli
 
-from gradcli.homework.diagnosis import transposed
 from gradcli.homework.problems import grade_file, load_key
 
 KEY = """
@@ -143,18 +142,6 @@ def test_value_from_the_wrong_step(tmp_path, key):
     assert d["kind"] == "step" and d["message"] == "this is the value of q (6), not of r"
     d = diagnosis(tmp_path, key, "chain", "value", 30)
     assert d["kind"] == "step" and d["message"] == "this is the value of r (30), not of f"
-
-
-def test_transposed_arrays():
-    close = lambda a, b: abs(a - b) <= 1e-9  # noqa: E731
-    expected = [[1, 2, 3], [4, 5, 6]]
-    by_hand = [[1, 4], [2, 5], [3, 6]]
-    d = transposed(expected, by_hand, close, "∂f/∂W")
-    assert d.kind == "transposed" and "(3, 2)" in d.message and "(2, 3)" in d.message
-    assert transposed(expected, [[1, 4], [2, 5], [3, 7]], close) is None
-    assert transposed([[1, 2], [2, 1]], [[1, 2], [2, 1]], close) is None  # symmetric
-    assert transposed([[1, 2], [3, 4]], [[1, 3], [2, 4]], close).message.endswith("transposed")
-    assert transposed(3.0, 3.0, close) is None
 
 
 def test_right_and_unrelated_answers_get_no_diagnosis(tmp_path, key):

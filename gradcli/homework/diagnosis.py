@@ -17,9 +17,9 @@ that needs no new pass:
                          of one edge a → c taken as 1
     local for global     ∂c/∂t for t's consumer c (and further along a plain chain)
 
-An array answer (of the asked shape) is matched element by element, within the
-tolerance, against the mistakes that need no local derivatives: the sign
-flipped, a square matrix transposed, and a batch's size N out, the right answer
+An array answer (of the asked shape, or a matrix's transposed shape) is matched element
+by element, within the tolerance, against the mistakes that need no local derivatives:
+the sign flipped, a matrix transposed (of either shape), and a batch's size N out, the right answer
 times N (a mean's 1/N left out: N is how many elements a mean, a cross_entropy
 or a division by an input's axis length averages over, on the way) or over N (a
 mean taken where the program sums: N is how many elements a sum adds up, or the
@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from gradcli.numbers import fmt
+from gradcli.numbers import fmt, shape_text
 from gradcli.ops.table import CONST, DIV, INPUT
 
 SIGN, FORK, LOCAL, FACTOR, OTHER, STEP, TRANSPOSED, MEAN = (
@@ -330,14 +330,15 @@ class Mistakes:
         out = []
         if E.any():
             out.append(Candidate(SIGN, -E, "the sign is flipped"))
-        if E.ndim == 2 and E.shape[0] == E.shape[1] > 1:
+        if E.ndim == 2 and E.size > 1:  # a wrong shape's transpose too: (3, 2) for (2, 3)
             x = self.name(t)
+            shape = "" if E.shape[0] == E.shape[1] else f" {shape_text(E.shape)}"
             if grad:
                 f = self.name(self.out)
-                said = (f"{self.d(self.out, t)} has {x}'s shape, with element [i, j] = "
+                said = (f"{self.d(self.out, t)} has {x}'s shape{shape}, with element [i, j] = "
                         f"∂{f}/∂{x}[i, j]")
             else:
-                said = f"{x}[i, j] belongs in row i, column j"
+                said = f"{x}[i, j] belongs in row i, column j" + (f" of{shape}" if shape else "")
             out.append(Candidate(TRANSPOSED, E.T.copy(), f"this is the transpose of the right "
                                                          f"answer: {said}"))
         if grad and (t == self.out or not self.nodes[t].live):
@@ -406,23 +407,3 @@ def _elementwise(close):
         return a.shape == b.shape and all(map(close, a.ravel().tolist(), b.ravel().tolist()))
 
     return near
-
-
-def transposed(expected, given, close, what: str = "the answer") -> Diagnosis | None:
-    """Whether `given` is `expected` (a matrix, as nested lists) transposed, of either shape.
-    `check` does not call it: a wrong shape's transpose is noted on the mark, and a square
-    matrix's is a candidate of Mistakes (an array answer of the asked shape)."""
-    if not (isinstance(expected, list) and isinstance(given, list) and expected
-            and all(isinstance(row, list) for row in expected)
-            and all(isinstance(row, list) for row in given)):
-        return None
-    m, n = len(expected), len(expected[0])
-    if any(len(row) != n for row in expected) or len(given) != n or any(len(row) != m for row in given):
-        return None
-    if all(close(given[j][i], expected[i][j]) for i in range(m) for j in range(n)):
-        if m == n and all(close(given[i][j], expected[i][j]) for i in range(m) for j in range(n)):
-            return None  # symmetric: the transpose is the answer itself
-        return Diagnosis(TRANSPOSED, f"{what} is transposed: its shape is ({n}, {m}) and the "
-                                     f"asked one is ({m}, {n})" if m != n else
-                         f"{what} is transposed")
-    return None

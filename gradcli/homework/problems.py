@@ -558,8 +558,10 @@ def _grade_problem(problem: Problem, table: dict, grade: Grade) -> None:
             except GradcliError as exc:
                 mark.note = f"malformed: {exc.message}"
             else:
-                # An array of the asked shape too (a wrong shape says so in the note).
-                if not mark.ok and getattr(mark.given, "shape", ()) == getattr(mark.expected, "shape", ()):
+                # An array of the asked shape too, or a matrix of the transposed shape (the
+                # note names a wrong shape; the diagnosis says whether the values are the transpose).
+                given, asked = getattr(mark.given, "shape", ()), getattr(mark.expected, "shape", ())
+                if not mark.ok and (given == asked or (len(asked) == 2 and given == asked[::-1])):
                     mark.diagnosis = problem.diagnose(q, mark.given)
         grade.marks.append(mark)
 
