@@ -10,6 +10,12 @@ gradient). The output's tangent is ∂output/∂seed: one pass per asked input.
 `products` counts the local-derivative products a pass performed; the backward
 pass's count (reverse_products) is one per input of every node whose upstream
 gradient is not zero, the edges it multiplies.
+
+Tangents can lie by being small as gradients can (README "Digits lost"): a sum at a
+node that cancels, a product that underflows (a/b^c at 1e154). `in_doubt` looks for
+both after a pass, as the backward pass does on its way; where one is real, the
+gradients are redone exactly by the careful backward pass (passes/floats.py), so that
+forward mode prints what reverse mode prints, its warnings included.
 """
 
 from __future__ import annotations
@@ -21,7 +27,14 @@ from gradcli.language.graph import Graph
 from gradcli.numbers import fmt
 from gradcli.passes.domains import FLOATS
 from gradcli.passes.engine import tangents
-from gradcli.passes.floats import _inputs_text, local_derivatives
+from gradcli.passes.floats import (
+    _HALF_DIGITS,
+    TINY,
+    _exact_local,
+    _inputs_text,
+    backward_careful,
+    local_derivatives,
+)
 
 
 def tangent_pass(g: Graph, vals: list[float], seed: int, cache: list | None = None,
@@ -34,22 +47,71 @@ def tangent_pass(g: Graph, vals: list[float], seed: int, cache: list | None = No
 
 def forward_gradients(g: Graph, vals: list[float], seeds: dict[str, int], *,
                       keep: bool = False, locals_: list | None = None
-                      ) -> tuple[dict[str, float], dict[str, list[float]], int]:
-    """∂output/∂name for each seed by one tangent pass each; the tangents (when keep) and
-    the total count of products. A non-finite gradient is a math error naming the edge.
-    locals_: every node's local derivatives where the caller has them already (a trace)."""
+                      ) -> tuple[dict[str, float], dict[str, list[float]], int, dict[str, float]]:
+    """∂output/∂name for each seed by one tangent pass each; the tangents (when keep), the
+    total count of products, and for each gradient redone exactly (its tangents in doubt)
+    the estimate of its error (floats.backward_careful: 0 where exact). A non-finite
+    gradient is a math error naming the edge. locals_: every node's local derivatives
+    where the caller has them already (a trace)."""
     cache: list = [None] * len(g) if locals_ is None else list(locals_)
-    grads, tangents, products = {}, {}, 0
+    grads, tangents, products, doubted = {}, {}, 0, []
     stop = len(g) - 1 if keep else g.output
+    on_way = g.feeds_output()
     for name, seed in seeds.items():
         t, count = tangent_pass(g, vals, seed, cache, stop)
         products += count
         grads[name] = t[g.output]
         if not math.isfinite(grads[name]):
             raise tangent_error(g, vals, t, name, seed)
+        if in_doubt(g, vals, t, cache, seed, on_way):
+            doubted.append((name, seed))
         if keep:
             tangents[name] = t
-    return grads, tangents, products
+    bounds: dict[str, float] = {}
+    if doubted:
+        exact, errors = backward_careful(g, vals)
+        for name, seed in doubted:
+            grads[name], bounds[name] = exact[seed], errors[seed]
+    return grads, tangents, products, bounds
+
+
+def in_doubt(g: Graph, vals: list[float], t: list[float], cache: list, seed: int,
+             on_way: list[bool]) -> bool:
+    """Whether a pass's output tangent may have lost its digits: a sum at a node that kept
+    under half of them (below 2^-26 of the term just added, the backward pass's test), a
+    tangent that is subnormal, or one that is 0 where a non-zero tangent met a local
+    derivative that is not exactly 0 (a product or the rule itself underflowed). Exact
+    zeros (a dead relu, y·0) are not doubts. Only nodes on the way to the output (on_way)
+    count."""
+    half, tiny = _HALF_DIGITS, TINY
+    for i in range(seed + 1, g.output + 1):
+        ins = g.args[i]
+        if not ins or not on_way[i]:
+            continue
+        locs = cache[i]
+        if locs is None:
+            locs = cache[i] = local_derivatives(g, vals, i)
+        s = None
+        for k, j in enumerate(ins):
+            tj = t[j]
+            if not tj:
+                continue
+            c = tj * locs[k]
+            if s is None:
+                s = c
+            else:
+                s += c
+                if abs(s) < half * abs(c):
+                    return True
+            if -tiny < c < tiny and (c != 0 or locs[k] != 0):
+                return True          # a product of non-zero numbers underflowed
+            if c == 0:
+                exact, error = _exact_local(g, vals, i, k, locs[k])
+                if exact != 0 or error:
+                    return True      # the rule underflowed (sech(400)^2), not a true 0
+        if s is not None and s != 0 and -tiny < s < tiny:
+            return True
+    return False
 
 
 def reverse_products(g: Graph, grads: list[float]) -> int:

@@ -161,8 +161,10 @@ class Program:
 
             with no_gc():
                 vals = forward(g, inputs)
-                fgrads, _, products = forward_gradients(g, vals, {n: self.node_of(n) for n in names})
-            return Result(self, inputs, vals, None, names, mode="forward", forward_grads=fgrads,
+                fgrads, _, products, bounds = forward_gradients(g, vals, {n: self.node_of(n) for n in names})
+            warnings = [lost_digits_warning(g.label(self.node_of(name)), fgrads[name], bound) for name, bound in bounds.items()
+                        if uncertain(fgrads[name], bound)]
+            return Result(self, inputs, vals, None, names, warnings, mode="forward", forward_grads=fgrads,
                           forward_products=products)
         doubts: list = []
         with no_gc():

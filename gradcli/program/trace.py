@@ -252,8 +252,10 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
 
         seeds = {name: program.node_of(name) for name in result.wrt}
         with no_gc():
-            fgrads, tangents, products = forward_gradients(g, vals, seeds, keep=True,
-                                                           locals_=locals_)
+            # A gradient in doubt is redone exactly (forward_mode.in_doubt): the same number,
+            # and warnings, as the backward pass's result already holds.
+            fgrads, tangents, products, _ = forward_gradients(g, vals, seeds, keep=True,
+                                                              locals_=locals_)
         result.mode, result.forward_grads, result.forward_products = "forward", fgrads, products
     with no_gc():
         live = g.feeds_output()
@@ -269,7 +271,7 @@ def trace(program: Program | str, values: Mapping[str, object] | None = None, /,
             nodes.append(NodeTrace(i, op, g.label(i), ins, vals[i], grads[i], locals_[i],
                                    live[i], depends[i], i in names, kink,
                                    tangents and {k: t[i] for k, t in tangents.items()}))
-        _health(nodes)
+        _health(nodes, g, vals)
     return Trace(result, nodes, mode=mode)
 
 
@@ -277,21 +279,31 @@ def _local_derivatives(g: Graph, vals: list[float]) -> list[tuple[float, ...]]:
     """∂node/∂input_k on every edge, from the operation table's compiled rules."""
     return [local_derivatives(g, vals, i) for i in range(len(g))]
 
-def _health(nodes: list[NodeTrace]) -> None:
+def _health(nodes: list[NodeTrace], g: Graph, vals: list[float]) -> None:
     """Mark vanishing and exploding gradients on nodes an input reaches and the output uses.
 
     A gradient vanishes when it is tiny but not zero, or zero only because a
-    product of non-zero numbers underflowed (a saturated sigmoid at 1000).
-    A zero that the mathematics puts there (relu switched off, a product with
-    0, the losing side of a max) is trivially zero and is not marked.
+    product of non-zero numbers underflowed (a saturated sigmoid at 1000), also
+    one inside a local rule (1e154/(b^c)^2 in a/b^c: the float rule gives 0, the
+    exact one does not; sech(1000)^2 in tanh's). A zero that the mathematics puts there (relu switched
+    off, a product with 0, the losing side of a max) is trivially zero and is not
+    marked.
     """
+    from gradcli.passes.floats import _exact_local
+
     underflow = [False] * len(nodes)
     for n in reversed(nodes):
         if not n.live:
             continue
-        for j, local in zip(n.inputs, n.local):
-            if local != 0 and (underflow[n.id] or (n.grad != 0 and n.grad * local == 0)):
-                underflow[j] = True
+        flows = underflow[n.id] or n.grad != 0
+        for k, (j, local) in enumerate(zip(n.inputs, n.local)):
+            if local != 0:
+                if underflow[n.id] or (n.grad != 0 and n.grad * local == 0):
+                    underflow[j] = True
+            elif flows and not underflow[j]:
+                exact, error = _exact_local(g, vals, n.id, k, local)
+                if exact != 0 or error:   # the rule underflowed (tanh at 1000): not a true 0
+                    underflow[j] = True
     for n in nodes:
         if n.live and n.depends and math.isfinite(n.grad):
             size = abs(n.grad)
