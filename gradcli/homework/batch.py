@@ -35,7 +35,7 @@ import numpy as np
 
 from gradcli.data import points as batch_io
 from gradcli.program.program import Program
-from gradcli.passes.arrays import backward_arrays, forward_arrays
+from gradcli.passes.arrays import backward_arrays, forward_arrays, lost_rows
 from gradcli.data.points import Chunk, CsvChunk, read_chunks
 from gradcli.program.bindings import bind
 from gradcli.errors import (GradcliError, GradMathError, GradNameError, GradShapeError,
@@ -231,7 +231,8 @@ class Batch:
         m = n if good is None else len(good)
         value = np.zeros(m)
         grads = [np.zeros(m) for _ in (self.wrt or ())]
-        failed = self._run(work, m, value, grads) if m else {}
+        doubted: list[int] = []
+        failed = self._run(work, m, value, grads, doubted) if m else {}
         if good is not None:
             for r, exc in failed.items():
                 errors[int(good[r])] = exc
@@ -242,6 +243,14 @@ class Batch:
         for i, values in whole.items():
             try:
                 points[i] = self._whole_point(values)
+            except GradcliError as exc:
+                errors[i] = exc
+        # Gradients that may have lost digits (README "Digits lost"): such a point is
+        # computed as `grad --json` computes it, exactly where it must, with its warnings.
+        for r in doubted:
+            i = r if good is None else int(good[r])
+            try:
+                points[i] = self.program.grad(self._values_at(work, r), wrt=self.wrt)
             except GradcliError as exc:
                 errors[i] = exc
         return Results(n, cols, value, grads, errors, points)
@@ -255,16 +264,20 @@ class Batch:
             return A.evaluate(self.program, values)
         return A.grad(self.program, values, self.asked)
 
-    def _run(self, cols: dict, m: int, value: np.ndarray, grads: list) -> dict[int, GradcliError]:
-        """Fill value and grads for m points; return the points that failed."""
+    def _run(self, cols: dict, m: int, value: np.ndarray, grads: list,
+             doubted: list[int]) -> dict[int, GradcliError]:
+        """Fill value and grads for m points; return the points that failed. The points
+        whose float gradients may have lost digits go to `doubted` (passes.arrays.lost_rows)."""
         failed: dict[int, GradcliError] = {}
         if self.rows is not None:   # an array program: every point at once in the row domain
             return self._run_rows(cols, m, value)
         if not any(isinstance(c, np.ndarray) for c in cols.values()):
             # Every point is the same point: compute it once.
-            self._one_by_one(np.array([0]), cols, value, grads, failed)
+            self._one_by_one(np.array([0]), cols, value, grads, failed, doubted)
             if failed:
                 return {r: failed[0] for r in range(m)}
+            if doubted:
+                doubted[:] = range(m)
             value[:] = value[0]
             for a in grads:
                 a[:] = a[0]
@@ -295,7 +308,10 @@ class Batch:
                 grads[k][rows] = got
                 bad |= ~np.isfinite(got)
             if bad.any():  # a non-finite gradient: let the float pass explain it
-                self._one_by_one(rows[bad], cols, value, grads, failed)
+                self._one_by_one(rows[bad], cols, value, grads, failed, doubted)
+            lost = lost_rows(g, vals, len(rows), self.targets) & ~bad
+            if lost.any():
+                doubted += rows[lost].tolist()
         return failed
 
     def _run_rows(self, cols: dict, m: int, value: np.ndarray) -> dict[int, GradcliError]:
@@ -314,7 +330,9 @@ class Batch:
         value[:] = np.broadcast_to(out, (m,))
         return {}
 
-    def _one_by_one(self, rows, cols, value, grads, failed) -> None:
+    def _one_by_one(self, rows, cols, value, grads, failed, warned: list | None = None) -> None:
+        """Points by the one-point passes; those whose result has warnings go to `warned`
+        (their lines are written from the whole result)."""
         p = self.program
         for r in rows.tolist():
             point = self._values_at(cols, r)
@@ -323,6 +341,8 @@ class Batch:
             except GradcliError as exc:
                 failed[r] = exc
                 continue
+            if res.warnings and warned is not None:
+                warned.append(r)
             value[r] = res.value
             for k, node in enumerate(self.targets if self.wrt is not None else ()):
                 grads[k][r] = res.grads[node]

@@ -97,6 +97,85 @@ def backward_arrays(g: Graph, vals: list, seed=1.0) -> list:
     return [0.0 if a is None else a for a in adj]
 
 
+def lost_rows(g: Graph, vals: list, rows: int, targets: list[int]) -> np.ndarray:
+    """Rows whose float gradients may lie by being small, by the tests of the one-point
+    backward pass (passes/floats.py): a sum at a shared node that keeps under half its
+    digits, a product that underflows, a rule of a smooth op that gives 0 where a non-zero
+    gradient meets it (-a/(b^c)^2 in a/b^c at 1e154), a subnormal gradient asked for.
+    The backward pass is replayed, its sums in its order; what is flagged may still be
+    exact (x·y - y·x): the caller redoes those rows one by one, which tells. The zeros
+    of a piecewise rule (relu off, a max's losing side) and of a constant rule are exact,
+    and so is a smooth rule's 0 at a row where one of the node's inputs is an exact 0
+    (y in relu(x)·y with the relu off: the local is relu(x) = 0), so that a batch of
+    dead relus is not redone point by point."""
+    from gradcli.passes.engine import local_values
+    from gradcli.passes.floats import _HALF_DIGITS, TINY
+    from gradcli.ops.table import POW
+
+    zero = _exact_zeros(g, vals)
+
+    bad = np.zeros(rows, dtype=bool)
+    acc: list = [None] * len(g)
+    acc[g.output] = 1.0
+    with np.errstate(all="ignore"):
+        for i in range(g.output, -1, -1):
+            gi, ins = acc[i], g.args[i]
+            if gi is None or not ins or (np.ndim(gi) == 0 and gi == 0):
+                continue
+            op = g.ops[i]
+            exact_zeros = op.kink is not None and op is not POW
+            flows = gi != 0
+            locs = local_values(op, NUMPY, [vals[j] for j in ins], vals[i])
+            for j, local in zip(ins, locs):
+                c = NUMPY.chain(gi, local)
+                if local.__class__ is not float:
+                    suspect = flows & (np.abs(c) < TINY)
+                    if exact_zeros:
+                        suspect &= local != 0
+                    elif np.any(suspect):
+                        for m in ins:
+                            if zero[m] is not False:
+                                suspect &= ~((local == 0) & zero[m])
+                    bad |= suspect
+                before = acc[j]
+                if before is None:
+                    acc[j] = c
+                else:
+                    total = before + c
+                    bad |= (before != 0) & (np.abs(total) < _HALF_DIGITS * np.abs(c))
+                    acc[j] = total
+        for t in targets:
+            if acc[t] is not None:
+                bad |= (acc[t] != 0) & (np.abs(acc[t]) < TINY)
+    return bad
+
+
+def _exact_zeros(g: Graph, vals: list) -> list:
+    """Per node, where its value is an exact 0 (False: nowhere): an input's or a constant's
+    0, a piecewise op's 0 (relu off, step, sign), a product with an exact 0, a max or min
+    of an exact 0 (it returns one of its inputs). Other zeros may have underflowed
+    (exp(-1000))."""
+    from gradcli.ops.table import CONST, INPUT, MUL
+
+    piecewise = {"relu", "leaky_relu", "step", "sign"}
+    inherit = {MUL.name, "max", "min"}
+    out: list = [False] * len(g)
+    for i, op in enumerate(g.ops):
+        v = vals[i]
+        if v is None:
+            continue
+        z = v == 0
+        if not np.any(z):
+            continue
+        if op is INPUT or op is CONST or op.name in piecewise:
+            out[i] = z
+        elif op.name in inherit:
+            a, b = (out[j] for j in g.args[i])
+            if a is not False or b is not False:
+                out[i] = z & ((a if a is not False else False) | (b if b is not False else False))
+    return out
+
+
 def row_error(g: Graph, i: int, vals: list, value, row: int) -> GradMathError:
     got = ", ".join(f"{g.label(j)} = {fmt(_at(vals[j], row))}" for j in g.args[i])
     why = g.ops[i].reason(tuple(_at(vals[j], row) for j in g.args[i]), _at(value, row))
