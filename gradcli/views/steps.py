@@ -6,7 +6,9 @@
 The narration is data first (ForwardStep and BackwardStep records, built from
 the trace) and text second (render_text), so that another renderer, LaTeX
 say, can sit beside the text one. Nodes are called by their handles (their
-name, else '#id'; the output 'f' when it has no name), constants by their text.
+name, else '#id'; the output 'f' when it has no name), constants by their text;
+in a local derivative's rule a constant the program computes (the -1 of x^-1)
+is its exact value, so that the rule simplifies as `--symbolic` does (-1/x^2).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Term:
     upstream: float        # ∂out/∂consumer
     local: float           # ∂consumer/∂node, this input
     rule: str              # the operation table's rule for it, over a, b and out
-    rule_names: dict       # {"a": term, "b": term, "out": term} for that rule
+    rule_names: dict       # {"a": term, "b": term, "out": term} for that rule (see rule_term)
     value: float           # upstream · local (0 where the upstream is 0: nothing flows)
 
     @property
@@ -93,6 +95,20 @@ def _number(v: float, op, digits: int) -> str:
     return text
 
 
+def rule_term(trace: Trace, exact: dict, i: int):
+    """Node i as a leaf of a local rule: its exact value where it is a computed constant
+    (a Fraction from `local_rules.exact_constants`), else its term (a handle, a name, a literal)."""
+    v = exact.get(i)
+    return trace.term(i) if v is None else v
+
+
+def rule_names(trace: Trace, exact: dict, node) -> dict:
+    """{"a", "b", "out"} of node's rules (see `local_rules.local_rule`)."""
+    ins = node.inputs
+    return {"a": rule_term(trace, exact, ins[0]), "out": rule_term(trace, exact, node.id),
+            "b": rule_term(trace, exact, ins[1]) if len(ins) > 1 else ""}
+
+
 def narrate(trace: Trace) -> Narration:
     """The step records for the whole trace (numbers as floats: renderers format them)."""
     nodes, handles = trace.nodes, trace.handles
@@ -107,8 +123,11 @@ def narrate(trace: Trace) -> Narration:
         forward.append(ForwardStep(n.id, handles[n.id], text, kind, n.op, operands,
                                    [nodes[j].value for j in n.inputs], n.value, n.kink))
 
+    from gradcli.symbolic.local_rules import exact_constants
+
     backward = []
     uses = trace.uses
+    exact = exact_constants(trace.graph)
     for n in reversed(nodes):
         if not n.live or not trace.shows_grad(n.id):   # constants: only with --show-constants
             continue
@@ -117,8 +136,7 @@ def narrate(trace: Trace) -> Narration:
             c = nodes[consumer]
             if not c.live:
                 continue
-            names = {"a": trace.term(c.inputs[0]), "out": handles[consumer],
-                     "b": trace.term(c.inputs[1]) if len(c.inputs) > 1 else ""}
+            names = rule_names(trace, exact, c)
             step.terms.append(Term(
                 consumer, handles[consumer], k, c.inputs.count(n.id) > 1, c.grad,
                 c.local[k], c.op.grads[k], names, trace.edge_grad(consumer, k)))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from gradcli.program.trace import Trace
 from gradcli.views.array_text import show
 from gradcli.views.human import products_line
-from gradcli.views.steps import FORWARD_HEADING, _factor, forward_text, narrate
+from gradcli.views.steps import FORWARD_HEADING, _factor, forward_text, narrate, rule_names
 
 _ORDINAL = ["1st", "2nd"]
 
@@ -34,9 +34,10 @@ class TangentPass:
 
 def tangent_passes(trace: Trace, digits: int = 12) -> list[TangentPass]:
     from gradcli.symbolic.printing import TextStyle
-    from gradcli.symbolic.local_rules import show_local
+    from gradcli.symbolic.local_rules import exact_constants, show_local
 
     nodes, h = trace.nodes, trace.handles
+    exact = exact_constants(trace.graph)     # computed constants in the rules: x^-1's is -1/x^2
     passes = []
     for name in trace.result.wrt:
         seed = trace.result.program.node_of(name)
@@ -57,9 +58,8 @@ def tangent_passes(trace: Trace, digits: int = 12) -> list[TangentPass]:
                     local += f" ({_ORDINAL[k]})"
                 symbolic.append(f"{local} · d{h[j]}/d{name}")
                 numeric.append(f"{_factor(show(n.local[k], digits))} · {_factor(show(tj, digits))}")
-                names = {"a": trace.term(n.inputs[0]), "out": h[n.id],
-                         "b": trace.term(n.inputs[1]) if len(n.inputs) > 1 else ""}
-                rules.append(f"{local} = {show_local(n.op.grads[k], names, TextStyle())}")
+                rule = show_local(n.op.grads[k], rule_names(trace, exact, n), TextStyle())
+                rules.append(f"{local} = {rule}")
             if not symbolic:
                 p.unreached.append(n.id)
                 continue
