@@ -24,6 +24,19 @@ def test_a_file_name_that_does_not_parse_hints_at_the_at_sign(in_tmp):
     assert "did you mean @staged.grad?" in run.json["error"]["message"]
 
 
+def test_the_file_hint_comes_alone_for_a_syntax_error(in_tmp):
+    # `grad` is no function of the language: "write grad(staged)" would mislead (QA).
+    run = run_cli("grad", "staged.grad")
+    assert "grad(staged)" not in run.stderr and "methods" not in run.stderr
+    assert run.stderr.rstrip().endswith("a file named staged.grad exists: did you mean @staged.grad?")
+
+
+def test_a_method_hint_names_only_a_real_function():
+    assert "write sum(W), not W.sum()" in run_cli("eval", "W.sum()", "-W", "[1, 2]").stderr
+    run = run_cli("eval", "W.frobnicate()", "-W", "[1, 2]")
+    assert "write f(a), not a.f()" in run.stderr and "frobnicate(W)" not in run.stderr
+
+
 def test_a_file_name_read_as_a_variable_with_no_value_hints_too(in_tmp):
     run = run_cli("eval", "model")
     assert_clean_error(run, 2, "no value for variable 'model'",

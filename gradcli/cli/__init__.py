@@ -60,10 +60,12 @@ def long_options(ctx: click.Context) -> list[str]:
 _program_file: str | None = None
 
 def _with_file_hint(exc: GradcliError) -> GradcliError:
-    """A syntax or name error about an expression that is a file's name: suggest @FILE."""
+    """A syntax or name error about an expression that is a file's name: suggest @FILE,
+    first; a syntax error's own hint (`staged.grad` read as a method call) then goes."""
     if _program_file is not None and isinstance(exc, (GradSyntaxError, GradNameError)):
         hint = f"a file named {_program_file} exists: did you mean @{_program_file}?"
-        exc.hint = f"{exc.hint}\n{hint}" if exc.hint else hint
+        keep = exc.hint if isinstance(exc, GradNameError) else None
+        exc.hint = f"{hint}\n{keep}" if keep else hint
     return exc
 
 

@@ -201,7 +201,10 @@ def _dot_hint(text: str, pos: int) -> str:
     if attribute == "T":
         return f"did you mean transpose({name})? a transpose is written transpose(a)"
     if attribute:
-        return f"methods are not part of the language: write {attribute}({name}), not {name}.{attribute}()"
+        from gradcli.ops.table import FUNCTIONS
+
+        if attribute in FUNCTIONS:  # W.sum() -> sum(W); a name that is no function gets the rule
+            return f"methods are not part of the language: write {attribute}({name}), not {name}.{attribute}()"
     return "methods are not part of the language: write f(a), not a.f()"
 
 
