@@ -10,6 +10,7 @@ from __future__ import annotations
 # A line of a message longer than this is cut in the middle: bad input is
 # quoted, never repeated whole (a 10 MB binding value, 20,000 names).
 MAX_LINE = 1000
+LABEL_ROOM = 32   # the longest label, 'gradcli: internal error: ', and a margin
 
 
 def visible(ch: str) -> str:
@@ -98,7 +99,8 @@ class GradcliError(Exception):
         over-long lines shortened, whatever the message quotes.
         """
         text = f"{self.message}\n{self.hint}" if self.hint else self.message
-        return "\n".join(shorten(line, MAX_LINE) for line in printable(text).split("\n"))
+        # room for the label stderr puts before the first line ("gradcli: syntax error: ")
+        return "\n".join(shorten(line, MAX_LINE - LABEL_ROOM) for line in printable(text).split("\n"))
 
     def to_json(self) -> dict:
         return {"error": {"kind": self.kind, "message": self.full_message()}}

@@ -105,3 +105,10 @@ def test_the_batch_summary_line_escapes_what_it_quotes(tmp_path):
     assert run.exit_code == 2
     assert "the first at line 3" in run.stderr and "\\x1b[31mred" in run.stderr
     assert raw_controls(run.stderr) == []
+
+
+def test_an_unknown_function_with_a_huge_name_keeps_the_line_limit():
+    # QA: the name was cut to 1,000 characters, then "gradcli: name error: " came before it.
+    run = run_cli("grad", "f" * 100_000 + "(x)", "-x", "1")
+    assert_clean_error(run, 2, "unknown function 'fff")
+    assert max(len(line) for line in run.stderr.split("\n")) <= 1_000

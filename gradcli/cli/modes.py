@@ -83,6 +83,6 @@ def batch_command(args, source: str, *, wrt, gradients: bool, as_json: bool) -> 
         return 0
     line, exc = first
     points = "point" if total == 1 else "points"
-    click.echo(f"gradcli: {failures} of {total} {points} failed; the first at line {line}: "
-               f"{exc.kind} error: {printable(shorten(exc.message, MAX_LINE))}", err=True)
+    head = f"gradcli: {failures} of {total} {points} failed; the first at line {line}: {exc.kind} error: "
+    click.echo(head + printable(shorten(exc.message, MAX_LINE - len(head))), err=True)
     return exc.exit_code
