@@ -36,7 +36,7 @@ def shown(cell: str) -> str:
     cell = cell.strip()
     if len(cell) > SHOWN_CHARS:
         cell = cell[:SHOWN_CHARS - 1] + "…"
-    return f"'{cell}'"
+    return "'" + cell.replace("\r", "\\r").replace("\n", "\\n") + "'"  # one line, a quoted cell's break shown
 
 
 def columns_text(have: list[str], most: int = 10) -> str:

@@ -368,7 +368,7 @@ def _csv_chunks(src: Source, size: int) -> Iterator[CsvChunk]:
         if header_text.strip():
             break
     header_text = _whole_records(src, header_text)
-    header = _csv_records(header_text, lineno)[0][0]
+    header = _named(src, _csv_records, header_text, lineno)[0][0]
     columns: dict[str, int] = {}
     for k, name in enumerate(header):
         name = name.strip().lstrip("\ufeff")
@@ -390,7 +390,7 @@ def _csv_chunks(src: Source, size: int) -> Iterator[CsvChunk]:
     try:
         texts = _csv_texts(src, size) if helper is None else _csv_texts_ahead(src, size, width, helper)
         for text, first, n, table in texts:
-            chunk = _csv_chunk(columns, width, text, first, n, table)
+            chunk = _named(src, _csv_chunk, columns, width, text, first, n, table)
             if len(chunk):
                 yield chunk
     finally:
@@ -462,6 +462,17 @@ def _whole_records(src: Source, text: str) -> str:
         text += line
         more += len(line)
     return text
+
+
+def _named(src: Source, read, *args):
+    """read(*args), its errors naming the file ('the batch file 'q.csv'') where csv's
+    reading says "the CSV input"."""
+    try:
+        return read(*args)
+    except GradValueError as exc:
+        if "of the CSV input" in exc.message:
+            exc.message = exc.message.replace("of the CSV input", f"of {src.name}", 1)
+        raise
 
 
 def _csv_records(text: str, first: int) -> tuple[list[list[str]], list[int]]:

@@ -80,7 +80,7 @@ def binding_example(names, value: str = "1") -> str:
 def parse_value(text: str, name: str = "") -> float:
     """A binding value: a plain number or a constant expression."""
     what = f"the value of '{shorten(name)}'" if name else "the value"
-    quoted = shorten(text)
+    quoted = shorten(text).replace("\r", "\\r").replace("\n", "\\n")  # a quoted CSV cell may hold one
     if _PLAIN_NUMBER.match(text.strip()):
         value = float(text)
         if value == 0 and re.search(r"[1-9]", re.split(r"[eE]", text)[0]):
