@@ -201,13 +201,19 @@ def stacked(trace: Trace, digits: int = 12, width: int = 60) -> list[Text]:
         for k in keep[2:]:
             if not cells[k]:
                 continue
-            field = Text.assemble((head[k] + " ", "dim"), (cells[k], _COLUMNS[k][2]))
-            if line.cell_len > indent and line.cell_len + GAP + field.cell_len > width:
-                out.append(line)
-                line = Text(" " * indent)
-            if line.cell_len > indent:
-                line.append(" " * GAP)
-            line.append_text(field)
+            if k == 5 and trace.mode == "forward" and trace.result.wrt:
+                # one field per tangent, 'd/dw0 0.37', not one list as wide as all of them
+                pairs = zip((f"d/d{name}" for name in trace.result.wrt), cells[k].split(", "))
+            else:
+                pairs = [(head[k], cells[k])]
+            for name, value in pairs:
+                field = Text.assemble((name + " ", "dim"), (value, _COLUMNS[k][2]))
+                if line.cell_len > indent and line.cell_len + GAP + field.cell_len > width:
+                    out.append(line)
+                    line = Text(" " * indent)
+                if line.cell_len > indent:
+                    line.append(" " * GAP)
+                line.append_text(field)
         out.append(line)
     return out
 
