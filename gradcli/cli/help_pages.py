@@ -7,7 +7,7 @@ WIDTH = 78
 # The files the pages come from, and their CRC-32s: if one changes, click prints help.
 SOURCES = {
     '__init__.py': 3330293717,
-    'cli/__init__.py': 3479917599,
+    'cli/__init__.py': 1086946356,
     'cli/check.py': 1152685860,
     'cli/eval_grad.py': 870848437,
     'cli/exercise.py': 4109122179,
@@ -16,7 +16,7 @@ SOURCES = {
     'cli/start.py': 3832071093,
     'cli/trace.py': 1582051702,
     'cli/train.py': 1654355013,
-    'errors.py': 1010484067,
+    'errors.py': 3977517679,
     'training/__init__.py': 3864776922,
     'training/optimizers.py': 899433059,
     'training/schedules.py': 1494694705,

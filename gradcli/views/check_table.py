@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from rich.markup import escape
-from rich.table import Table
 
 from gradcli.numbers import fmt
-from gradcli.views.human import console
+from gradcli.views.human import Column, FittedTable, console, print_fitted
 
 MARKS = {"ok": "[green]✓[/green]", "wrong": "[red]✗[/red]", "kink": "[yellow]kink[/yellow]",
          "skipped": "[yellow]n/a[/yellow]"}
@@ -16,27 +15,28 @@ def _err(v: float | None) -> str:
     return "—" if v is None else f"{v:.2e}"
 
 
-def check_table(rep) -> Table:
+def check_table(rep) -> FittedTable:
+    """Every number whole at any width: the names wrap, or each name becomes a block."""
     out = rep.result.program.output_name
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("v", style="bold")
-    table.add_column(f"∂{out}/∂v" if out else "analytic", justify="right", style="cyan")
-    table.add_column("numeric", justify="right")
-    table.add_column("abs error", justify="right")
-    table.add_column("rel error", justify="right")
-    table.add_column("", justify="center")
+    columns = [Column("v", style="bold", label=True),
+               Column(escape(f"∂{out}/∂v") if out else "analytic", justify="right", style="cyan"),
+               Column("numeric", justify="right"),
+               Column("abs error", justify="right"),
+               Column("rel error", justify="right"),
+               Column("", justify="center")]
+    rows = []
     for row in rep.rows:
         numeric = "—" if row.numeric is None else fmt(row.numeric)
-        table.add_row(escape(row.name), fmt(row.analytic), numeric, _err(row.abs_error),
-                      _err(row.rel_error), MARKS[row.status])
-    return table
+        rows.append([escape(row.name), fmt(row.analytic), numeric, _err(row.abs_error),
+                     _err(row.rel_error), MARKS[row.status]])
+    return FittedTable(columns, rows)
 
 
 def print_check(rep) -> None:
     c = console()
     out = rep.result.program.output_name
     c.print(f"{escape(out) + ' = ' if out else 'value = '}[bold]{fmt(rep.result.value)}[/bold]")
-    c.print(check_table(rep))
+    print_fitted(c, check_table(rep))
     c.print(f"central differences with eps {rep.eps:g}; a gradient passes when "
             f"|analytic - numeric| <= {rep.atol:g} + {rep.rtol:g}·|numeric|{rep.rounding_text()}")
     for name, sample in rep.sampled.items():

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from gradcli.numbers import fmt, shape_text
 from gradcli.views.array_text import is_array, labelled, shape_of, show
-from gradcli.views.human import console
+from gradcli.views.human import Column, FittedTable, console, print_fitted
 
 
 def _points(v: float) -> str:
@@ -126,16 +126,16 @@ def print_below(c, below) -> None:
             c.print(head + value, markup=False)
 
 
-def class_table(key, grades) -> Table:
+def class_table(key, grades) -> FittedTable:
+    """One row a student; the names wrap, never a number (human.FittedTable)."""
     total = sum(len(p.ask) for p in key.problems.values())
-    table = Table(title="class summary", box=None, pad_edge=False, show_edge=False, title_justify="left")
-    table.add_column("student")
-    table.add_column("score", justify="right")
+    columns = [Column("student", label=True), Column("score", justify="right")]
     if key.points_given:
-        table.add_column("points", justify="right")
-    table.add_column("%", justify="right")
+        columns.append(Column("points", justify="right"))
+    columns.append(Column("%", justify="right"))
     # The entries of an answer file that were ignored (the "!" lines above its marks).
-    table.add_column("ignored", justify="right")
+    columns.append(Column("ignored", justify="right"))
+    rows = []
     most = key.max_points
     for g in grades:
         # With points, the share is of the points; otherwise of the answers.
@@ -144,28 +144,28 @@ def class_table(key, grades) -> Table:
             cells = [f"{g.score}/{total}", f"{_points(g.points)}/{_points(most)}", pct]
         else:
             cells = [f"{g.score}/{total}", f"{100 * g.score / total:.0f}" if total else "—"]
-        table.add_row(escape(g.student), *cells,
-                      "unreadable" if g.unusable else str(len(g.errors) or ""))
-    return table
+        rows.append([escape(g.student), *cells,
+                     "unreadable" if g.unusable else str(len(g.errors) or "")])
+    return FittedTable(columns, rows, title="class summary")
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def question_table(summary, points: bool = False) -> Table:
-    table = Table(title="by question", box=None, pad_edge=False, show_edge=False, title_justify="left")
-    table.add_column("problem")
-    table.add_column("quantity")
+def question_table(summary, points: bool = False) -> FittedTable:
+    """One row a question; the names wrap, never a number (human.FittedTable)."""
+    columns = [Column("problem", label=True), Column("quantity", label=True)]
     if points:
-        table.add_column("points", justify="right")
-    table.add_column("right", justify="right")
+        columns.append(Column("points", justify="right"))
+    columns.append(Column("right", justify="right"))
+    rows = []
     for q in summary["questions"]:
         cells = [escape(q["problem"]), escape(q["quantity"])]
         if points:
             cells.append(_points(q["points"]))
-        table.add_row(*cells, f"{q['right']}/{q['of']}")
-    return table
+        rows.append([*cells, f"{q['right']}/{q['of']}"])
+    return FittedTable(columns, rows, title="by question")
 
 
 def print_grades(key, grades, summary) -> None:
@@ -184,7 +184,7 @@ def print_grades(key, grades, summary) -> None:
         if not g.unusable:
             print_marks(c, g, key.points_given)
     c.print()
-    c.print(class_table(key, grades))
+    print_fitted(c, class_table(key, grades))
     notes = []
     if any(g.errors and not g.unusable for g in grades):
         notes.append("ignored: entries of the answer file that were not understood (an unknown "
@@ -194,7 +194,7 @@ def print_grades(key, grades, summary) -> None:
     if notes:
         c.print("; ".join(notes))
     c.print()
-    c.print(question_table(summary, key.points_given))
+    print_fitted(c, question_table(summary, key.points_given))
     mean = summary["mean_score"]
     line = (f"\n{_plural(summary['students'], 'student')}, {summary['perfect']} with full marks, "
             f"mean score {100 * mean:.0f}%")

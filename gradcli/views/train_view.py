@@ -13,11 +13,10 @@ from __future__ import annotations
 import math
 
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from gradcli.numbers import fmt
-from gradcli.views.human import console
+from gradcli.views.human import Column, FittedTable, console, print_fitted
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 _MOST_COLUMNS = 100  # the loss curve's width on a wide terminal
@@ -32,16 +31,14 @@ def short(v) -> str:
     return fmt(v, 6)
 
 
-def params_table(result) -> Table:
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("param", style="bold")
-    table.add_column("initial", justify="right")
-    table.add_column("final", justify="right", style="bold")
-    table.add_column("last gradient", justify="right", style="cyan")
-    for name, final, g in _scalar_params(result):
-        table.add_row(escape(name), escape(short(result.initial[name])), escape(short(final)),
-                      "" if g is None else escape(short(g)))
-    return table
+def params_table(result) -> FittedTable:
+    """The scalar parameters; every number whole at any width (human.FittedTable)."""
+    columns = [Column("param", style="bold", label=True), Column("initial", justify="right"),
+               Column("final", justify="right", style="bold"),
+               Column("last gradient", justify="right", style="cyan")]
+    rows = [[escape(name), escape(short(result.initial[name])), escape(short(final)),
+             "" if g is None else escape(short(g))] for name, final, g in _scalar_params(result)]
+    return FittedTable(columns, rows)
 
 
 def _last_grads(result) -> list:
@@ -167,7 +164,7 @@ def print_summary(result) -> None:
     # Sentences wrap between words at the terminal's width (the chart is drawn to fit it).
     c.print(f"trained {escape(', '.join(result.params))}: {escape(headline(result))}")
     if _scalar_params(result):
-        c.print(params_table(result))
+        print_fitted(c, params_table(result))
     for line in array_params(result, c.width):
         c.print(escape(line), style="bold" if not line.startswith(" ") else None, soft_wrap=True)
     loss = f"loss [bold]{short(result.loss)}[/bold]"
