@@ -108,7 +108,7 @@ def footnotes(trace: Trace) -> list[str]:
         if n.kink:
             lines.append(f"kink at #{n.id} {n.label}: {n.kink}")
     if "vanishing" in marked:
-        lines.append(f"vanishing: 0 < |gradient| < {VANISHING:g}, or 0 only because a product "
+        lines.append(f"vanishing: 0 < |gradient| < {VANISHING:g}, or 0 only because a product or a rule "
                      "underflowed, on a node between an input and the output")
     if "exploding" in marked:
         lines.append(f"exploding: |gradient| > {EXPLODING:g} on a node between an input and the output")
