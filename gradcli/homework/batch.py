@@ -245,7 +245,7 @@ class Batch:
                 points[i] = self._whole_point(values)
             except GradcliError as exc:
                 errors[i] = exc
-        # Gradients that may have lost digits (README "Digits lost"): such a point is
+        # Gradients that may have lost digits (README "Choices where the contract is silent": digits lost): such a point is
         # computed as `grad --json` computes it, exactly where it must, with its warnings.
         for r in doubted:
             i = r if good is None else int(good[r])

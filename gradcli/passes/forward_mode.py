@@ -11,7 +11,7 @@ gradient). The output's tangent is ∂output/∂seed: one pass per asked input.
 pass's count (reverse_products) is one per input of every node whose upstream
 gradient is not zero, the edges it multiplies.
 
-Tangents can lie by being small as gradients can (README "Digits lost"): a sum at a
+Tangents can lie by being small as gradients can (README "Choices where the contract is silent": digits lost): a sum at a
 node that cancels, a product that underflows (a/b^c at 1e154). `in_doubt` looks for
 both after a pass, as the backward pass does on its way; where one is real, the
 gradients are redone exactly by the careful backward pass (passes/floats.py), so that
