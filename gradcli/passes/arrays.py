@@ -102,6 +102,8 @@ def lost_rows(g: Graph, vals: list, rows: int, targets: list[int]) -> np.ndarray
     backward pass (passes/floats.py): a sum at a shared node that keeps under half its
     digits, a product that underflows, a rule of a smooth op that gives 0 where a non-zero
     gradient meets it (-a/(b^c)^2 in a/b^c at 1e154), a subnormal gradient asked for.
+    A value that underflowed (floats.underflowed: subnormal, or exp(-760) = 0) where the
+    output can feel it (floats.underflow_warning) is flagged too, for its warning.
     The backward pass is replayed, its sums in its order; what is flagged may still be
     exact (x·y - y·x): the caller redoes those rows one by one, which tells. The zeros
     of a piecewise rule (relu off, a max's losing side) and of a constant rule are exact,
@@ -109,7 +111,7 @@ def lost_rows(g: Graph, vals: list, rows: int, targets: list[int]) -> np.ndarray
     (y in relu(x)·y with the relu off: the local is relu(x) = 0), so that a batch of
     dead relus is not redone point by point."""
     from gradcli.passes.engine import local_values
-    from gradcli.passes.floats import _HALF_DIGITS, TINY
+    from gradcli.passes.floats import _HALF_DIGITS, _SUBNORMAL_STEP, _UNDERFLOW_TO_ZERO, TINY
     from gradcli.ops.table import POW
 
     zero = _exact_zeros(g, vals)
@@ -123,6 +125,19 @@ def lost_rows(g: Graph, vals: list, rows: int, targets: list[int]) -> np.ndarray
             if gi is None or not ins or (np.ndim(gi) == 0 and gi == 0):
                 continue
             op = g.ops[i]
+            v = vals[i]
+            low = np.abs(v) < TINY
+            if np.any(low):   # an underflowed value the output may feel (floats.underflow_warning)
+                if op.name in _UNDERFLOW_TO_ZERO:
+                    inputs_nonzero = True
+                    for j in ins:   # a shared value is a scalar, a column an array
+                        inputs_nonzero = inputs_nonzero & (vals[j] != 0)
+                    low &= (v != 0) | inputs_nonzero
+                else:
+                    low &= v != 0
+                bound = _SUBNORMAL_STEP * np.abs(gi)
+                out = np.abs(vals[g.output])
+                bad |= low & (bound > 4 * TINY) & (bound > _HALF_DIGITS * out)
             exact_zeros = op.kink is not None and op is not POW
             flows = gi != 0
             locs = local_values(op, NUMPY, [vals[j] for j in ins], vals[i])

@@ -248,6 +248,42 @@ def backward_careful(g: Graph, vals: list[float]) -> tuple[list[float], list[flo
     return floats, bounds
 
 
+# Ops whose value is 0 only by underflow when every input is non-zero (exp(-760), 1e-200*1e-200).
+_UNDERFLOW_TO_ZERO = frozenset({"mul", "div", "exp", "pow", "sigmoid", "softplus", "sech"})
+_SUBNORMAL_STEP = 5e-324   # the smallest double: what an underflowed value can be off by
+
+
+def underflowed(g: Graph, vals: list[float]) -> list[int]:
+    """Computed nodes whose value underflowed: subnormal (a few digits left), or 0 where an
+    op's exact result is not (exp(-760)). Inputs and constants are as given. One scan."""
+    found = []
+    ops, args = g.ops, g.args
+    for i, v in enumerate(vals):
+        if -TINY < v < TINY and args[i]:
+            if v != 0 or (ops[i].name in _UNDERFLOW_TO_ZERO and all(vals[j] != 0 for j in args[i])):
+                found.append(i)
+    return found
+
+
+def underflow_warning(g: Graph, vals: list[float], grads: list[float], nodes: list[int]) -> str | None:
+    """The note for values that underflowed on the way to the output, where that can move
+    the output by more than half its digits: each is off by up to the smallest double,
+    times ∂output/∂node (exp(x)*1e300 at x = -740: the output 4.2e-22 is off by up to
+    4.9e-24). None where the output cannot feel it (exp(-1000) alone is 0, rightly)."""
+    out = vals[g.output]
+    worst, bound = None, 0.0
+    for i in nodes:
+        b = _SUBNORMAL_STEP * abs(grads[i]) if math.isfinite(grads[i]) else math.inf
+        if b > bound:
+            worst, bound = i, b
+    if worst is None or not uncertain(out, bound):
+        return None
+    by = f"up to {fmt(bound, 3)}" if math.isfinite(bound) else "any amount"
+    return (f"the value of {g.describe(worst)} underflowed to {fmt(vals[worst])} (below the smallest "
+            f"normal double): the output, {fmt(out)}, may be off by {by}, and gradients computed "
+            "through it may be off too")
+
+
 def uncertain(value: float, bound: float) -> bool:
     """An error bound that reaches half the digits of a normal-range gradient."""
     return bound > 4 * TINY and bound > _HALF_DIGITS * abs(value)

@@ -26,6 +26,8 @@ from gradcli.passes.floats import (
     gradient_error,
     no_gc,
     uncertain,
+    underflow_warning,
+    underflowed,
 )
 from gradcli.language.parse import _suggest, parse
 
@@ -164,6 +166,10 @@ class Program:
                 fgrads, _, products, bounds = forward_gradients(g, vals, {n: self.node_of(n) for n in names})
             warnings = [lost_digits_warning(g.label(self.node_of(name)), fgrads[name], bound) for name, bound in bounds.items()
                         if uncertain(fgrads[name], bound)]
+            low = underflowed(g, vals)
+            note = low and underflow_warning(g, vals, backward(g, vals), low)   # rare: one more pass
+            if note:
+                warnings.insert(0, note)
             return Result(self, inputs, vals, None, names, warnings, mode="forward", forward_grads=fgrads,
                           forward_products=products)
         doubts: list = []
@@ -181,6 +187,10 @@ class Program:
         warnings = [] if bounds is None else [
             lost_digits_warning(g.label(node), grads[node], bounds[node])
             for node in nodes if uncertain(grads[node], bounds[node])]
+        low = underflowed(g, vals)
+        note = low and underflow_warning(g, vals, grads, low)
+        if note:
+            warnings.insert(0, note)
         return Result(self, inputs, vals, grads, names, warnings)
 
 
