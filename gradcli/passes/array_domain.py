@@ -119,10 +119,48 @@ def forward(g: Graph, inputs: dict, shapes: list) -> list:
         return engine.forward(g, {k: np.asarray(v, dtype=float) for k, v in inputs.items()}, ARRAYS)
 
 
-def backward(g: Graph, vals: list, shapes: list) -> tuple[list, int]:
-    """Every node's adjoint ∂output/∂node, of the node's shape; and the edges multiplied."""
+class Watched(Arrays):
+    """The arrays domain, noting the nodes whose adjoint may have lost digits, by the float
+    pass's tests (passes/floats.py backward): a sum at a shared node that keeps under half
+    of them, a contribution that is subnormal, a product of non-zeros that underflowed, or
+    a quotient's rule that did.
+    There is no exact pass for arrays: the gradients that depend on such a node are warned
+    of (a dot product inside a matrix product is not looked into)."""
+
+    def __init__(self):
+        super().__init__(kernels_np)
+        self.rules, self._kernel = ARRAYS.rules, ARRAYS._kernel   # the same compiled rules
+        self.doubted: set[int] = set()
+
+    def watch(self, j, op, k, ins, g, local, c, before, total):
+        from gradcli.passes.floats import _HALF_DIGITS, TINY
+
+        if j in self.doubted:
+            return
+        small = np.abs(c) < TINY
+        if np.any(small):
+            lost = small & (c != 0)
+            if local is not None and not np.ndim(local) == 0:
+                flows = np.asarray(g) != 0
+                nonzero = np.asarray(local) != 0   # a product of non-zeros underflowed
+                if op.name == "div":   # or a quotient's rule did: 1/b, -a/b^2 at 1e154 (a not 0)
+                    nonzero = nonzero | (True if k == 0 else np.asarray(ins[0]) != 0)
+                lost = lost | (small & flows & nonzero)
+            if np.any(lost):
+                self.doubted.add(j)
+                return
+        if before is not None and np.any((np.abs(total) < _HALF_DIGITS * np.abs(c)) & (before != 0)):
+            self.doubted.add(j)
+
+
+def backward(g: Graph, vals: list, shapes: list, doubted: set | None = None) -> tuple[list, int]:
+    """Every node's adjoint ∂output/∂node, of the node's shape; and the edges multiplied.
+    doubted: a set to fill with the nodes whose adjoint may have lost digits (Watched)."""
+    domain = ARRAYS if doubted is None else Watched()
     with np.errstate(all="ignore"):
-        found = engine.backward(g, vals, ARRAYS)
+        found = engine.backward(g, vals, domain)
+    if doubted is not None:
+        doubted |= domain.doubted
     return [np.zeros(shapes[i]) if v is None else _of_shape(v, shapes[i])
             for i, v in enumerate(found.adjoints)], found.products
 

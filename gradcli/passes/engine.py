@@ -157,6 +157,7 @@ class Domain:
     """
 
     name = "numbers"
+    watch = None                 # backward's hook: (j, op, k, ins, g, local or None, contribution, before, sum)
     special: dict = {}           # op -> its own backward contributions (domain, graph, i, g)
     special_forward: dict = {}   # op -> its own forward rule (domain, graph, i, input values)
 
@@ -251,6 +252,7 @@ def backward(graph, values, domain, targets=None, root: int | None = None, seed=
     adj[root] = domain.const(1) if seed is None else seed
     special = domain.special
     is_zero, chain, add, reduce_to = domain.is_zero, domain.chain, domain.add, domain.reduce_to
+    watch = domain.watch   # None, or told of every contribution (a domain that looks for lost digits)
     products = 0
     for i in range(root, -1, -1):
         gi = adj[i]
@@ -273,11 +275,15 @@ def backward(graph, values, domain, targets=None, root: int | None = None, seed=
                 continue
             if vjp:
                 c = call(vjp_rule(op, k, domain), ins_vals, out, gi)
+                local = None
             else:
-                c = reduce_to(chain(gi, call(rules[k], ins_vals, out)), ins_vals[k], out)
+                local = call(rules[k], ins_vals, out)
+                c = reduce_to(chain(gi, local), ins_vals[k], out)
             products += 1
             before = adj[j]
             adj[j] = c if before is None else add(before, c)
+            if watch is not None:
+                watch(j, op, k, ins_vals, gi, local, c, before, adj[j])
     return Backward(adj, products, dep)
 
 

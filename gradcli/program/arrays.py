@@ -128,16 +128,36 @@ def grad(program, inputs: dict, wrt=None, mode: str = "reverse", *, command: str
     S.require_scalar(g, shapes, command)
     names = gradient_names(program, wrt)
     vals = D.forward(g, inputs, shapes)
-    grads, products = D.backward(g, vals, shapes)
+    doubted: set[int] = set()
+    grads, products = D.backward(g, vals, shapes, doubted)
     for name in names:
         if not np.isfinite(grads[program.node_of(name)]).all():
             raise D.gradient_error(g, name, grads[program.node_of(name)], vals=vals, grads=grads)
-    result = ArrayResult(program, inputs, vals, shapes, grads, names, products=products)
+    result = ArrayResult(program, inputs, vals, shapes, grads, names, products=products,
+                         warnings=_lost_digits(program, names, doubted))
     if mode == "forward":
         fgrads, _, count = D.forward_gradients(g, vals, shapes,
                                                {n: program.node_of(n) for n in names})
         result.mode, result.forward_grads, result.products = "forward", fgrads, count
     return result
+
+
+def _lost_digits(program, names: list[str], doubted: set[int]) -> list[str]:
+    """A warning for each asked gradient that depends on a node whose adjoint may have lost
+    digits (array_domain.Watched): arrays have no exact pass to redo it."""
+    if not doubted:
+        return []
+    g = program.graph
+    below = [False] * len(g)
+    for i in range(len(g) - 1, -1, -1):   # the doubted nodes and everything they feed from
+        if i in doubted or below[i]:
+            below[i] = True
+            for j in g.args[i]:
+                below[j] = True
+    return [f"the gradient with respect to '{name}' may have lost digits to cancellation or "
+            "underflow on the way (a sum at a shared node kept under half of them, or a product "
+            "underflowed); arrays are not redone exactly: check it with --check"
+            for name in names if below[program.node_of(name)]]
 
 
 def is_array_run(program, inputs: dict) -> bool:
