@@ -2,7 +2,9 @@
 
 Called by `grad` in commands/core.py when one of these flags is given.
 Without values, --symbolic prints the formulas alone; with values it prints
-the numbers too (from the numeric passes, or exactly with --exact).
+the numbers too (from the numeric passes, or exactly with --exact). Numbers from
+the numeric passes bring their warnings (digits lost, README "Choices where the contract is silent") to
+stderr, as plain `grad` does; exact numbers have none, and formulas alone need none.
 
 JSON adds to the `grad` object (which is left out when no values were given):
 
@@ -46,6 +48,10 @@ def formula_grad_command(args, as_json: bool, wrt, *, symbolic: bool, latex: boo
         from gradcli.symbolic.formulas import gradient_formulas
 
         formulas = gradient_formulas(program, wrt)
+    if result is not None:   # numbers at a point: their warnings, as plain `grad` prints them
+        from gradcli.cli.one_shot import print_warnings
+
+        print_warnings(result, click.echo)
     if as_json:
         _print_json(program, result, formulas, latex)
     else:

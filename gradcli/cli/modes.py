@@ -39,6 +39,11 @@ def gradient_check_command(args, as_json: bool, wrt, eps, atol, rtol, sample: in
     rep = check_gradient(text, given, wrt=wrt, eps=EPS if eps is None else eps,
                          atol=ATOL if atol is None else atol, rtol=RTOL if rtol is None else rtol,
                          max_elements=sample, seed=seed, notice=_long_check)
+    from gradcli.cli.one_shot import print_warnings
+
+    # The checked gradient's warnings (digits lost), on stderr as plain `grad` prints them,
+    # with --json too: finite differences that agree with a 0 do not show that the 0 is right.
+    print_warnings(rep.result, click.echo)
     if as_json:
         from gradcli.views.json_view import dumps
 

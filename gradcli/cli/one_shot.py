@@ -35,8 +35,7 @@ def show_value(result, as_json: bool, echo) -> None:
 
 def show_gradient(result, as_json: bool, echo) -> None:
     """`gradcli grad`'s output: its warnings on stderr, then the table or the JSON object."""
-    for note in result.warnings:   # digits lost to cancellation or underflow (also in JSON)
-        echo(f"gradcli: warning: {note}", err=True)
+    print_warnings(result, echo)
     if as_json:
         from gradcli.views.json_view import dumps
 
@@ -45,6 +44,14 @@ def show_gradient(result, as_json: bool, echo) -> None:
         from gradcli.views.human import print_grad
 
         print_grad(result)
+
+
+def print_warnings(result, echo) -> None:
+    """A result's warnings (digits lost to cancellation or underflow; README
+    "Choices where the contract is silent"; JSON carries them too) on stderr, one `gradcli: warning: …` line each: what
+    every view of a gradient at a point prints. A result without any (exact) prints none."""
+    for note in getattr(result, "warnings", None) or ():
+        echo(f"gradcli: warning: {note}", err=True)
 
 
 def silence_stdout() -> None:

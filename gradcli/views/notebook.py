@@ -9,6 +9,7 @@ Jupyter calls _repr_html_ (and _repr_svg_) on the value of a cell; those methods
 in gradcli.program, look here up in NOTEBOOK, which this module fills in when the
 public API loads. The picture is the `trace --svg` one (4 digits); the tables have
 the text view's 12 digits and columns. A graph too big to draw gets the table alone.
+A result's warnings (digits lost) follow the table, in the words `grad` prints on stderr.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from gradcli.views.array_text import show   # a number, or an array with its sha
 TABLE = "border-collapse:collapse;font-family:monospace;margin:6px 0"
 CELL = "padding:2px 10px;border-bottom:1px solid #ddd;white-space:pre;text-align:"
 VALUE, GRAD = "#2e7d32", "#c62828"     # as in the pictures: values green, gradients red
+NOTE = "font-family:monospace;white-space:pre-wrap;color:#b45309;margin:4px 0"   # a warning
 
 
 def trace_svg(t: Trace) -> str | None:
@@ -47,6 +49,13 @@ def _table(headers: list[str], rows: list[list[str]], colours: dict[int, str],
     return f'<table style="{TABLE}"><tr>{head}</tr>{"".join(body)}</table>'
 
 
+def _warnings(result) -> str:
+    """The result's warnings (digits lost, README "Choices where the contract is silent"), the text `grad` prints
+    on stderr, as a note under the table: a 0 in a cell must not look trusted."""
+    notes = getattr(result, "warnings", None) or ()
+    return "".join(f'<p style="{NOTE}">warning: {escape(note, quote=False)}</p>' for note in notes)
+
+
 def _page(picture: str | None, *parts: str) -> str:
     drawn = picture if picture is not None else "<p>(too big to draw: the table only)</p>"
     return f'<div class="gradcli">{drawn}{"".join(parts)}</div>'
@@ -56,7 +65,8 @@ def trace_html(t: Trace) -> str:
     from gradcli.views.trace_table import headers, rows
 
     table = [row[:7] for row in rows(t)]   # the text view's columns, without the notes
-    return _page(trace_svg(t), _table(headers(t)[:7], table, {4: VALUE, 5: GRAD}, (1, 2, 3)))
+    return _page(trace_svg(t), _table(headers(t)[:7], table, {4: VALUE, 5: GRAD}, (1, 2, 3)),
+                 _warnings(t.result))
 
 
 def _trace_of(r: Result) -> Trace:
@@ -77,13 +87,13 @@ def result_html(r: Result) -> str:
     value = (f'<p style="font-family:monospace;white-space:pre">value = '
              f'<span style="color:{VALUE}">{escape(show(r.value))}</span></p>')
     if not _has_gradients(r):
-        return f'<div class="gradcli">{value}</div>'
+        return f'<div class="gradcli">{value}{_warnings(r)}</div>'
     t = _trace_of(r)
     rows = [[name, show(r.values[r.program.node_of(name)]), show(g)]
             for name, g in r.gradient.items()]
     table = _table(["variable", "value", f"∂{t.output_handle}/∂variable"], rows,
                    {1: VALUE, 2: GRAD}, (0,))
-    return _page(trace_svg(t), value, table)
+    return _page(trace_svg(t), value, table, _warnings(r))
 
 
 NOTEBOOK.update(result_html=result_html, result_svg=result_svg,
