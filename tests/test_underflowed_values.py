@@ -55,3 +55,18 @@ def test_a_batch_gives_each_point_its_one_point_line(tmp_path):
     assert run.exit_code == 0
     for line, x in zip(run.stdout.splitlines(), ["-740", "-760", "-1000", "1"]):
         assert line + "\n" == run_cli("grad", "exp(x)*1e300", "-x", x, "--json").stdout
+
+
+def test_eval_warns_too_and_its_batch_lines_are_its_one_point_lines(tmp_path):
+    # QA: eval "exp(x)*1e300" -x -760 printed 0 silently (the truth is 8.6e-31).
+    run = run_cli("eval", "exp(x)*1e300", "-x", "-760", "--json")
+    assert run.exit_code == 0 and "underflowed" in run.stderr
+    assert json.loads(run.stdout)["warnings"] == gradcli.evaluate("exp(x)*1e300", x=-760).warnings
+    plain = run_cli("eval", "exp(x)*1e300", "-x", "-760")
+    assert plain.stdout == "0\n" and "gradcli: warning: the value of 'exp(x)' underflowed" in plain.stderr
+    path = tmp_path / "u.csv"
+    path.write_text("x\n-740\n-760\n-1000\n1\n")
+    batch = run_cli("eval", "exp(x)*1e300", "--batch", str(path))
+    for line, x in zip(batch.stdout.splitlines(), ["-740", "-760", "-1000", "1"]):
+        assert line + "\n" == run_cli("eval", "exp(x)*1e300", "-x", x, "--json").stdout
+    assert run_cli("eval", "exp(x)", "-x", "-1000").stderr == ""

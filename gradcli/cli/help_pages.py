@@ -12,7 +12,7 @@ SOURCES = {
     'cli/eval_grad.py': 870848437,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,
-    'cli/one_shot.py': 1555273056,
+    'cli/one_shot.py': 2311089424,
     'cli/start.py': 3832071093,
     'cli/trace.py': 1582051702,
     'cli/train.py': 1654355013,

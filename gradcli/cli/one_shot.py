@@ -17,6 +17,7 @@ WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 def show_value(result, as_json: bool, echo) -> None:
     """`gradcli eval`'s output: the value, or its JSON object."""
+    print_warnings(result, echo)   # a value that underflowed where the output feels it
     if as_json:
         from gradcli.views.json_view import dumps
 

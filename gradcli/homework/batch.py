@@ -249,8 +249,10 @@ class Batch:
         # computed as `grad --json` computes it, exactly where it must, with its warnings.
         for r in doubted:
             i = r if good is None else int(good[r])
+            point = self._values_at(work, r)
             try:
-                points[i] = self.program.grad(self._values_at(work, r), wrt=self.wrt)
+                points[i] = (self.program.evaluate(point) if self.wrt is None
+                             else self.program.grad(point, wrt=self.wrt))
             except GradcliError as exc:
                 errors[i] = exc
         return Results(n, cols, value, grads, errors, points)
@@ -300,6 +302,10 @@ class Batch:
                 continue
             value[rows] = vals[g.output]
             if self.wrt is None:
+                if _may_underflow(g, vals):   # rare: which rows' values the output feels (eval)
+                    lost = lost_rows(g, vals, len(rows), [])
+                    if lost.any():
+                        doubted += rows[lost].tolist()
                 continue
             adjoints = backward_arrays(g, vals)
             bad = np.zeros(len(rows), dtype=bool)
@@ -370,6 +376,13 @@ class Batch:
                     obj["gradient"] = {n: grads[k][i] for k, n in enumerate(self.wrt)}
             out.append(obj)
         return out
+
+
+def _may_underflow(g, vals: list) -> bool:
+    """Whether some computed value is below the smallest normal double in some row."""
+    from gradcli.passes.floats import TINY
+
+    return any(g.args[i] and np.any(np.abs(v) < TINY) for i, v in enumerate(vals) if v is not None)
 
 
 def _rows_setup(program: Program, shared: dict, gradients: bool) -> list | None:

@@ -135,8 +135,12 @@ class Program:
             from gradcli.program import arrays as array_results
 
             return array_results.evaluate(self, inputs)
+        g = self.graph
         with no_gc():
-            return Result(self, inputs, forward(self.graph, inputs))
+            vals = forward(g, inputs)
+            low = underflowed(g, vals)   # rare: then a backward pass says what the output feels
+            note = low and underflow_warning(g, vals, backward(g, vals), low)
+        return Result(self, inputs, vals, warnings=[note] if note else [])
 
     def grad(self, values: Mapping[str, object] | None = None, /, *,
              wrt: Iterable[str] | None = None, mode: str = "reverse", **kw) -> Result:
