@@ -13,6 +13,8 @@ is its exact value, so that the rule simplifies as `--symbolic` does (-1/x^2).
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 
 from gradcli.ops.table import ALIAS, CONST, INPUT, Op
@@ -172,6 +174,19 @@ def _factor(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+EXACT_NOTE = "in rationals: the doubles above lost digits"
+
+
+def recomputed(s: BackwardStep, digits: int = 12) -> bool:
+    """Whether the step's gradient is not what its shown products give in doubles: it was
+    recomputed exactly (README "Choices where the contract is silent": digits lost), and
+    the line says so rather than let 0 = -5.4e-126 stand unexplained."""
+    if not s.terms or not math.isfinite(s.grad):
+        return False
+    total = math.fsum(t.upstream * t.local for t in s.terms if t.upstream != 0)
+    return show(total, digits) != show(s.grad, digits)
+
+
 def backward_line(s: BackwardStep, out: str, digits: int = 12) -> str:
     total = _d(out, s.handle)
     grad = show(s.grad, digits)
@@ -191,7 +206,7 @@ def backward_line(s: BackwardStep, out: str, digits: int = 12) -> str:
     parts = [total, " + ".join(symbolic)]
     if len(s.terms) > 1 or numeric[0] != grad:
         parts.append(" + ".join(numeric))
-    parts.append(grad)
+    parts.append(f"{grad} ({EXACT_NOTE})" if recomputed(s, digits) else grad)
     line = " = ".join(parts) + f"    ({'; '.join(locals_)})"
     if grad == "undefined" and not s.depends:
         line += f"  — {s.handle} depends on no input, so no input's gradient uses it"

@@ -23,7 +23,7 @@ from gradcli.symbolic.latex import LatexStyle, latex_name
 from gradcli.symbolic.printing import name_nodes, render
 from gradcli.views.array_text import show
 from gradcli.symbolic.local_rules import NUMBER, leaf as _leaf, show_local
-from gradcli.views.steps import BackwardStep, ForwardStep, Narration
+from gradcli.views.steps import EXACT_NOTE, BackwardStep, ForwardStep, Narration, recomputed
 
 _ORDINAL = ["1st", "2nd"]
 
@@ -150,7 +150,7 @@ def backward_row(s: BackwardStep, out: str, digits: int) -> str:
     parts = [" + ".join(symbolic)]
     if len(s.terms) > 1 or numeric[0] != grad:
         parts.append(" + ".join(numeric))
-    parts.append(grad)
+    parts.append(grad + (rf"\ \text{{({EXACT_NOTE})}}" if recomputed(s, digits) else ""))
     row = f"{total} &= " + " = ".join(parts) + " && " + r",\ ".join(locals_)
     if show(s.grad, digits) == "undefined" and not s.depends:
         row += rf" \quad \text{{({text(s.handle)} depends on no input)}}"
