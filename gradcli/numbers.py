@@ -5,6 +5,15 @@ from __future__ import annotations
 import math
 
 
+def to_float(v) -> float:
+    """A number (a fraction, an int) as the nearest double, ±inf beyond the largest one
+    (float(v) raises OverflowError there, and so would copysign(inf, v))."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
 def fmt(v: float, digits: int = 12) -> str:
     """Short and exact-looking: 4 not 4.0, 0.1 + 0.2 as 0.3, no 17-digit noise."""
     if getattr(v, "ndim", 0):   # an array (README "Arrays: vectors and matrices")

@@ -11,9 +11,9 @@ Callers decide what to do with a failed value they need.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
+from gradcli.numbers import to_float
 from gradcli.ops import floats as kernels
 from gradcli.ops import table as O
 from gradcli.ops import rationals as R
@@ -31,14 +31,6 @@ class Failed:
     def __init__(self, node: int | None, error: ArithmeticError):
         self.node = node
         self.error = error
-
-
-def to_float(v) -> float:
-    """A fraction as the nearest float (±inf beyond the largest double)."""
-    try:
-        return float(v)
-    except OverflowError:
-        return math.copysign(math.inf, v)
 
 
 def _guard(domain, g, i: int, xs: list):

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from fractions import Fraction
 
+from gradcli.numbers import to_float
 from gradcli.passes.domains import FLOATS
 from gradcli.passes.engine import call, local_rule
 from gradcli.language.rules import rule_graph
@@ -287,14 +288,6 @@ def underflow_warning(g: Graph, vals: list[float], grads: list[float], nodes: li
 def uncertain(value: float, bound: float) -> bool:
     """An error bound that reaches half the digits of a normal-range gradient."""
     return bound > 4 * TINY and bound > _HALF_DIGITS * abs(value)
-
-
-def to_float(v) -> float:
-    """A fraction as the nearest float (±inf beyond the largest double)."""
-    try:
-        return float(v)
-    except OverflowError:
-        return math.inf if v > 0 else -math.inf
 
 
 _ZERO, _ONE = Fraction(0), Fraction(1)

@@ -53,8 +53,25 @@ def _floats(result) -> tuple[list[str], list[list[float]], list[float]]:
         raise GradUsageError("the program has no input variables: there is no Hessian to classify")
     if result.gradient is None:
         raise ValueError("the HessianResult has no gradient: compute it with hessian(..., gradient=True)")
+    if result.exact is not None:
+        _fits(result, names)
     matrix = [[float(result.matrix[x][y]) for y in names] for x in names]
     return names, matrix, [float(result.gradient[x]) for x in names]
+
+
+def _fits(result, names: list[str]) -> None:
+    """Exact entries beyond the largest double (their floats are ±inf) have no float to test."""
+    from gradcli.symbolic.exact import number
+    from gradcli.symbolic.hessian import first_derivative, second_derivative
+
+    needed = "--classify and --newton work on the floats of the exact entries"
+    hint = "without --classify and --newton, --exact prints the exact values as fractions"
+    exact = result.exact
+    for x in names:
+        number(exact["gradient"][x], first_derivative(x), needed, hint)
+    for i, x in enumerate(names):
+        for y in names[i:]:
+            number(exact["matrix"][x][y], second_derivative(x, y), needed, hint)
 
 
 def eigenvalues(matrix: list[list[float]]) -> list[float]:

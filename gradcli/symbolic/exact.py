@@ -23,13 +23,15 @@ JSON keeps the contract's plain numbers and adds the fractions as strings:
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping
 
 from gradcli.ops import rationals as R
 from gradcli.errors import GradMathError, GradValueError
-from gradcli.passes.evaluate import Failed, evaluate, needed_for, to_float
+from gradcli.numbers import to_float
+from gradcli.passes.evaluate import Failed, evaluate, needed_for
 from gradcli.language.expr import as_fraction
 
 HINT = ("exact mode keeps fractions through + - * /, whole powers and exact roots; "
@@ -86,10 +88,45 @@ def _check_size(text: str, name: str) -> None:
 _MAX_DIGITS = int(R.MAX_BITS * math.log10(2))    # 3,612
 
 
-def number(v: Fraction, what: str) -> float:
+
+
+def about(v: Fraction, digits: int = 6) -> str:
+    """A fraction in `digits` significant digits, past the doubles too: '2e+480', '-2.5e+449'."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:          # exact mode's 12,000 bits fit Decimal's exponents
+        ctx.prec = digits
+        d = (Decimal(v.numerator) / Decimal(v.denominator)).normalize()
+    return f"{d:g}"
+
+
+_MAX = Fraction(sys.float_info.max)
+
+
+def _beyond(v: Fraction) -> str:
+    """'2e+480, beyond the largest double (about 1.8e308)', with the digits that tell
+    the two apart for a value just past it (1.7976931348623158798e+308)."""
+    shown = about(v)
+    if abs(Fraction(shown)) > _MAX:
+        return f"{shown}, beyond the largest double (about 1.8e308)"
+    return f"{about(v, 20)}, beyond the largest double ({sys.float_info.max!r})"
+
+
+# What a double cannot hold, and what to do about it (JSON's plain numbers are doubles).
+JSON_HINT = "without --json, --exact prints the exact value as a fraction"
+
+
+def number(v: Fraction, what: str, needed: str = "JSON's plain numbers cannot hold it",
+           hint: str | None = JSON_HINT) -> float:
+    """`v` as a float for the plain numbers, or a math error naming `what` when it does not fit.
+
+    An exact answer is never inf: one beyond the largest double (∂²/∂x² of 1/x at
+    1e-160 is 2e480) is printed as a fraction, and only what needs a float of it
+    (JSON's numbers, --classify) says that it has none.
+    """
     f = to_float(v)
     if not math.isfinite(f):
-        raise GradMathError(f"{what} is {v}, too large for a double")
+        raise GradMathError(f"exact mode: {what} is {_beyond(v)}: {needed}", hint=hint)
     return f
 
 
@@ -109,7 +146,7 @@ class ExactResult:
                "value": number(self.value, "the value")}
         exact = {"inputs": {n: R.text(v) for n, v in self.inputs.items()}, "value": R.text(self.value)}
         if self.gradient is not None:
-            obj["gradient"] = {n: number(v, f"∂/∂{n}") for n, v in self.gradient.items()}
+            obj["gradient"] = {n: number(v, f"the derivative ∂/∂{n}") for n, v in self.gradient.items()}
             exact["gradient"] = {n: R.text(v) for n, v in self.gradient.items()}
         obj["exact"] = exact
         return obj

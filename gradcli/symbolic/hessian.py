@@ -73,7 +73,11 @@ class HessianResult:
     inputs: dict[str, float]
     value: float
     matrix: dict[str, dict[str, float]]
-    exact: dict | None = None              # {"inputs", "value", "matrix"} as Fractions
+    # {"inputs", "value", "matrix"} as Fractions, and "gradient" with gradient=True. Then
+    # `value`, `matrix` and `gradient` are their nearest floats, ±inf for one beyond the
+    # largest double (2/x^3 at 1e-160): such an entry is printed as a fraction, and
+    # to_json and curvature.py, which need its float, refuse it with a math error naming it.
+    exact: dict | None = None
     graph: HessianGraph | None = field(default=None, repr=False)
     gradient: dict[str, float] | None = None   # ∂f/∂x, with gradient=True (curvature.py needs it)
 
@@ -83,6 +87,12 @@ class HessianResult:
         obj = {"expression": self.program.text, "inputs": dict(self.inputs),
                "value": self.value, "hessian": self.matrix}
         if self.exact is not None:
+            from gradcli.symbolic.exact import number
+
+            # JSON's plain numbers are doubles: an exact answer beyond them is a math error
+            obj["value"] = number(self.exact["value"], "the value")
+            obj["hessian"] = {x: {y: number(v, second_derivative(x, y)) for y, v in row.items()}
+                              for x, row in self.exact["matrix"].items()}
             obj["exact"] = {
                 "inputs": {n: R.text(v) for n, v in self.exact["inputs"].items()},
                 "value": R.text(self.exact["value"]),
@@ -90,6 +100,15 @@ class HessianResult:
                             for x, row in self.exact["matrix"].items()},
             }
         return obj
+
+
+def second_derivative(x: str, y: str) -> str:
+    """How messages name an entry: 'the second derivative ∂²/∂x²', '… ∂²/∂x∂y'."""
+    return "the second derivative ∂²/" + (f"∂{x}²" if x == y else f"∂{x}∂{y}")
+
+
+def first_derivative(x: str) -> str:
+    return f"the derivative ∂/∂{x}"
 
 
 def _entries(hg: HessianGraph, inputs: dict, exact: bool,
@@ -114,8 +133,8 @@ def _entries(hg: HessianGraph, inputs: dict, exact: bool,
     for x, row in hg.matrix.items():
         out[x] = {}
         for y, node in row.items():
-            out[x][y] = value(node, "the second derivative ∂²/" + (f"∂{x}²" if x == y else f"∂{x}∂{y}"))
-    grads = {x: value(hg.gradient[x], f"the derivative ∂/∂{x}") for x in hg.names} if gradient else None
+            out[x][y] = value(node, second_derivative(x, y))
+    grads = {x: value(hg.gradient[x], first_derivative(x)) for x in hg.names} if gradient else None
     return out, grads
 
 
@@ -129,7 +148,6 @@ def hessian(program, values: Mapping | None = None, /, *, wrt: Iterable[str] | N
     """
     from gradcli.program.program import Program
     from gradcli.program.bindings import bind
-    from gradcli.passes.evaluate import to_float
     from gradcli.passes.floats import forward
 
     if isinstance(program, str):
@@ -142,14 +160,18 @@ def hessian(program, values: Mapping | None = None, /, *, wrt: Iterable[str] | N
     if not exact:
         matrix, grads = _entries(hg, inputs, False, gradient)
         return HessianResult(program, inputs, value, matrix, graph=hg, gradient=grads)
-    from gradcli.symbolic.exact import exact_value, exact_values, number
+    from gradcli.numbers import to_float
+    from gradcli.symbolic.exact import exact_value, exact_values
 
     fractions = {name: exact_value(given[name], name) for name in program.inputs}
     exact_value_ = exact_values(program, fractions)[program.graph.output]
     matrix, grads = _entries(hg, fractions, True, gradient)
-    floats = {x: {y: number(v, f"the second derivative ∂²/∂{x}∂{y}") for y, v in row.items()}
-              for x, row in matrix.items()}
+    # An exact entry beyond the largest double (2/x^3 at 1e-160) is a fine answer: the
+    # fractions are printed; its float is ±inf, refused where a float is needed (to_json,
+    # curvature), by name.
+    floats = {x: {y: to_float(v) for y, v in row.items()} for x, row in matrix.items()}
+    exact = {"inputs": fractions, "value": exact_value_, "matrix": matrix}
     if grads is not None:
-        grads = {x: number(v, f"the derivative ∂/∂{x}") for x, v in grads.items()}
-    return HessianResult(program, inputs, to_float(exact_value_), floats,
-                         {"inputs": fractions, "value": exact_value_, "matrix": matrix}, hg, grads)
+        exact["gradient"] = grads
+        grads = {x: to_float(v) for x, v in grads.items()}
+    return HessianResult(program, inputs, to_float(exact_value_), floats, exact, hg, grads)
