@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from gradcli.numbers import shape_text
 from gradcli.ops.table import CONST, INPUT
 from gradcli.program.trace import Trace
-from gradcli.views.array_text import shape_of, show
+from gradcli.views.array_text import fitted_lines, shape_of, show
 
 INDENT = 4
 
@@ -36,16 +37,15 @@ def shape(trace: Trace, i: int) -> tuple:
 
 
 def _field(head: str, value, digits: int, width: int, style: str) -> Text:
-    """'value (2, 2) [[1, 2], …]' wrapped between numbers at width (continuation lines aligned)."""
-    room = max(20, width - INDENT - len(head) - 1)
-    text = show(value, digits, room)
-    pad = " " * (INDENT + len(head) + 1)
-    lines = text.split("\n")
+    """'value (2, 2) [[1, 2], …]' wrapped between numbers at width (continuation lines
+    aligned; a narrow console: the numbers under the shape, array_text.fitted_lines).
+    Printed unwrapped (print_table), so that Rich never folds a number."""
+    lines = fitted_lines(" " * INDENT + head + " ", value, digits, width)
     out = Text(" " * INDENT)
-    out.append(head + " ", "dim")
-    out.append(lines[0], style)
-    for line in lines[1:]:
-        out.append("\n" + pad)
+    out.append(lines[0][0][INDENT:], "dim")
+    out.append(lines[0][1], style)
+    for lead, line in lines[1:]:
+        out.append("\n" + lead)
         out.append(line, style)
     return out
 
@@ -228,15 +228,63 @@ def tangent_step_lines(trace: Trace, digits: int = 12, width: int = 100) -> list
 
 
 def _value_lines(head: str, value, digits: int, width: int) -> list[str]:
-    pad = " " * 8
-    room = max(20, width - len(pad) - len(head))
-    lines = show(value, digits, room).split("\n")
-    return [pad + head + lines[0]] + [pad + " " * len(head) + line for line in lines[1:]]
+    return [lead + text for lead, text in fitted_lines(" " * 8 + head, value, digits, width)]
 
 
 def print_table(console, trace: Trace, digits: int = 12) -> None:
-    for line in table_lines(trace, digits, console.width):
-        console.print(line)   # a long header wraps between words; values already fit
+    width = console.width
+    for line in table_lines(trace, digits, width):
+        if not line.plain.startswith("#"):   # a value's lines already fit, or hold a number
+            console.print(line, soft_wrap=True)   # wider than the room: never folded
+        elif all(cell_len(word) <= width for word in line.plain.split()):
+            console.print(line)   # a long header wraps between words
+        else:   # a label wider than the terminal folds, but never inside a constant (1e-200)
+            for part in fold_header(line, width):
+                console.print(part, soft_wrap=True)
+
+
+# A number written in a label (a constant of the program), which a fold must not cut.
+_LITERAL = re.compile(r"(?<![\w.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def fold_header(line: Text, width: int) -> list[Text]:
+    """A node's header line wrapped between words at width, and a word wider than width
+    (a long label) folded at the width but never inside a number: one wider than the room
+    runs over the line."""
+    plain = line.plain
+    inside = [False] * (len(plain) + 1)
+    for m in _LITERAL.finditer(plain):
+        for k in range(m.start() + 1, m.end()):
+            inside[k] = True
+    cuts, used = [], 0
+    for m in re.finditer(r"\S+\s*", plain):
+        start, end = m.start(), m.start() + len(m.group().rstrip())
+        if used + cell_len(plain[start:end]) <= width:
+            used += cell_len(m.group())
+            continue
+        if used:
+            cuts.append(start)
+        at = start
+        while cell_len(plain[at:end]) > width:
+            cut = at + 1
+            while cut < end and cell_len(plain[at:cut + 1]) <= width:
+                cut += 1
+            back = cut
+            while back > at and inside[back]:
+                back -= 1
+            if back == at:   # a number longer than the room: the line runs over to its end
+                back = cut
+                while back < end and inside[back]:
+                    back += 1
+            if back >= end:
+                break
+            cuts.append(back)
+            at = back
+        used = cell_len(plain[at:m.end()])
+    parts = list(line.divide(cuts))
+    for part in parts:
+        part.rstrip()
+    return parts
 
 
 def wire_label(trace: Trace, j: int) -> str:

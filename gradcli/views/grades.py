@@ -117,11 +117,15 @@ def print_marks(c, grade, points: bool = False) -> None:
 def print_below(c, below) -> None:
     """The values too big for a cell, each on its own lines: an array laid out for the
     console's width, its later lines aligned under its first (array_text breaks lines only
-    between numbers, so nothing is left for Rich to wrap)."""
+    between numbers, and where the head leaves too little room the numbers go under the
+    shape: array_text.fitted_lines). The lines are printed unwrapped, so that Rich never
+    folds a number: one wider than the room runs over the line."""
     for name, side, value in below:
         head = f"  {name + ' ' if name else ''}{side + ':':9} "
         if is_array(value):
-            c.print(labelled(head, value, width=c.width), markup=False)
+            c.print(labelled(head, value, width=c.width), markup=False, soft_wrap=True)
+        elif any(cell_len(word) > c.width for word in value.split()):
+            c.print(head + value, markup=False, soft_wrap=True)   # Rich would fold that word
         else:
             c.print(head + value, markup=False)
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from gradcli.program.trace import Trace
-from gradcli.views.array_text import labelled, show
+from gradcli.views.array_text import fitted_lines, is_array, show
 from gradcli.views.steps import narrate, render_text
 from gradcli.views.trace_table import PLAIN_ROWS, print_table
 from gradcli.views.human import products_line
@@ -48,9 +48,11 @@ def print_trace(console, trace: Trace, digits: int = 12) -> None:
         console.file.write(products_line(trace.result) + "\n")
     else:
         for name, g in gradient.items():
-            head = f"∂{out}/∂{name} = "
-            body = labelled(head, g, digits, console.width)[len(head):]
-            console.print(f"{escape(head)}[red]{escape(body)}[/red]")
+            (head, first), *rest = fitted_lines(f"∂{out}/∂{name} = ", g, digits, console.width)
+            body = first + "".join("\n" + lead + text for lead, text in rest)
+            # an array's lines unwrapped, so that Rich never folds a number (array_text);
+            # a number wraps after its '=' as ever
+            console.print(f"{escape(head)}[red]{escape(body)}[/red]", soft_wrap=is_array(g))
         console.print(products_line(trace.result), style="dim")
 
 
