@@ -90,12 +90,27 @@ def fits_rich(trace: Trace, width: int = 100) -> bool:
     return lines <= RICH_LINES and depth <= min(RICH_DEPTH, (width - NUMBER_ROOM) // GUIDE)
 
 
+def _field_name(text: str) -> bool:
+    return text in ("  value ", "  grad ") or text.startswith("  d/d")
+
+
 def fold(pieces: Pieces, room: int) -> Pieces:
-    """A line too long for `room` columns breaks before "value" and "grad", never
-    inside a field, so Rich's wrapping cannot leave a number apart from its name."""
+    """A line too long for `room` columns breaks before a field ("value", "grad", each
+    tangent's "d/dx"), packing as many fields on a line as fit, never inside one, so
+    Rich's wrapping cannot leave a number apart from its name nor split it."""
     if sum(len(t) for t, _ in pieces) <= room:
         return pieces
-    return [("\n" + t.lstrip(), s) if t in ("  value ", "  grad ") else (t, s) for t, s in pieces]
+    out: Pieces = []
+    used = 0
+    for k, (t, s) in enumerate(pieces):
+        if _field_name(t):
+            value = pieces[k + 1][0] if k + 1 < len(pieces) else ""
+            if used and used + len(t) + len(value) > room:
+                t = "\n" + t.lstrip()
+                used = 0
+        out.append((t, s))
+        used += len(t.lstrip("\n"))
+    return out
 
 
 def rich_tree(trace: Trace, digits: int = 12, width: int | None = None) -> Tree:
