@@ -77,6 +77,9 @@ def _check(key, answers, fmt) -> int:
     from gradcli.homework.problems import exit_code, grade_class, load_key, summary, to_json
 
     k = load_key(key)
+    for p in k.problems.values():   # the key's own answers may have lost digits (as grad warns)
+        for note in p.warnings:
+            click.echo(f"gradcli: warning: key problem '{p.id}': {note}", err=True)
     grades = grade_class(k, answers)
     if fmt == "json":
         from gradcli.views.json_view import dumps

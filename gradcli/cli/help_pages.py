@@ -8,7 +8,7 @@ WIDTH = 78
 SOURCES = {
     '__init__.py': 3330293717,
     'cli/__init__.py': 1086946356,
-    'cli/check.py': 1152685860,
+    'cli/check.py': 3629458485,
     'cli/eval_grad.py': 870848437,
     'cli/exercise.py': 4109122179,
     'cli/hessian.py': 624258537,

@@ -89,6 +89,7 @@ class Problem:
     sig_figs: int | None = None
     points: dict[str, float] = field(default_factory=dict)     # quantity -> its points
     points_given: bool = False                                 # the key set points
+    warnings: list[str] = field(default_factory=list)          # its answers' lost digits (grad's)
     _mistakes: object = field(default=None, repr=False)
 
     def close(self, given: float, expected: float) -> bool:
@@ -421,6 +422,7 @@ def _problem(pid: str, entry: dict, defaults: dict) -> Problem:
         raise GradNameError(exc.message, hint=f"give {them} in the problem's bindings, e.g. "
                             f"bindings = {{ {shown + ', ' if shown else ''}{added} }}") from None
     problem.bindings = result.inputs
+    problem.warnings = list(result.warnings)   # an expected answer may have lost digits: say so
     for q in problem.ask:
         if q == "value":
             problem.expected[q] = result.value
@@ -598,7 +600,8 @@ def to_json(key: Key, grades: list[Grade]) -> dict:
     return {"key": key.path, "title": key.title,
             "problems": [{"id": p.id, "program": p.program.text, "bindings": p.bindings,
                           "ask": p.ask, "tolerance": p.tolerance, "rel_tolerance": p.rel_tolerance,
-                          "sig_figs": p.sig_figs, "points": p.points, "expected": p.expected}
+                          "sig_figs": p.sig_figs, "points": p.points, "expected": p.expected,
+                          **({"warnings": p.warnings} if p.warnings else {})}
                          for p in key.problems.values()],
             "students": students, "summary": summary(key, grades)}
 
