@@ -118,6 +118,7 @@ def lost_rows(g: Graph, vals: list, rows: int, targets: list[int]) -> np.ndarray
 
     bad = np.zeros(rows, dtype=bool)
     acc: list = [None] * len(g)
+    big: list = [None] * len(g)   # the largest |term| summed into each adjoint so far
     acc[g.output] = 1.0
     with np.errstate(all="ignore"):
         for i in range(g.output, -1, -1):
@@ -155,9 +156,11 @@ def lost_rows(g: Graph, vals: list, rows: int, targets: list[int]) -> np.ndarray
                 before = acc[j]
                 if before is None:
                     acc[j] = c
+                    big[j] = np.abs(c)
                 else:
                     total = before + c
-                    bad |= (before != 0) & (np.abs(total) < _HALF_DIGITS * np.abs(c))
+                    big[j] = np.maximum(big[j], np.abs(c))
+                    bad |= (before != 0) & (np.abs(total) < _HALF_DIGITS * big[j])
                     acc[j] = total
         for t in targets:
             if acc[t] is not None:

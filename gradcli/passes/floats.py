@@ -91,12 +91,14 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
 
     Two ways a float gradient can lie by being small are noticed on the way,
     for about a comparison per edge: a sum at a shared node that cancels (its
-    size below 2^-26 of the term just added: half the digits are gone) is
+    size below 2^-26 of the largest term added so far: half the digits are gone,
+    also when they went over several steps) is
     appended to `doubts` as (node, input k); a gradient that is 0 or
     subnormal, as (node, None). `doubtful` tells the real ones from exact
     zeros (a dead relu).
     """
     grads = [0.0] * len(g)
+    big = [0.0] * len(g)     # the largest |term| summed into each gradient so far
     out = g.output
     grads[out] = 1.0
     ops, args = g.ops, g.args
@@ -124,11 +126,13 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
             s = grads[j]
             if s:
                 s += t
-                if abs(s) < half * abs(t):
+                m = big[j] = max(big[j], abs(t))
+                if abs(s) < half * m:
                     seen.append((i, 0))
                 grads[j] = s
             else:
                 grads[j] = t
+                big[j] = abs(t)
             j = ins[1]
             r = locs[1]
             t = gi * r if r.__class__ is float else gi * r(a, b, vals[i])
@@ -137,11 +141,13 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
         s = grads[j]
         if s:
             s += t
-            if abs(s) < half * abs(t):
+            m = big[j] = max(big[j], abs(t))
+            if abs(s) < half * m:
                 seen.append((i, len(ins) - 1))
             grads[j] = s
         else:
             grads[j] = t
+            big[j] = abs(t)
     return grads
 
 

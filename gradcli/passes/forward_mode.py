@@ -78,12 +78,18 @@ def forward_gradients(g: Graph, vals: list[float], seeds: dict[str, int], *,
 def in_doubt(g: Graph, vals: list[float], t: list[float], cache: list, seed: int,
              on_way: list[bool]) -> bool:
     """Whether a pass's output tangent may have lost its digits: a sum at a node that kept
-    under half of them (below 2^-26 of the term just added, the backward pass's test), a
+    under half of them (below 2^-26 of the largest term on its way, the backward pass's
+    test, with each term's own history carried along), a
     tangent that is subnormal, or one that is 0 where a non-zero tangent met a local
     derivative that is not exactly 0 (a product or the rule itself underflowed). Exact
     zeros (a dead relu, y·0) are not doubts. Only nodes on the way to the output (on_way)
     count."""
     half, tiny = _HALF_DIGITS, TINY
+    # scale[i]: the largest term met on the way from the seed to node i, carried along by
+    # the local derivatives, so that a cancellation spread over a chain of sums
+    # (x + 1e17*x - 99999990000000000*x - 9999999000*x) is seen where it ends.
+    scale = [0.0] * len(g)
+    scale[seed] = 1.0
     for i in range(seed + 1, g.output + 1):
         ins = g.args[i]
         if not ins or not on_way[i]:
@@ -92,17 +98,19 @@ def in_doubt(g: Graph, vals: list[float], t: list[float], cache: list, seed: int
         if locs is None:
             locs = cache[i] = local_derivatives(g, vals, i)
         s = None
+        big = 0.0
         for k, j in enumerate(ins):
             tj = t[j]
             if not tj:
                 continue
             c = tj * locs[k]
+            big = max(big, abs(c), scale[j] * abs(locs[k]))
             if s is None:
                 s = c
             else:
                 s += c
-                if abs(s) < half * abs(c):
-                    return True
+            if abs(s) < half * big:
+                return True
             if -tiny < c < tiny and (c != 0 or locs[k] != 0):
                 return True          # a product of non-zero numbers underflowed
             if c == 0:
@@ -111,6 +119,7 @@ def in_doubt(g: Graph, vals: list[float], t: list[float], cache: list, seed: int
                     return True      # the rule underflowed (sech(400)^2), not a true 0
         if s is not None and s != 0 and -tiny < s < tiny:
             return True
+        scale[i] = big
     return False
 
 
