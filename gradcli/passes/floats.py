@@ -126,13 +126,15 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
             s = grads[j]
             if s:
                 s += t
-                m = big[j] = max(big[j], abs(t))
-                if abs(s) < half * m:
+                m = big[j]
+                if t > m or -t > m:
+                    m = big[j] = t if t > 0 else -t
+                if -half * m < s < half * m:
                     seen.append((i, 0))
                 grads[j] = s
             else:
                 grads[j] = t
-                big[j] = abs(t)
+                big[j] = t if t > 0 else -t
             j = ins[1]
             r = locs[1]
             t = gi * r if r.__class__ is float else gi * r(a, b, vals[i])
@@ -141,13 +143,15 @@ def backward(g: Graph, vals: list[float], doubts: list | None = None) -> list[fl
         s = grads[j]
         if s:
             s += t
-            m = big[j] = max(big[j], abs(t))
-            if abs(s) < half * m:
+            m = big[j]
+            if t > m or -t > m:
+                m = big[j] = t if t > 0 else -t
+            if -half * m < s < half * m:
                 seen.append((i, len(ins) - 1))
             grads[j] = s
         else:
             grads[j] = t
-            big[j] = abs(t)
+            big[j] = t if t > 0 else -t
     return grads
 
 
