@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from gradcli.cli.choice import Choice
+
 from gradcli.cli import BINDING_CONTEXT, program_command, split_args, wrt_names
 from gradcli.cli.one_shot import show_gradient, show_value
 
@@ -55,7 +57,7 @@ def eval_command(args, as_json, batch):
 @click.option("--latex", is_flag=True, help="The formulas in LaTeX (implies --symbolic).")
 @click.option("--exact", is_flag=True,
               help="Fractions stay exact (-x 1/3); JSON adds them as strings beside the numbers.")
-@click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
+@click.option("--mode", type=Choice(["reverse", "forward"]), default="reverse",
               show_default=True,
               help="reverse: one backward pass gives every gradient; forward: one tangent pass "
                    "per input (or per --wrt name).")

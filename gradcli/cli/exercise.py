@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from gradcli.cli.choice import Choice
+
 
 @click.command("exercise", context_settings={"help_option_names": ["--help"]})
 @click.option("--seed", type=int, default=None,
@@ -11,7 +13,7 @@ import click
 @click.option("--difficulty", type=click.IntRange(1, 3), default=None,
               help="1 (the default): +, -, *;  2: also /, max, min, relu, squares;  3: also "
                    "sigmoid, tanh, exp, log and an input used twice.")
-@click.option("--kind", type=click.Choice(["fork", "kink", "vanishing"]), default=None,
+@click.option("--kind", type=Choice(["fork", "kink", "vanishing"]), default=None,
               help="Practise one idea instead: fork (a node used twice: its gradients add up), "
                    "kink (relu, abs, max or min route the gradient), vanishing (a sigmoid chain).")
 @click.option("--count", type=click.IntRange(1, 100), default=1, show_default=True,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from gradcli.cli.choice import Choice
+
 from gradcli.cli import BINDING_CONTEXT, program_command, split_args, wrt_names
 from gradcli.errors import GradUsageError
 
@@ -122,7 +124,7 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
               help="Report only these variables (or assigned names) in the gradient.")
 @click.option("--steps", is_flag=True,
               help="Narrate the forward and backward passes, one line per node.")
-@click.option("--format", "form", type=click.Choice(FORMATS), default="text", show_default=True,
+@click.option("--format", "form", type=Choice(FORMATS), default="text", show_default=True,
               help="text: a tree and a table; dot (Graphviz), mermaid (Markdown) or svg: a picture.")
 @click.option("--svg", "svg_file", metavar="FILE",
               help="Also write a picture of the graph to FILE (drawn by gradcli, no Graphviz); "
@@ -133,7 +135,7 @@ def _print_text(trace, steps: bool, digits: int, latex: bool = False) -> None:
               help="Significant digits shown (default 12 in text, 4 in pictures); JSON has them all.")
 @click.option("--latex", is_flag=True,
               help="With --steps: the narration as LaTeX (an align* environment, needs amsmath).")
-@click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
+@click.option("--mode", type=Choice(["reverse", "forward"]), default="reverse",
               show_default=True,
               help="forward: also every node's tangent ∂node/∂input, one pass per input (or --wrt name).")
 # -- for teaching with pictures (README "Pictures for teaching")

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 import click
 
+from gradcli.cli.choice import Choice
+
 from gradcli.training import optimizers as opt
 from gradcli.training import schedules
 from gradcli.cli import BINDING_CONTEXT, program_command, split_args
@@ -50,7 +52,7 @@ def _from_command_line(**values):
 @click.option("--steps", type=int, help="Number of updates (default 100, or --epochs).")
 @click.option("--epochs", type=int, help="Passes over the data (each ⌈rows / batch size⌉ steps).")
 @click.option("--batch-size", type=int, help="Rows per step, shuffled each epoch (default: all rows).")
-@click.option("--optimizer", type=click.Choice(opt.NAMES), default="sgd",
+@click.option("--optimizer", type=Choice(opt.NAMES), default="sgd",
               show_default=True, help="Update rule, as torch.optim's.")
 @click.option("--momentum", type=float, default=opt.DEFAULT_MOMENTUM, show_default=True,
               help="Momentum factor of --optimizer momentum.")
@@ -61,7 +63,7 @@ def _from_command_line(**values):
                    f"{opt.EPS_DEFAULTS['adagrad']:g} for adagrad).")
 @click.option("--alpha", type=float, help=f"RMSprop's smoothing constant α (default {opt.DEFAULT_ALPHA:g}).")
 @click.option("--lr-decay", type=float, help="Adagrad's learning-rate decay (default 0).")
-@click.option("--schedule", type=click.Choice(schedules.NAMES),
+@click.option("--schedule", type=Choice(schedules.NAMES),
               help="Change the learning rate as training goes, as torch.optim.lr_scheduler: "
                    "step (StepLR), exponential (ExponentialLR), cosine (CosineAnnealingLR).")
 @click.option("--step-size", type=int, metavar="N",
