@@ -27,6 +27,7 @@ from gradcli.ops import arrays as kernels_np
 from gradcli.ops.table import OVERFLOW, Op
 from gradcli.passes import engine
 from gradcli.passes.arrays import NumpyRows
+from gradcli.passes.floats import _HALF_DIGITS, TINY
 
 
 class Arrays(NumpyRows):
@@ -133,8 +134,6 @@ class Watched(Arrays):
         self.doubted: set[int] = set()
 
     def watch(self, j, op, k, ins, g, local, c, before, total):
-        from gradcli.passes.floats import _HALF_DIGITS, TINY
-
         if j in self.doubted:
             return
         small = np.abs(c) < TINY

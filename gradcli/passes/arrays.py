@@ -114,7 +114,7 @@ def lost_rows(g: Graph, vals: list, rows: int, targets: list[int]) -> np.ndarray
     from gradcli.passes.floats import _HALF_DIGITS, _SUBNORMAL_STEP, _UNDERFLOW_TO_ZERO, TINY
     from gradcli.ops.table import POW
 
-    zero = _exact_zeros(g, vals)
+    zero = None   # _exact_zeros, found only where a smooth rule's 0 needs explaining
 
     bad = np.zeros(rows, dtype=bool)
     acc: list = [None] * len(g)
@@ -149,6 +149,8 @@ def lost_rows(g: Graph, vals: list, rows: int, targets: list[int]) -> np.ndarray
                     if exact_zeros:
                         suspect &= local != 0
                     elif np.any(suspect):
+                        if zero is None:
+                            zero = _exact_zeros(g, vals)
                         for m in ins:
                             if zero[m] is not False:
                                 suspect &= ~((local == 0) & zero[m])

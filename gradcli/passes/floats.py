@@ -276,6 +276,17 @@ def underflowed(g: Graph, vals: list[float]) -> list[int]:
     return found
 
 
+def underflow_notes(g: Graph, vals: list[float], grads: list[float] | None = None) -> list[str]:
+    """[the underflow warning] where a value underflowed where the output feels it, else [].
+    grads: ∂output/∂node where the caller has them; else (rarely: only after an
+    underflow) one backward pass finds them."""
+    low = underflowed(g, vals)
+    if not low:
+        return []
+    note = underflow_warning(g, vals, backward(g, vals) if grads is None else grads, low)
+    return [note] if note else []
+
+
 def underflow_warning(g: Graph, vals: list[float], grads: list[float], nodes: list[int]) -> str | None:
     """The note for values that underflowed on the way to the output, where that can move
     the output by more than half its digits: each is off by up to the smallest double,

@@ -26,8 +26,7 @@ from gradcli.passes.floats import (
     gradient_error,
     no_gc,
     uncertain,
-    underflow_warning,
-    underflowed,
+    underflow_notes,
 )
 from gradcli.language.parse import _suggest, parse
 
@@ -138,9 +137,7 @@ class Program:
         g = self.graph
         with no_gc():
             vals = forward(g, inputs)
-            low = underflowed(g, vals)   # rare: then a backward pass says what the output feels
-            note = low and underflow_warning(g, vals, backward(g, vals), low)
-        return Result(self, inputs, vals, warnings=[note] if note else [])
+            return Result(self, inputs, vals, warnings=underflow_notes(g, vals))
 
     def grad(self, values: Mapping[str, object] | None = None, /, *,
              wrt: Iterable[str] | None = None, mode: str = "reverse", **kw) -> Result:
@@ -168,12 +165,9 @@ class Program:
             with no_gc():
                 vals = forward(g, inputs)
                 fgrads, _, products, bounds = forward_gradients(g, vals, {n: self.node_of(n) for n in names})
-            warnings = [lost_digits_warning(g.label(self.node_of(name)), fgrads[name], bound) for name, bound in bounds.items()
-                        if uncertain(fgrads[name], bound)]
-            low = underflowed(g, vals)
-            note = low and underflow_warning(g, vals, backward(g, vals), low)   # rare: one more pass
-            if note:
-                warnings.insert(0, note)
+            warnings = underflow_notes(g, vals) + [
+                lost_digits_warning(g.label(self.node_of(name)), fgrads[name], bound)
+                for name, bound in bounds.items() if uncertain(fgrads[name], bound)]
             return Result(self, inputs, vals, None, names, warnings, mode="forward", forward_grads=fgrads,
                           forward_products=products)
         doubts: list = []
@@ -188,13 +182,9 @@ class Program:
         for node in nodes:
             if not math.isfinite(grads[node]):
                 raise gradient_error(g, vals, grads, node)
-        warnings = [] if bounds is None else [
+        warnings = underflow_notes(g, vals, grads) + ([] if bounds is None else [
             lost_digits_warning(g.label(node), grads[node], bounds[node])
-            for node in nodes if uncertain(grads[node], bounds[node])]
-        low = underflowed(g, vals)
-        note = low and underflow_warning(g, vals, grads, low)
-        if note:
-            warnings.insert(0, note)
+            for node in nodes if uncertain(grads[node], bounds[node])])
         return Result(self, inputs, vals, grads, names, warnings)
 
 

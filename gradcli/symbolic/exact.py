@@ -88,8 +88,6 @@ def _check_size(text: str, name: str) -> None:
 _MAX_DIGITS = int(R.MAX_BITS * math.log10(2))    # 3,612
 
 
-
-
 def about(v: Fraction, digits: int = 6) -> str:
     """A fraction in `digits` significant digits, past the doubles too: '2e+480', '-2.5e+449'."""
     from decimal import Decimal, localcontext
